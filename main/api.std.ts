@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
+import { auditChannels } from './features/audit/audit.contract.std.ts';
+import { sessionChannels } from './features/session/session.contract.std.ts';
+import { settingsChannels } from './features/settings/settings.contract.std.ts';
+import type { ApiResult } from './platform/ipc/errors.std.ts';
+import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
+
+/** The one contract between main, preload and renderer. Free of Node imports so the renderer can bundle it. */
+export const API = {
+  ...sessionChannels,
+  ...accountsChannels,
+  ...auditChannels,
+  ...settingsChannels,
+};
+export type Api = typeof API;
+export type ChannelName = keyof Api;
+export const CHANNEL_NAMES = Object.keys(API) as ChannelName[];
+
+export type ChannelInput<C extends ChannelName> = z.input<Api[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Api[C]['output']>;
+
+/** What the preload exposes as `window.privacyConsole`; the test harness exposes the same shape. */
+export interface PrivacyConsoleBridge {
+  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ApiResult<ChannelOutput<C>>>;
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+/** Transport names shared by the preload and main. */
+export const IPC_INVOKE = 'pc:invoke';
+export const IPC_EVENT = 'pc:event';

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
+import type { Core, EventListener } from './core.contract.std.ts';
+import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
+import { AccountService } from './features/accounts/accountService.node.ts';
+import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
+import { auditHandlers } from './features/audit/audit.handlers.node.ts';
+import { AuditLog } from './features/audit/auditLog.node.ts';
+import { sessionHandlers } from './features/session/session.handlers.node.ts';
+import { SessionManager } from './features/session/sessionManager.node.ts';
+import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
+import { systemClock, type Clock } from './platform/clock.std.ts';
+import { unlockKeyRing } from './platform/crypto/kek.node.ts';
+import type { KeyRing } from './platform/crypto/keyRing.node.ts';
+import { Router } from './platform/ipc/router.node.ts';
+import type { SecretVault } from './platform/keychain/vault.std.ts';
+import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
+import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
+import { openDatabase, type DatabaseConfig, type Db } from './platform/store/database.node.ts';
+import { migrate } from './platform/store/migrate.node.ts';
+
+export interface CoreOptions {
+  /** Holds the SQLite file, logs/ and (under Node) settings.json. */
+  dataDir: string;
+  vault: SecretVault;
+  /** electron-store in Electron; conf under plain Node when omitted. */
+  settings?: SettingsStore;
+  clock?: Clock;
+  /** scrypt log2(N); production keeps the default. */
+  passwordCost?: number;
+  sweepIntervalMs?: number;
+  database?: DatabaseConfig;
+}
+
+export const DATABASE_FILE = 'privacy-console.sqlite';
+
+/** The composition root: opens the store, unlocks keys, wires services to the router. */
+export async function openCore(options: CoreOptions): Promise<Core> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const logger: Logger = createFileLogger(join(options.dataDir, 'logs'));
+  const settings = options.settings ?? openNodeSettings(options.dataDir);
+  const clock = options.clock ?? systemClock;
+  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  const db: Db = openDatabase(options.database ?? { client: 'sqlite', filename: databaseFile });
+
+  let ring: KeyRing;
+  try {
+    const { from, to } = await migrate(db);
+    ring = await unlockKeyRing(db, options.vault);
+    logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
+  } catch (error) {
+    logger.error('core.open_refused', error);
+    await db.destroy();
+    throw error;
+  }
+
+  const listeners = new Set<EventListener>();
+  const emit = <E extends ApiEventName>(senderId: string, event: E, payload: ApiEvents[E]) => {
+    for (const listener of listeners) listener(senderId, event, payload);
+  };
+  const keyRing = () => ring;
+  const audit = new AuditLog(db, keyRing, clock);
+  const accounts = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
+  const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
+  const router = new Router({
+    db,
+    audit,
+    sessions,
+    logger,
+    handlers: {
+      ...sessionHandlers(accounts, sessions, settings),
+      ...accountsHandlers(accounts, sessions),
+      ...auditHandlers(audit, accounts),
+      ...settingsHandlers(settings),
+    },
+  });
+  const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);
+  sweeper.unref();
+
+  return {
+    handle: (caller, channel, payload) => router.handle(caller, channel, payload),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    endSession: (senderId) => sessions.end(senderId, null),
+    sweepIdle: () => sessions.sweepIdle(),
+    async close() {
+      clearInterval(sweeper);
+      await db.destroy();
+      logger.info('core.closed');
+    },
+    paths: { dataDir: options.dataDir, database: databaseFile, logs: logger.file, settings: settings.path },
+  };
+}

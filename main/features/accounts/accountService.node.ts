@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock.std.ts';
+import { blindIndex } from '../../platform/crypto/envelope.node.ts';
+import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
+import { AppError } from '../../platform/ipc/errors.std.ts';
+import type { Role } from '../../platform/ipc/roles.std.ts';
+import { asBuffer, type Db, type Queryable } from '../../platform/store/database.node.ts';
+import type { AuditLog } from '../audit/auditLog.node.ts';
+import type { Account } from './accounts.contract.std.ts';
+import { passwordProblem } from './passwordRules.std.ts';
+import type { PasswordHasher } from './passwords.node.ts';
+
+export const MAX_FAILED_ATTEMPTS = 5;
+export const LOCKOUT_MS = 15 * 60_000;
+
+interface UserRow {
+  id: string;
+  username_index: string;
+  dek: Buffer;
+  profile: Buffer;
+  role: Role;
+  status: 'active' | 'disabled';
+  password_hash: string;
+  failed_attempts: number;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+interface Profile {
+  username: string;
+  displayName: string;
+}
+
+export interface User extends Account {
+  passwordHash: string;
+  failedAttempts: number;
+}
+
+const INVALID_CREDENTIALS = new AppError('INVALID_CREDENTIALS', 'Username or password is incorrect.');
+
+/** Staff accounts. Usernames and display names are encrypted like any PII; lookups go through a blind index. */
+export class AccountService {
+  private readonly cipher: RecordCipher;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ring: () => KeyRing,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
+  ) {
+    this.cipher = new RecordCipher(ring, 'users');
+  }
+
+  private index(username: string): string {
+    return blindIndex(this.ring(), 'users.username', username.trim().toLowerCase());
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private toUser(row: UserRow): User {
+    const profile = this.cipher.open<Profile>(row.id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
+    const lockedUntil = row.locked_until && Date.parse(row.locked_until) > this.clock.now() ? row.locked_until : null;
+    return {
+      id: row.id,
+      username: profile.username,
+      displayName: profile.displayName,
+      role: row.role,
+      status: row.status,
+      lockedUntil,
+      createdAt: row.created_at,
+      lastLoginAt: row.last_login_at,
+      passwordHash: row.password_hash,
+      failedAttempts: row.failed_attempts,
+    };
+  }
+
+  async count(q: Queryable = this.db): Promise<number> {
+    return Number((await q('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+  }
+
+  async get(q: Queryable, id: string): Promise<User> {
+    const row = await q<UserRow>('users').where({ id }).first();
+    if (!row) throw new AppError('NOT_FOUND', 'No such account.');
+    return this.toUser(row);
+  }
+
+  async list(q: Queryable): Promise<User[]> {
+    const rows = await q<UserRow>('users').orderBy('created_at');
+    return rows.map((row) => this.toUser(row));
+  }
+
+  async create(q: Queryable, input: { username: string; displayName: string; role: Role; password: string }): Promise<User> {
+    const problem = passwordProblem(input.password, input.username);
+    if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
+    const usernameIndex = this.index(input.username);
+    if (await q('users').where({ username_index: usernameIndex }).first()) {
+      throw new AppError('CONFLICT', 'That username is already taken.');
+    }
+    const id = randomUUID();
+    const sealed = this.cipher.sealNew(id, { profile: { username: input.username, displayName: input.displayName } });
+    const now = this.now();
+    await q('users').insert({
+      id,
+      username_index: usernameIndex,
+      dek: sealed.dek,
+      profile: sealed.columns.profile,
+      role: input.role,
+      status: 'active',
+      password_hash: await this.hasher.hash(input.password),
+      failed_attempts: 0,
+      created_at: now,
+      updated_at: now,
+    });
+    return this.get(q, id);
+  }
+
+  async update(
+    q: Queryable,
+    id: string,
+    changes: { role?: Role; status?: 'active' | 'disabled'; displayName?: string; clearLockout?: true },
+  ): Promise<{ user: User; fields: string[] }> {
+    const row = await q<UserRow>('users').where({ id }).first();
+    if (!row) throw new AppError('NOT_FOUND', 'No such account.');
+    const patch: Partial<UserRow> = { updated_at: this.now() };
+    const fields: string[] = [];
+    if (changes.role && changes.role !== row.role) Object.assign(patch, { role: changes.role }) && fields.push('role');
+    if (changes.status && changes.status !== row.status) Object.assign(patch, { status: changes.status }) && fields.push('status');
+    if (changes.clearLockout) Object.assign(patch, { failed_attempts: 0, locked_until: null }) && fields.push('lockout');
+    if (changes.displayName !== undefined) {
+      const profile = this.cipher.open<Profile>(id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
+      const columns = this.cipher.reseal(id, asBuffer(row.dek), { profile: { ...profile, displayName: changes.displayName } });
+      Object.assign(patch, { profile: columns.profile });
+      fields.push('displayName');
+    }
+    if (row.role === 'it_admin' && (patch.role !== undefined || patch.status === 'disabled')) {
+      await this.keepOneAdmin(q, id);
+    }
+    await q('users').where({ id }).update(patch);
+    return { user: await this.get(q, id), fields };
+  }
+
+  async resetPassword(q: Queryable, id: string, password: string): Promise<User> {
+    const user = await this.get(q, id);
+    const problem = passwordProblem(password, user.username);
+    if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
+    await q('users')
+      .where({ id })
+      .update({ password_hash: await this.hasher.hash(password), failed_attempts: 0, locked_until: null, updated_at: this.now() });
+    return this.get(q, id);
+  }
+
+  /** Refuses a change that would leave nobody able to manage accounts and keys. */
+  private async keepOneAdmin(q: Queryable, changingId: string): Promise<void> {
+    const others = await q('users').where({ role: 'it_admin', status: 'active' }).whereNot({ id: changingId }).count<{ n: number }[]>('* as n');
+    if (Number(others[0]?.n ?? 0) === 0) {
+      throw new AppError('CONFLICT', 'At least one active IT administrator must remain.');
+    }
+  }
+
+  /** Login: a wrong password, unknown user or disabled account all look alike to the caller. */
+  async authenticate(username: string, password: string): Promise<User> {
+    const row = await this.db<UserRow>('users').where({ username_index: this.index(username) }).first();
+    if (!row) {
+      await this.hasher.burn(password);
+      await this.audit.append(this.db, { actorId: null, action: 'auth.login', outcome: 'failed', details: { reason: 'unknown_user' } });
+      throw INVALID_CREDENTIALS;
+    }
+    const user = await this.checkPassword(row.id, password, 'auth.login');
+    await this.db('users').where({ id: user.id }).update({ last_login_at: this.now() });
+    await this.audit.append(this.db, { actorId: user.id, action: 'auth.login', outcome: 'ok' });
+    return { ...user, lastLoginAt: this.now() };
+  }
+
+  /**
+   * Checks a signed-in or signing-in user's password, counting failures toward the lockout.
+   * Used by login, unlock and re-authentication alike, so none of them is a way around the lockout.
+   */
+  async checkPassword(userId: string, password: string, action: string): Promise<User> {
+    const user = await this.get(this.db, userId);
+    const fail = async (reason: string, code: AppError) => {
+      await this.audit.append(this.db, { actorId: user.id, action, outcome: 'failed', details: { reason } });
+      throw code;
+    };
+    if (user.lockedUntil) {
+      await this.hasher.burn(password);
+      return fail('locked_out', lockedOut(user.lockedUntil));
+    }
+    const valid = await this.hasher.verify(password, user.passwordHash);
+    if (user.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
+    if (!valid) {
+      const attempts = user.failedAttempts + 1;
+      const lockedUntil = attempts >= MAX_FAILED_ATTEMPTS ? new Date(this.clock.now() + LOCKOUT_MS).toISOString() : null;
+      await this.db('users')
+        .where({ id: user.id })
+        .update({ failed_attempts: lockedUntil ? 0 : attempts, locked_until: lockedUntil });
+      if (lockedUntil) {
+        await this.audit.append(this.db, { actorId: user.id, action: 'auth.lockout', outcome: 'ok', details: { attempts } });
+        return fail('bad_password', lockedOut(lockedUntil));
+      }
+      return fail('bad_password', INVALID_CREDENTIALS);
+    }
+    if (user.failedAttempts > 0) await this.db('users').where({ id: user.id }).update({ failed_attempts: 0 });
+    return user;
+  }
+}
+
+function lockedOut(until: string): AppError {
+  const time = new Date(until).toISOString().slice(11, 16);
+  return new AppError('LOCKED_OUT', `Too many failed attempts: this account is locked until ${time} UTC. Try again later or ask IT to unlock it.`);
+}

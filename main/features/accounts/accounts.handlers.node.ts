@@ -1,0 +1,31 @@
+import type { Handlers } from '../../platform/ipc/router.node.ts';
+import type { SessionManager } from '../session/sessionManager.node.ts';
+import type { AccountService, User } from './accountService.node.ts';
+import type { Account } from './accounts.contract.std.ts';
+
+type AccountHandlers = Pick<Handlers, `accounts.${string}` & keyof Handlers>;
+
+/** The output schema strips the password hash and counters; this keeps the intent explicit too. */
+const toAccount = ({ passwordHash: _h, failedAttempts: _f, ...account }: User): Account => account;
+
+export function accountsHandlers(accounts: AccountService, sessions: SessionManager): AccountHandlers {
+  return {
+    'accounts.list': async (_input, ctx) => ({ accounts: (await accounts.list(ctx.q)).map(toAccount) }),
+    'accounts.create': async (input, ctx) => {
+      const user = await accounts.create(ctx.q, input);
+      ctx.auditDetails({ userId: user.id, role: user.role });
+      return toAccount(user);
+    },
+    'accounts.update': async ({ id, ...changes }, ctx) => {
+      const { user, fields } = await accounts.update(ctx.q, id, changes);
+      ctx.auditDetails({ userId: id, fields, role: user.role, status: user.status });
+      if (user.status === 'disabled' || fields.includes('role')) sessions.endUser(id);
+      return toAccount(user);
+    },
+    'accounts.resetPassword': async ({ id, password }, ctx) => {
+      const user = await accounts.resetPassword(ctx.q, id, password);
+      ctx.auditDetails({ userId: id });
+      return toAccount(user);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { createHmac } from 'node:crypto';
+import type { Clock } from '../../platform/clock.std.ts';
+import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import { isSqlite, type Db, type Queryable } from '../../platform/store/database.node.ts';
+import { auditDetails, type AuditDetails, type AuditEvent, type AuditVerification } from './audit.contract.std.ts';
+
+export interface NewAuditEvent {
+  actorId: string | null;
+  action: string;
+  outcome: AuditEvent['outcome'];
+  details?: AuditDetails;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  outcome: AuditEvent['outcome'];
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+const HEAD_KEY = 'audit_head';
+
+/** Sorted keys so the same event always hashes the same way. */
+function canonicalDetails(details: AuditDetails): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(details).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/**
+ * Append-only, hash-chained audit log. Each hash is an HMAC (key derived from the KEK) over the previous hash
+ * and the event, so editing, inserting or deleting an event breaks the chain at that sequence number, and a
+ * copied database cannot be re-chained without the key.
+ */
+export class AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly ring: () => KeyRing,
+    private readonly clock: Clock,
+  ) {}
+
+  private hash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+    const body = [row.seq, row.at, row.actor_id ?? '', row.action, row.outcome, row.details].join('\u001f');
+    return createHmac('sha256', this.ring().auditKey).update(`${prevHash}\u001e${body}`).digest('hex');
+  }
+
+  /** Appends inside the caller's transaction, or its own. The head row serialises concurrent writers. */
+  async append(q: Queryable, event: NewAuditEvent): Promise<number> {
+    if (!q.isTransaction) return this.db.transaction((trx) => this.append(trx, event));
+    const details = auditDetails.parse(event.details ?? {});
+    const headQuery = q('meta').where({ key: HEAD_KEY });
+    const head = await (isSqlite(q) ? headQuery : headQuery.forUpdate()).first<{ value: string } | undefined>();
+    const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
+    const row = {
+      seq: lastSeq + 1,
+      at: new Date(this.clock.now()).toISOString(),
+      actor_id: event.actorId,
+      action: event.action,
+      outcome: event.outcome,
+      details: canonicalDetails(details),
+    };
+    const hash = this.hash(prevHash, row);
+    await q('audit_events').insert({ ...row, prev_hash: prevHash, hash });
+    const value = `${row.seq}:${hash}`;
+    if (head) await q('meta').where({ key: HEAD_KEY }).update({ value });
+    else await q('meta').insert({ key: HEAD_KEY, value });
+    return row.seq;
+  }
+
+  async list(q: Queryable, opts: { beforeSeq?: number; limit: number; action?: string }): Promise<{ rows: AuditRow[]; total: number }> {
+    const base = q<AuditRow>('audit_events').modify((b) => {
+      if (opts.action) b.where('action', opts.action);
+    });
+    const rows = await base
+      .clone()
+      .modify((b) => {
+        if (opts.beforeSeq) b.where('seq', '<', opts.beforeSeq);
+      })
+      .orderBy('seq', 'desc')
+      .limit(opts.limit);
+    const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    return { rows, total };
+  }
+
+  /** Walks the whole chain and reports the first sequence number that does not verify. */
+  async verify(q: Queryable = this.db): Promise<AuditVerification> {
+    let prevHash = GENESIS;
+    let expected = 1;
+    let checked = 0;
+    const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, checked, firstBrokenSeq: seq, reason });
+    const pageSize = 1000;
+    for (;;) {
+      const rows = await q<AuditRow>('audit_events').where('seq', '>=', expected).orderBy('seq').limit(pageSize);
+      for (const row of rows) {
+        if (row.seq !== expected) return broken(expected, 'event missing');
+        if (row.prev_hash !== prevHash) return broken(row.seq, 'link to previous event broken');
+        const { prev_hash: _p, hash: _h, ...body } = row;
+        if (this.hash(prevHash, body) !== row.hash) return broken(row.seq, 'event altered');
+        prevHash = row.hash;
+        expected += 1;
+        checked += 1;
+      }
+      if (rows.length < pageSize) break;
+    }
+    const head = await q('meta').where({ key: HEAD_KEY }).first<{ value: string } | undefined>();
+    const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
+    if (headSeq !== checked) return broken(Math.min(headSeq, checked) + 1, 'events missing at the end of the log');
+    if (headHash !== prevHash) return broken(headSeq, 'event altered');
+    return { ok: true, checked, firstBrokenSeq: null, reason: null };
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { channel } from '../../platform/ipc/channel.std.ts';
+import { ROLES } from '../../platform/ipc/roles.std.ts';
+import { empty, id, ok, text } from '../../platform/ipc/schemas.std.ts';
+
+export const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9._-]{3,32}$/, { message: '3–32 characters: letters, digits, dot, dash, underscore' });
+/** Passwords are never trimmed; length rules are checked in main with passwordProblem(). */
+export const password = z.string().min(1, { message: 'Required' }).max(1024, { message: 'Too long' });
+
+export const sessionInfo = z.object({
+  userId: id,
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  locked: z.boolean(),
+  idleLockMinutes: z.number(),
+});
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+export const sessionChannels = {
+  'session.status': channel({
+    input: empty,
+    output: z.object({ setupRequired: z.boolean(), session: sessionInfo.nullable() }),
+    access: { kind: 'public' },
+  }),
+  'session.setup': channel({
+    input: z.object({ username, displayName: text(80), password }).strict(),
+    output: sessionInfo,
+    access: { kind: 'public' },
+    audit: 'setup.completed',
+  }),
+  'session.login': channel({
+    input: z.object({ username, password }).strict(),
+    output: sessionInfo,
+    access: { kind: 'public' },
+    transactional: false,
+  }),
+  'session.logout': channel({
+    input: empty,
+    output: ok,
+    access: { kind: 'session', allowWhileLocked: true },
+    transactional: false,
+  }),
+  'session.lock': channel({ input: empty, output: ok, access: { kind: 'session' }, transactional: false }),
+  'session.unlock': channel({
+    input: z.object({ password }).strict(),
+    output: sessionInfo,
+    access: { kind: 'session', allowWhileLocked: true },
+    transactional: false,
+  }),
+  'session.reauthenticate': channel({
+    input: z.object({ password }).strict(),
+    output: z.object({ validUntil: z.string() }),
+    access: { kind: 'session' },
+    transactional: false,
+  }),
+  /** User input in the window counts as activity for the idle lock even when no other call is made. */
+  'session.activity': channel({ input: empty, output: ok, access: { kind: 'session' }, transactional: false }),
+};

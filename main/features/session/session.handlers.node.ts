@@ -1,0 +1,66 @@
+import type { AccountService, User } from '../accounts/accountService.node.ts';
+import { AppError } from '../../platform/ipc/errors.std.ts';
+import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
+import type { SettingsStore } from '../../platform/settings/settings.node.ts';
+import type { SessionInfo } from './session.contract.std.ts';
+import type { Session, SessionManager } from './sessionManager.node.ts';
+
+type SessionHandlers = Pick<Handlers, `session.${string}` & keyof Handlers>;
+
+export function sessionHandlers(accounts: AccountService, sessions: SessionManager, settings: SettingsStore): SessionHandlers {
+  const info = (session: Session): SessionInfo => ({
+    userId: session.userId,
+    username: session.username,
+    displayName: session.displayName,
+    role: session.role,
+    locked: session.locked,
+    idleLockMinutes: settings.get('idleLockMinutes'),
+  });
+  const start = (senderId: string, user: User) =>
+    info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role }));
+
+  return {
+    'session.status': async (_input, ctx) => {
+      const session = sessions.get(ctx.caller.senderId);
+      return { setupRequired: (await accounts.count(ctx.q)) === 0, session: session ? info(session) : null };
+    },
+    'session.setup': async (input, ctx) => {
+      if ((await accounts.count(ctx.q)) > 0) throw new AppError('CONFLICT', 'Setup has already been completed. Sign in instead.');
+      const user = await accounts.create(ctx.q, { ...input, role: 'it_admin' });
+      ctx.setActor(user.id);
+      ctx.auditDetails({ userId: user.id, role: user.role });
+      return start(ctx.caller.senderId, user);
+    },
+    'session.login': async (input, ctx) => {
+      if ((await accounts.count(ctx.q)) === 0) throw new AppError('SETUP_REQUIRED', 'Create the first administrator account first.');
+      sessions.end(ctx.caller.senderId, null);
+      return start(ctx.caller.senderId, await accounts.authenticate(input.username, input.password));
+    },
+    'session.logout': async (_input, ctx) => {
+      sessions.end(requireSession(ctx).senderId, null);
+      return { ok: true };
+    },
+    'session.lock': async (_input, ctx) => {
+      sessions.lock(requireSession(ctx).senderId, 'manual');
+      return { ok: true };
+    },
+    'session.unlock': async (input, ctx) => {
+      const session = requireSession(ctx);
+      try {
+        await accounts.checkPassword(session.userId, input.password, 'auth.unlock');
+      } catch (error) {
+        // A lockout reached from the lock screen ends the session: the next step is a full sign-in.
+        if (error instanceof AppError && error.code === 'LOCKED_OUT') sessions.end(session.senderId, null);
+        throw error;
+      }
+      sessions.unlock(session);
+      return info(session);
+    },
+    'session.reauthenticate': async (input, ctx) => {
+      const session = requireSession(ctx);
+      await accounts.checkPassword(session.userId, input.password, 'auth.reauthenticate');
+      return { validUntil: new Date(sessions.markReauthenticated(session)).toISOString() };
+    },
+    'session.activity': async () => ({ ok: true }),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Clock } from '../../platform/clock.std.ts';
+import type { Role } from '../../platform/ipc/roles.std.ts';
+import type { ApiEventName, ApiEvents } from '../../platform/ipc/events.std.ts';
+
+/** How long a password re-entry unlocks sensitive actions. */
+export const REAUTH_WINDOW_MS = 5 * 60_000;
+
+export interface Session {
+  readonly senderId: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  locked: boolean;
+  lastActivity: number;
+  reauthUntil: number;
+}
+
+type Emit = <E extends ApiEventName>(senderId: string, event: E, payload: ApiEvents[E]) => void;
+
+/**
+ * Sessions live only in main-process memory, one per window, and die with the process — like the policy's
+ * session cookies that end when the browser closes. Nothing about them is persisted.
+ */
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly idleLockMs: () => number,
+    private readonly emit: Emit,
+  ) {}
+
+  get(senderId: string): Session | undefined {
+    return this.sessions.get(senderId);
+  }
+
+  start(senderId: string, user: Pick<Session, 'userId' | 'username' | 'displayName' | 'role'>): Session {
+    const now = this.clock.now();
+    const session: Session = { ...user, senderId, locked: false, lastActivity: now, reauthUntil: now + REAUTH_WINDOW_MS };
+    this.sessions.set(senderId, session);
+    return session;
+  }
+
+  end(senderId: string, reason: ApiEvents['session.ended']['reason'] | null): void {
+    if (this.sessions.delete(senderId) && reason) this.emit(senderId, 'session.ended', { reason });
+  }
+
+  /** Ends every session of a user (account disabled). */
+  endUser(userId: string): void {
+    for (const session of [...this.sessions.values()]) if (session.userId === userId) this.end(session.senderId, 'disabled');
+  }
+
+  lock(senderId: string, reason: ApiEvents['session.locked']['reason']): void {
+    const session = this.sessions.get(senderId);
+    if (!session || session.locked) return;
+    session.locked = true;
+    session.reauthUntil = 0;
+    this.emit(senderId, 'session.locked', { reason });
+  }
+
+  unlock(session: Session): void {
+    session.locked = false;
+    this.touch(session);
+    session.reauthUntil = this.clock.now() + REAUTH_WINDOW_MS;
+  }
+
+  touch(session: Session): void {
+    session.lastActivity = this.clock.now();
+  }
+
+  markReauthenticated(session: Session): number {
+    session.reauthUntil = this.clock.now() + REAUTH_WINDOW_MS;
+    return session.reauthUntil;
+  }
+
+  hasRecentReauth(session: Session): boolean {
+    return session.reauthUntil > this.clock.now();
+  }
+
+  sweepIdle(): void {
+    const limit = this.idleLockMs();
+    const now = this.clock.now();
+    for (const session of this.sessions.values()) {
+      if (!session.locked && now - session.lastActivity >= limit) this.lock(session.senderId, 'idle');
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SecretVault } from '../keychain/vault.std.ts';
+import type { Db } from '../store/database.node.ts';
+import { StartupError } from '../startupError.std.ts';
+import { deriveKeyRing, KEK_BYTES, type KeyRing } from './keyRing.node.ts';
+
+async function readMeta(db: Db, key: string): Promise<string | null> {
+  const row = await db('meta').where({ key }).first<{ value: string } | undefined>();
+  return row?.value ?? null;
+}
+
+/** The keychain entry is named after the database's install id, so several databases never share a key. */
+export function kekName(installId: string): string {
+  return `kek/${installId}`;
+}
+
+async function installId(db: Db): Promise<string> {
+  const existing = await readMeta(db, 'install_id');
+  if (existing) return existing;
+  const id = randomUUID();
+  await db('meta').insert({ key: 'install_id', value: id });
+  return id;
+}
+
+async function fromVault<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch {
+    throw new StartupError('KEYCHAIN_UNAVAILABLE', 'The system keychain could not be reached, so the encrypted database stays closed.', [
+      'Make sure you are signed in to the desktop session and the keychain (Secret Service / Keychain / Credential Manager) is unlocked.',
+      'On Linux, install and start gnome-keyring or another Secret Service provider (libsecret).',
+      'Start the app again.',
+    ]);
+  }
+}
+
+/**
+ * Loads the key-encryption key for this database, creating it only for a database that holds nothing yet.
+ * A missing or different key over existing data is refused: a new key would make the data unreadable.
+ */
+export async function unlockKeyRing(db: Db, vault: SecretVault): Promise<KeyRing> {
+  const id = await installId(db);
+  const storedCheck = await readMeta(db, 'key_check');
+  const userCount = Number((await db('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+  const holdsData = storedCheck !== null || userCount > 0;
+  let kek = await fromVault(() => vault.get(kekName(id)));
+
+  if (!kek) {
+    if (holdsData) {
+      throw new StartupError('KEY_MISSING', 'The encryption key for this database is not in this computer\'s keychain. Nothing was changed.', [
+        `Ask IT to restore the key-encryption key backup for install ${id} into the keychain of this user account.`,
+        'If this workstation should use the shared office database, ask IT to enrol it with the office key.',
+        'Do not delete the database file: without its key it cannot be read, but with the key it can.',
+      ]);
+    }
+    kek = randomBytes(KEK_BYTES);
+    const created = kek;
+    await fromVault(() => vault.set(kekName(id), created));
+  }
+  if (kek.length !== KEK_BYTES) {
+    throw new StartupError('KEY_MISMATCH', 'The key in the keychain is not a valid key for this database. Nothing was changed.', [
+      `Ask IT to restore the key-encryption key backup for install ${id}.`,
+    ]);
+  }
+  const ring = deriveKeyRing(kek);
+  if (storedCheck !== null && storedCheck !== ring.checkValue) {
+    throw new StartupError('KEY_MISMATCH', 'The key in the keychain does not belong to this database. Nothing was changed.', [
+      `Ask IT to restore the key-encryption key backup for install ${id} into the keychain.`,
+      'Check that the app points at the right database file.',
+    ]);
+  }
+  if (storedCheck === null) await db('meta').insert({ key: 'key_check', value: ring.checkValue });
+  return ring;
+}

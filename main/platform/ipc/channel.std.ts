@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { Permission } from './roles.std.ts';
+
+/**
+ * Who may call a channel. `public` needs no session (setup, login); `session` needs any unlocked session;
+ * `unlocked-or-locked` is only for the lock screen's own calls. Everything else names a permission.
+ */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'session'; allowWhileLocked?: boolean }
+  | { kind: 'permission'; permission: Permission };
+
+export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Strict schema: unknown keys are refused, never silently dropped. */
+  readonly input: I;
+  /** Parsed (and stripped to its keys) before it leaves main, so nothing extra reaches the renderer. */
+  readonly output: O;
+  readonly access: Access;
+  /** Needs a password re-entry within the last few minutes. */
+  readonly reauth?: boolean;
+  /** Audit action written (in the same transaction) when the call succeeds. */
+  readonly audit?: string;
+  /** Runs outside a transaction: for calls that must persist a failure (login counters). */
+  readonly transactional?: false;
+}
+
+export function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> {
+  return spec;
+}

@@ -1,0 +1,8 @@
+/** Events main pushes to the renderer. Payloads carry no PII. */
+export interface ApiEvents {
+  'session.locked': { reason: 'idle' | 'manual' };
+  'session.ended': { reason: 'logout' | 'disabled' };
+  progress: { taskId: string; done: number; total: number };
+}
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['session.locked', 'session.ended', 'progress'];

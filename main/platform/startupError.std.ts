@@ -1,0 +1,13 @@
+export type StartupErrorCode = 'DB_NEWER' | 'KEY_MISSING' | 'KEY_MISMATCH' | 'KEYCHAIN_UNAVAILABLE';
+
+/** Why the app refuses to open, with steps a person can follow. Never carries PII or key material. */
+export class StartupError extends Error {
+  constructor(
+    readonly code: StartupErrorCode,
+    message: string,
+    readonly recovery: readonly string[],
+  ) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}

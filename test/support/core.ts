@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Core } from '../../main/core.contract.std.ts';
+import { openCore, type CoreOptions } from '../../main/core.node.ts';
+import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
+import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
+
+export const ADMIN = { username: 'ada.admin', displayName: 'Ada Admin', password: 'correct horse battery staple' };
+/** Low scrypt cost for tests that are not about password hashing. */
+export const FAST_PASSWORDS = 10;
+
+export function tempDir(prefix = 'itpc-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface TestCore {
+  core: Core;
+  dataDir: string;
+  vault: SecretVault;
+  clock: { now(): number; advance(ms: number): void };
+  caller(senderId?: string): { senderId: string; trusted: true };
+  /** Calls a channel and returns the value, failing the test on an error result. */
+  call<T = unknown>(channel: string, input: unknown, senderId?: string): Promise<T>;
+  cleanup(): Promise<void>;
+}
+
+export async function startCore(options: Partial<CoreOptions> = {}): Promise<TestCore> {
+  const dataDir = options.dataDir ?? tempDir();
+  const vault = options.vault ?? new MemoryVault();
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset, advance: (ms: number) => void (offset += ms) };
+  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, ...options, dataDir, vault });
+  const caller = (senderId = 'window-1') => ({ senderId, trusted: true as const });
+  return {
+    core,
+    dataDir,
+    vault,
+    clock,
+    caller,
+    async call<T>(channel: string, input: unknown, senderId?: string): Promise<T> {
+      const result = await core.handle(caller(senderId), channel, input);
+      if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+      return result.value as T;
+    },
+    async cleanup() {
+      await core.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

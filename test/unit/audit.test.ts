@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { DATABASE_FILE } from '../../main/core.node.ts';
+import { openDatabase } from '../../main/platform/store/database.node.ts';
+import { ADMIN, startCore, type TestCore } from '../support/core.ts';
+
+/** Seeds a chain of events: setup, then a few verify calls and settings changes. */
+async function seeded(): Promise<TestCore> {
+  const t = await startCore();
+  await t.call('session.setup', ADMIN);
+  for (const minutes of [5, 6, 7, 8]) await t.call('settings.update', { idleLockMinutes: minutes });
+  return t;
+}
+
+/** Tampers with the file the way an attacker with the database would: outside the app, triggers dropped. */
+async function tamper(t: TestCore, change: (db: ReturnType<typeof openDatabase>) => Promise<unknown>) {
+  await t.core.close();
+  const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
+  await db.raw('DROP TRIGGER audit_events_no_update');
+  await db.raw('DROP TRIGGER audit_events_no_delete');
+  await change(db);
+  await db.destroy();
+  return startCore({ dataDir: t.dataDir, vault: t.vault });
+}
+
+async function verify(t: TestCore) {
+  await t.call('session.login', { username: ADMIN.username, password: ADMIN.password });
+  return t.call<{ ok: boolean; firstBrokenSeq: number | null; reason: string | null; checked: number }>('audit.verify', {});
+}
+
+describe('hash-chained audit log', () => {
+  test('an intact chain verifies', async () => {
+    const t = await seeded();
+    const result = await verify(t);
+    assert.equal(result.ok, true);
+    assert.equal(result.checked, 6);
+    await t.cleanup();
+  });
+
+  test('the app cannot update or delete events', async () => {
+    const t = await seeded();
+    await t.core.close();
+    const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
+    await assert.rejects(db('audit_events').where({ seq: 2 }).update({ action: 'x' }), /append-only/);
+    await assert.rejects(db('audit_events').where({ seq: 2 }).delete(), /append-only/);
+    await db.destroy();
+  });
+
+  test('an edited event is reported at its sequence number', async () => {
+    const t = await seeded();
+    const reopened = await tamper(t, (db) => db('audit_events').where({ seq: 3 }).update({ details: '{"fields":["nothing"]}' }));
+    const result = await verify(reopened);
+    assert.equal(result.ok, false);
+    assert.equal(result.firstBrokenSeq, 3);
+    assert.equal(result.reason, 'event altered');
+    await reopened.cleanup();
+  });
+
+  test('a deleted event in the middle is reported at its sequence number', async () => {
+    const t = await seeded();
+    const reopened = await tamper(t, (db) => db('audit_events').where({ seq: 4 }).delete());
+    const result = await verify(reopened);
+    assert.equal(result.firstBrokenSeq, 4);
+    assert.equal(result.reason, 'event missing');
+    await reopened.cleanup();
+  });
+
+  test('deleted events at the end are reported', async () => {
+    const t = await seeded();
+    const reopened = await tamper(t, (db) => db('audit_events').where('seq', '>=', 5).delete());
+    const result = await verify(reopened);
+    assert.equal(result.firstBrokenSeq, 5);
+    await reopened.cleanup();
+  });
+
+  test('a re-chained forgery without the key is caught at the first forged event', async () => {
+    const t = await seeded();
+    const reopened = await tamper(t, async (db) => {
+      await db('audit_events').where({ seq: 2 }).update({ hash: 'f'.repeat(64) });
+      await db('audit_events').where({ seq: 3 }).update({ prev_hash: 'f'.repeat(64) });
+    });
+    const result = await verify(reopened);
+    assert.equal(result.firstBrokenSeq, 2);
+    await reopened.cleanup();
+  });
+
+  test('audit details never hold the values that were changed', async () => {
+    const t = await seeded();
+    const { events } = await t.call<{ events: { action: string; details: Record<string, unknown> }[] }>('audit.list', {});
+    const setup = events.find((e) => e.action === 'setup.completed');
+    assert.ok(setup);
+    const details = JSON.stringify(events.map((e) => e.details));
+    try {
+      assert.equal(details.includes(ADMIN.displayName), false);
+      assert.equal(details.includes(ADMIN.username), false);
+      assert.deepEqual(Object.keys(setup.details).sort(), ['role', 'userId']);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
