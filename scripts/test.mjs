@@ -13,6 +13,10 @@ function run(label, command, args) {
   return spawnSync(command, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 }
 
+// `npm start` / the Electron E2E rebuild native addons for Electron's ABI; plain-Node tests need Node's.
+const probe = spawnSync(process.execPath, ['-e', "require('sqlite3'); require('keytar')"], { stdio: 'ignore' });
+if (probe.status !== 0 && run('rebuild native modules for Node', 'npm', ['rebuild', 'keytar', 'sqlite3']) !== 0) process.exit(1);
+
 const unitFiles = readdirSync('test/unit')
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => `test/unit/${f}`);

@@ -129,14 +129,17 @@ export class AccountService {
     if (!row) throw new AppError('NOT_FOUND', 'No such account.');
     const patch: Partial<UserRow> = { updated_at: this.now() };
     const fields: string[] = [];
-    if (changes.role && changes.role !== row.role) Object.assign(patch, { role: changes.role }) && fields.push('role');
-    if (changes.status && changes.status !== row.status) Object.assign(patch, { status: changes.status }) && fields.push('status');
-    if (changes.clearLockout) Object.assign(patch, { failed_attempts: 0, locked_until: null }) && fields.push('lockout');
+    const change = (field: string, values: Partial<UserRow>) => {
+      Object.assign(patch, values);
+      fields.push(field);
+    };
+    if (changes.role && changes.role !== row.role) change('role', { role: changes.role });
+    if (changes.status && changes.status !== row.status) change('status', { status: changes.status });
+    if (changes.clearLockout) change('lockout', { failed_attempts: 0, locked_until: null });
     if (changes.displayName !== undefined) {
       const profile = this.cipher.open<Profile>(id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
       const columns = this.cipher.reseal(id, asBuffer(row.dek), { profile: { ...profile, displayName: changes.displayName } });
-      Object.assign(patch, { profile: columns.profile });
-      fields.push('displayName');
+      change('displayName', { profile: columns.profile });
     }
     if (row.role === 'it_admin' && (patch.role !== undefined || patch.status === 'disabled')) {
       await this.keepOneAdmin(q, id);

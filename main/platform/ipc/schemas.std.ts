@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 /** Shared building blocks for contracts. Control characters are refused everywhere text is accepted. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/;
 
 export function text(max: number, min = 1) {

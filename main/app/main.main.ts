@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { app, BrowserWindow, dialog, Menu, protocol, session, type WebContents } from 'electron';
+import type { Core } from '../core.contract.std';
+import { openCore } from '../core.node';
+import { KeytarVault } from '../platform/keychain/keytarVault.node';
+import { createFileLogger } from '../platform/log/logger.node';
+import { serveAppRequest } from './appProtocol.node';
+import { APP_ENTRY_URL, APP_SCHEME } from './appUrl.std';
+import { denyPermissionCheck, denyPermissionRequest, denyWindowOpen, guardNavigation } from './guards.std';
+import { connectCore } from './ipc.main';
+import { appMenuTemplate } from './menu.std';
+import { openElectronSettings } from './settingsStore.main';
+import { startupFailureBox } from './startupDialog.std';
+import { secureWindowOptions } from './windowOptions.std';
+
+// Both must happen before `ready`.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+
+let mainWindow: BrowserWindow | null = null;
+
+/** Applied to every webContents, including any this file did not create. */
+function harden(contents: WebContents): void {
+  contents.on('will-navigate', guardNavigation);
+  contents.on('will-redirect', guardNavigation);
+  contents.setWindowOpenHandler(denyWindowOpen);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+function createWindow(core: Core): BrowserWindow {
+  const preloadPath = path.join(app.getAppPath(), 'dist', 'preload', 'preload.cjs');
+  const window = new BrowserWindow(secureWindowOptions({ preloadPath, isPackaged: app.isPackaged }));
+  const senderId = String(window.webContents.id);
+  window.once('ready-to-show', () => window.show());
+  window.webContents.once('destroyed', () => core.endSession(senderId));
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+function focusMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+function failStartup(error: unknown): void {
+  let logFile: string | null = null;
+  try {
+    const logger = createFileLogger(path.join(app.getPath('userData'), 'logs'));
+    logger.error('app.start_failed', error);
+    logFile = logger.file;
+  } catch {
+    // An unwritable data folder must not hide the dialog below.
+  }
+  const box = startupFailureBox(error, logFile);
+  dialog.showErrorBox(box.title, box.content);
+  app.exit(1);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged })));
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
+  const rendererRoot = path.join(app.getAppPath(), 'dist', 'renderer');
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererRoot));
+
+  const core = await openCore({
+    dataDir: app.getPath('userData'),
+    vault: new KeytarVault(),
+    settings: openElectronSettings(),
+  });
+  connectCore(core, (contents) => mainWindow !== null && !mainWindow.isDestroyed() && contents === mainWindow.webContents);
+
+  // Windows close first (ending their sessions), then the database is closed before the process exits.
+  app.on('will-quit', (event) => {
+    event.preventDefault();
+    core.close().then(
+      () => app.exit(0),
+      () => app.exit(1),
+    );
+  });
+  mainWindow = createWindow(core);
+}
+
+if (app.requestSingleInstanceLock()) {
+  app.on('second-instance', focusMainWindow);
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+  app.on('window-all-closed', () => app.quit());
+  start().catch(failStartup);
+} else {
+  // Another instance owns the database; it gets focus through 'second-instance'.
+  app.quit();
+}

@@ -1,0 +1,3 @@
+export declare const projectDir: string;
+export declare function findElectronBinary(): string | null;
+export declare const MISSING_ELECTRON_MESSAGE: string;
