@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isAppUrl } from './appUrl.std';
-import { CONTENT_SECURITY_POLICY } from './csp.std';
+import { isAppUrl } from './appUrl.std.ts';
+import { CONTENT_SECURITY_POLICY } from './csp.std.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

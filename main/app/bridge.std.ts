@@ -1,6 +1,6 @@
-import { CHANNEL_NAMES, type PrivacyConsoleBridge } from '../api.std';
-import type { ApiResult } from '../platform/ipc/errors.std';
-import { API_EVENT_NAMES } from '../platform/ipc/events.std';
+import { CHANNEL_NAMES, type PrivacyConsoleBridge } from '../api.std.ts';
+import type { ApiResult } from '../platform/ipc/errors.std.ts';
+import { API_EVENT_NAMES } from '../platform/ipc/events.std.ts';
 
 /** What the preload gives the bridge: ipcRenderer, narrowed to the two transport calls. */
 export interface BridgeTransport {

@@ -1,5 +1,5 @@
 import type { WindowOpenHandlerResponse } from 'electron';
-import { isAppUrl } from './appUrl.std';
+import { isAppUrl } from './appUrl.std.ts';
 
 /** The parts of Electron's navigation event the guard needs (will-navigate and will-redirect both fit). */
 export interface NavigationEvent {

@@ -1,7 +1,7 @@
 import { ipcMain, webContents, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { IPC_EVENT, IPC_INVOKE } from '../api.std';
-import type { Core } from '../core.contract.std';
-import { isTrustedFrame } from './guards.std';
+import { IPC_EVENT, IPC_INVOKE } from '../api.std.ts';
+import type { Core } from '../core.contract.std.ts';
+import { isTrustedFrame } from './guards.std.ts';
 
 /**
  * Connects the core to Electron IPC. `isOwnWindow` says whether a webContents belongs to a window this app

@@ -1,17 +1,17 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, Menu, protocol, session, type WebContents } from 'electron';
-import type { Core } from '../core.contract.std';
-import { openCore } from '../core.node';
-import { KeytarVault } from '../platform/keychain/keytarVault.node';
-import { createFileLogger } from '../platform/log/logger.node';
-import { serveAppRequest } from './appProtocol.node';
-import { APP_ENTRY_URL, APP_SCHEME } from './appUrl.std';
-import { denyPermissionCheck, denyPermissionRequest, denyWindowOpen, guardNavigation } from './guards.std';
-import { connectCore } from './ipc.main';
-import { appMenuTemplate } from './menu.std';
-import { openElectronSettings } from './settingsStore.main';
-import { startupFailureBox } from './startupDialog.std';
-import { secureWindowOptions } from './windowOptions.std';
+import type { Core } from '../core.contract.std.ts';
+import { openCore } from '../core.node.ts';
+import { KeytarVault } from '../platform/keychain/keytarVault.node.ts';
+import { createFileLogger } from '../platform/log/logger.node.ts';
+import { serveAppRequest } from './appProtocol.node.ts';
+import { APP_ENTRY_URL, APP_SCHEME } from './appUrl.std.ts';
+import { denyPermissionCheck, denyPermissionRequest, denyWindowOpen, guardNavigation } from './guards.std.ts';
+import { connectCore } from './ipc.main.ts';
+import { appMenuTemplate } from './menu.std.ts';
+import { openElectronSettings } from './settingsStore.main.ts';
+import { startupFailureBox } from './startupDialog.std.ts';
+import { secureWindowOptions } from './windowOptions.std.ts';
 
 // Both must happen before `ready`.
 protocol.registerSchemesAsPrivileged([

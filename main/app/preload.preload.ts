@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT, IPC_INVOKE } from '../api.std';
-import { createBridge } from './bridge.std';
+import { IPC_EVENT, IPC_INVOKE } from '../api.std.ts';
+import { createBridge } from './bridge.std.ts';
 
 const bridge = createBridge({
   invoke: (channel, input) => ipcRenderer.invoke(IPC_INVOKE, channel, input),

@@ -1,4 +1,4 @@
-import { StartupError } from '../platform/startupError.std';
+import { StartupError } from '../platform/startupError.std.ts';
 
 export interface ErrorBox {
   title: string;
