@@ -1,0 +1,23 @@
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { SessionGate } from '../features/session/SessionGate';
+import { SessionProvider } from '../features/session/SessionProvider';
+import { ConsoleRouter } from './ConsoleRouter';
+import { theme } from './theme';
+
+/**
+ * withCssVariables / withGlobalClasses are off because both render inline <style> elements, which the CSP
+ * refuses; themeVariables.css carries the variables instead and the global classes are not used.
+ */
+export function App() {
+  return (
+    <MantineProvider theme={theme} forceColorScheme="light" withCssVariables={false} withGlobalClasses={false}>
+      <Notifications position="bottom-right" />
+      <SessionProvider>
+        <SessionGate>
+          <ConsoleRouter />
+        </SessionGate>
+      </SessionProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,53 @@
+import { Group, NavLink, Text, ThemeIcon } from '@mantine/core';
+import { IconClockShield, IconShieldCheck } from '@tabler/icons-react';
+import { Link, Outlet, useLocation } from 'react-router';
+import { useActiveSession } from '../../features/session/sessionContext';
+import type { ConsoleRoute } from '../consoleRoutes';
+import classes from './ConsoleLayout.module.css';
+import { UserMenu } from './UserMenu';
+
+export function ConsoleLayout({ routes }: { routes: readonly ConsoleRoute[] }) {
+  const { pathname } = useLocation();
+  const session = useActiveSession();
+  return (
+    <div className={classes.shell}>
+      <header className={classes.header}>
+        <Group gap="sm">
+          <ThemeIcon size="lg" radius="md">
+            <IconShieldCheck size={22} stroke={1.6} aria-hidden />
+          </ThemeIcon>
+          <Text fw={700} size="lg">
+            iTechno Privacy Console
+          </Text>
+        </Group>
+        <UserMenu />
+      </header>
+      <div className={classes.navbarArea}>
+        <nav className={classes.navbar} aria-label="Main navigation">
+          {routes.map(({ path, label, icon: Icon }) => (
+            <NavLink
+              key={path}
+              component={Link}
+              to={path}
+              label={label}
+              active={pathname === path}
+              leftSection={<Icon size={20} stroke={1.6} aria-hidden />}
+              variant="light"
+            />
+          ))}
+          <div className={classes.navbarFooter}>
+            <Group gap={6} wrap="nowrap">
+              <IconClockShield size={16} stroke={1.6} aria-hidden />
+              <Text size="xs" c="dimmed">
+                Locks after {session.idleLockMinutes} min idle
+              </Text>
+            </Group>
+          </div>
+        </nav>
+      </div>
+      <main className={classes.main}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { createTheme, Modal } from '@mantine/core';
+
+/**
+ * MantineProvider runs with withCssVariables={false} (it would inject an inline <style>, which the CSP
+ * refuses), so every value here that differs from Mantine's defaults is mirrored in themeVariables.css.
+ * test/e2e/themeVariables.spec.ts fails when the two drift apart.
+ */
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  components: {
+    // The scroll-bar compensation of react-remove-scroll injects an inline <style>; the scroll lock itself
+    // (blocking wheel and touch outside the modal) works without it.
+    Modal: Modal.extend({
+      defaultProps: { removeScrollProps: { removeScrollBar: false }, closeButtonProps: { 'aria-label': 'Close' } },
+      styles: { title: { fontWeight: 600, fontSize: 'var(--mantine-font-size-lg)' } },
+    }),
+  },
+});

@@ -1,0 +1,35 @@
+import { PERMISSIONS, roleHolds, type Permission, type Role } from '../../../../main/platform/ipc/roles.std';
+
+export const ROLE_SUMMARIES: Record<Role, string> = {
+  staff: 'You handle day-to-day back-office work and see only the personal data your tasks need.',
+  manager: 'You oversee back-office work; your access follows the same need-to-know rule as your team.',
+  it_admin: 'You administer accounts and the console’s security settings. Personal data stays out of reach.',
+  auditor: 'You review, read-only and independently, what happened in the console and whether the record is intact.',
+};
+
+const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
+  'accounts.read': 'See who has an account and which role they hold',
+  'accounts.manage': 'Create accounts, change roles, disable accounts, clear lockouts and reset passwords',
+  'audit.read': 'Read the audit log of sign-ins and changes',
+  'audit.verify': 'Check that the audit log has not been altered',
+  'settings.manage': 'Change console security settings such as the idle lock',
+  'customers.read': 'Find and open customer records for a stated purpose',
+  'customers.write': 'Create customers, change marketing preferences, close or reopen records',
+  'customers.correct': 'Correct customer names, contact details, addresses and dates of birth',
+  'customers.legal': 'Open a customer record for a legal request',
+  'customers.import': 'Import an existing customer list',
+  'breakglass.use': 'Open a record outside the usual purposes, with a written justification that is reviewed',
+  'breakglass.review': 'Review out-of-purpose (break-glass) openings',
+  'orders.write': 'Place orders and re-send licence keys',
+  'cards.first6': 'See the issuer digits of masked card numbers',
+  'cards.reveal': 'Reveal a full card number, with a written reason and your password',
+};
+
+/** Mirrors the permission table main enforces, so what people read here is what actually applies. */
+export function capabilitiesOf(role: Role): { allowed: string[]; refused: string[] } {
+  const permissions = Object.keys(PERMISSIONS) as Permission[];
+  return {
+    allowed: permissions.filter((p) => roleHolds(role, p)).map((p) => PERMISSION_DESCRIPTIONS[p]),
+    refused: permissions.filter((p) => !roleHolds(role, p)).map((p) => PERMISSION_DESCRIPTIONS[p]),
+  };
+}

@@ -1,0 +1,32 @@
+import { Alert, Center, Loader, Paper, Stack } from '@mantine/core';
+import { useCallback } from 'react';
+import { call } from '../../api/client';
+import { PageHeader } from '../../ui/PageHeader';
+import { useRemoteData } from '../../ui/useRemoteData';
+import { IdleLockForm } from './IdleLockForm';
+
+export function SettingsPage() {
+  const loadSettings = useCallback(() => call('settings.get', {}), []);
+  const settings = useRemoteData(loadSettings);
+  return (
+    <Stack gap="lg">
+      <PageHeader title="Settings" description="Security settings that apply to everyone using the console on this computer." />
+      <Paper withBorder radius="md" p="lg" maw={640}>
+        {settings.error && (
+          <Alert color="red" variant="light" role="alert">
+            {settings.error}
+          </Alert>
+        )}
+        {settings.data ? (
+          <IdleLockForm current={settings.data} />
+        ) : (
+          settings.loading && (
+            <Center p="md">
+              <Loader aria-label="Loading settings" />
+            </Center>
+          )
+        )}
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import type { Core } from '../../main/core.contract.std.ts';
+import type { Role } from '../../main/platform/ipc/roles.std.ts';
+import { expect } from './harness.ts';
+
+export interface Person {
+  username: string;
+  displayName: string;
+  password: string;
+}
+
+export const ADMIN: Person = { username: 'ada.admin', displayName: 'Ada Lindqvist', password: 'copper lantern winter harbour' };
+export const STAFF: Person = { username: 'sam.staff', displayName: 'Sam Okafor', password: 'blue kettle morning tram' };
+
+const SCREENS_DIR = 'test-results/screens';
+
+export async function saveScreen(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENS_DIR, { recursive: true });
+  // Park the pointer so no hover state shows, and finish transitions so nothing is caught mid-fade.
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: `${SCREENS_DIR}/${name}.png`, fullPage: true, animations: 'disabled' });
+}
+
+/** Creates the first administrator straight through the core, for tests about something other than setup. */
+export async function seedAdministrator(core: Core, admin: Person = ADMIN): Promise<void> {
+  const seeder = { senderId: 'seed', trusted: true };
+  const result = await core.handle(seeder, 'session.setup', admin);
+  if (!result.ok) throw new Error(`seeding failed: ${result.error.message}`);
+  core.endSession(seeder.senderId);
+}
+
+/** Creates another account through the core, signed in as the seeded administrator. */
+export async function seedAccount(core: Core, person: Person, role: Role): Promise<void> {
+  const seeder = { senderId: 'seed', trusted: true };
+  const login = await core.handle(seeder, 'session.login', { username: ADMIN.username, password: ADMIN.password });
+  const created = login.ok ? await core.handle(seeder, 'accounts.create', { ...person, role }) : login;
+  core.endSession(seeder.senderId);
+  if (!created.ok) throw new Error(`seeding failed: ${created.error.message}`);
+}
+
+export async function expectHome(page: Page, person: Person): Promise<void> {
+  await expect(page.getByRole('heading', { name: `Welcome, ${person.displayName}` })).toBeVisible();
+}
+
+export async function signIn(page: Page, person: Person): Promise<void> {
+  await page.getByLabel('Username').fill(person.username);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export function signInFailure(page: Page) {
+  return page.getByRole('alert', { name: 'Sign-in failed' });
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+}
+
+export function navigation(page: Page) {
+  return page.getByRole('navigation', { name: 'Main navigation' });
+}
