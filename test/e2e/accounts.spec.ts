@@ -73,7 +73,7 @@ test('disabling an account ends its open session, and it can no longer sign in',
   await expect(page.getByRole('row', { name: new RegExp(STAFF.displayName) })).toContainText('Disabled');
 
   await expect(staffWindow.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await expect(staffWindow.getByText('You were signed out because an IT administrator changed or disabled your account.')).toBeVisible();
+  await expect(staffWindow.getByText('You were signed out because an IT administrator disabled your account.')).toBeVisible();
   await saveScreen(staffWindow, '12-signed-out-disabled');
   await signIn(staffWindow, STAFF);
   await expect(signInFailure(staffWindow)).toContainText('Username or password is incorrect');

@@ -192,7 +192,7 @@ export class AccountService {
     };
     if (user.lockedUntil) {
       await this.hasher.burn(password);
-      return fail('locked_out', lockedOut(user.lockedUntil));
+      return fail('locked_out', lockedOut(user.lockedUntil, this.clock.now()));
     }
     const valid = await this.hasher.verify(password, user.passwordHash);
     if (user.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
@@ -204,7 +204,7 @@ export class AccountService {
         .update({ failed_attempts: lockedUntil ? 0 : attempts, locked_until: lockedUntil });
       if (lockedUntil) {
         await this.audit.append(this.db, { actorId: user.id, action: 'auth.lockout', outcome: 'ok', details: { attempts } });
-        return fail('bad_password', lockedOut(lockedUntil));
+        return fail('bad_password', lockedOut(lockedUntil, this.clock.now()));
       }
       return fail('bad_password', INVALID_CREDENTIALS);
     }
@@ -213,7 +213,10 @@ export class AccountService {
   }
 }
 
-function lockedOut(until: string): AppError {
-  const time = new Date(until).toISOString().slice(11, 16);
-  return new AppError('LOCKED_OUT', `Too many failed attempts: this account is locked until ${time} UTC. Try again later or ask IT to unlock it.`);
+function lockedOut(until: string, now: number): AppError {
+  const minutes = Math.max(1, Math.ceil((Date.parse(until) - now) / 60_000));
+  return new AppError(
+    'LOCKED_OUT',
+    `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}. Try again later or ask IT to unlock it.`,
+  );
 }

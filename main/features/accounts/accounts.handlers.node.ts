@@ -19,7 +19,8 @@ export function accountsHandlers(accounts: AccountService, sessions: SessionMana
     'accounts.update': async ({ id, ...changes }, ctx) => {
       const { user, fields } = await accounts.update(ctx.q, id, changes);
       ctx.auditDetails({ userId: id, fields, role: user.role, status: user.status });
-      if (user.status === 'disabled' || fields.includes('role')) sessions.endUser(id);
+      if (user.status === 'disabled') sessions.endUser(id, 'account_disabled');
+      else if (fields.includes('role')) sessions.endUser(id, 'role_changed');
       return toAccount(user);
     },
     'accounts.resetPassword': async ({ id, password }, ctx) => {

@@ -2,7 +2,7 @@
 export const PASSWORD_RULES = [
   'At least 12 characters (a passphrase of several words is easiest)',
   'At most 128 characters',
-  'Must not contain your username',
+  'Must not contain the account\'s username',
   'Must not be a commonly used password',
 ] as const;
 

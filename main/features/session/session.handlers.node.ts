@@ -50,7 +50,7 @@ export function sessionHandlers(accounts: AccountService, sessions: SessionManag
         await accounts.checkPassword(session.userId, input.password, 'auth.unlock');
       } catch (error) {
         // A lockout reached from the lock screen ends the session: the next step is a full sign-in.
-        if (error instanceof AppError && error.code === 'LOCKED_OUT') sessions.end(session.senderId, null);
+        if (error instanceof AppError && error.code === 'LOCKED_OUT') sessions.end(session.senderId, 'locked_out');
         throw error;
       }
       sessions.unlock(session);

@@ -46,9 +46,9 @@ export class SessionManager {
     if (this.sessions.delete(senderId) && reason) this.emit(senderId, 'session.ended', { reason });
   }
 
-  /** Ends every session of a user (account disabled). */
-  endUser(userId: string): void {
-    for (const session of [...this.sessions.values()]) if (session.userId === userId) this.end(session.senderId, 'disabled');
+  /** Ends every session of a user whose account changed under them. */
+  endUser(userId: string, reason: ApiEvents['session.ended']['reason']): void {
+    for (const session of [...this.sessions.values()]) if (session.userId === userId) this.end(session.senderId, reason);
   }
 
   lock(senderId: string, reason: ApiEvents['session.locked']['reason']): void {

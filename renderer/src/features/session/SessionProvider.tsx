@@ -2,6 +2,7 @@ import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SessionInfo } from '../../../../main/features/session/session.contract.std';
 import type { ChannelOutput } from '../../../../main/api.std';
+import type { ApiEvents } from '../../../../main/platform/ipc/events.std';
 import { errorMessage } from '../../api/ApiCallError';
 import { call, installSessionHandlers } from '../../api/client';
 import { onApiEvent } from '../../api/events';
@@ -10,8 +11,12 @@ import { SessionContext, type SessionControls, type SessionState } from './sessi
 import { useActivityHeartbeat } from './useActivityHeartbeat';
 import { useReauthPrompt } from './useReauthPrompt';
 
-// Main ends a session with reason 'disabled' when an administrator disables the account or changes its role.
-const ACCOUNT_CHANGED_NOTICE = 'You were signed out because an IT administrator changed or disabled your account.';
+/** Why main ended the session, in words for the sign-in screen. */
+const ENDED_NOTICES: Record<ApiEvents['session.ended']['reason'], string> = {
+  account_disabled: 'You were signed out because an IT administrator disabled your account.',
+  role_changed: 'You were signed out because an IT administrator changed your role. Sign in again to continue.',
+  locked_out: 'Too many failed attempts: the account is locked for 15 minutes. Try again later or ask IT to unlock it.',
+};
 
 function stateFromStatus(status: ChannelOutput<'session.status'>): SessionState {
   if (status.setupRequired) return { kind: 'setup' };
@@ -64,7 +69,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setState((current) => (current.kind === 'active' ? { kind: 'locked', session: current.session } : current)),
     );
     const stopEnded = onApiEvent('session.ended', ({ reason }) =>
-      setState({ kind: 'signed-out', notice: reason === 'disabled' ? ACCOUNT_CHANGED_NOTICE : null }),
+      setState({ kind: 'signed-out', notice: ENDED_NOTICES[reason] }),
     );
     return () => {
       stopLocked();
