@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
+import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
+import { customersChannels } from './features/customers/customers.contract.std.ts';
+import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
 import { settingsChannels } from './features/settings/settings.contract.std.ts';
 import type { ApiResult } from './platform/ipc/errors.std.ts';
@@ -12,6 +15,9 @@ export const API = {
   ...accountsChannels,
   ...auditChannels,
   ...settingsChannels,
+  ...customersChannels,
+  ...ordersChannels,
+  ...breakglassChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -7,6 +7,15 @@ import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { AuditLog } from './features/audit/auditLog.node.ts';
+import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
+import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
+import { CorrectionService } from './features/customers/corrections.node.ts';
+import { CustomerImportService } from './features/customers/customerImport.node.ts';
+import { customersHandlers } from './features/customers/customers.handlers.node.ts';
+import { CustomerService } from './features/customers/customerService.node.ts';
+import { RecordAccess } from './features/customers/recordAccess.node.ts';
+import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
+import { OrderService } from './features/orders/orderService.node.ts';
 import { sessionHandlers } from './features/session/session.handlers.node.ts';
 import { SessionManager } from './features/session/sessionManager.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
@@ -63,6 +72,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditLog(db, keyRing, clock);
   const accounts = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
+  const customers = new CustomerService(keyRing, clock);
+  const orders = new OrderService(keyRing, clock);
+  const breakGlass = new BreakGlassService(keyRing, clock);
+  const corrections = new CorrectionService(customers);
+  const records = new RecordAccess(customers, orders, breakGlass);
+  const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
   const router = new Router({
     db,
     audit,
@@ -73,6 +88,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...accountsHandlers(accounts, sessions),
       ...auditHandlers(audit, accounts),
       ...settingsHandlers(settings),
+      ...customersHandlers({ customers, orders, corrections, records, importer }),
+      ...ordersHandlers(orders),
+      ...breakglassHandlers(breakGlass, accounts),
     },
   });
   const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);

@@ -1,3 +1,4 @@
+import type { CoreOptions } from '../../main/core.node.ts';
 import type { ApiResult } from '../../main/platform/ipc/errors.std.ts';
 import { ADMIN, startCore, type TestCore } from './core.ts';
 
@@ -13,9 +14,12 @@ export type Who = keyof typeof USERS | 'admin';
 export const PASSWORD = 'correct horse battery staple';
 
 export interface CustomerTestCore extends TestCore {
+  // Tests probe replies field by field (including fields that must be absent), so results are loosely typed here.
   /** Calls as a user; throws on an error result. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   as<T = any>(who: Who, channel: string, input: unknown): Promise<T>;
   /** Calls as a user and returns the raw result. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   try(who: Who, channel: string, input: unknown): Promise<ApiResult<any>>;
   userId: Record<Who, string>;
   reauth(who: Who): Promise<void>;
@@ -35,8 +39,9 @@ export const CUSTOMER_TABLES = [
   'break_glass_reviews',
 ] as const;
 
-export async function startCustomerCore(): Promise<CustomerTestCore> {
-  const t = await startCore();
+/** A core with an IT admin ('admin'), two staff, two managers and an auditor, each signed in on its own window. */
+export async function startCustomerCore(options: Partial<CoreOptions> = {}): Promise<CustomerTestCore> {
+  const t = await startCore(options);
   const setup = await t.call<{ userId: string }>('session.setup', ADMIN, 'admin');
   const userId = { admin: setup.userId } as Record<Who, string>;
   for (const [who, user] of Object.entries(USERS) as [keyof typeof USERS, (typeof USERS)[keyof typeof USERS]][]) {

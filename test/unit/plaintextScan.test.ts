@@ -1,29 +1,133 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { appFiles, plaintextHits } from '../support/plaintextScan.ts';
-import { ADMIN, startCore } from '../support/core.ts';
+import { luhnValid } from '../../main/features/orders/card.std.ts';
+import { tempDir } from '../support/core.ts';
+import { nextYear, startCustomerCore } from '../support/customers.ts';
 
-const STAFF = { username: 'zebulon.quartermaine', displayName: 'Zebulon Quartermaine-Okafor', role: 'staff', password: 'unguessable staff passphrase 77' };
+const CARD = '4539148803436467';
+const PII = {
+  givenName: 'Zebulon',
+  familyName: 'Quixotefield',
+  organisationName: 'Quibblecorp Holdings',
+  email: 'zebulon.q@plaintext-scan.test',
+  phone: '+44 7700 900123',
+  street: '42 Wallaby Way',
+  city: 'Sydneyton',
+  region: 'Oddshire',
+  postalCode: 'ZZ9 9ZZ',
+  dateOfBirth: '1971-07-23',
+};
+const OTHER = {
+  billingName: 'Zeb Quixotefield-Billing',
+  billingStreet: '7 Ledger Lane',
+  newEmail: 'zeb.new@plaintext-scan.test',
+  newStreet: '99 Marmalade Row',
+  correctionReason: 'Moved house to Marmaladeville last spring',
+  justification: 'Investigating the Flibbertigibbet complaint from the ombudsman',
+  revealReason: 'Chargeback Snorkelwhistle dispute',
+  reviewNote: 'Confirmed with Gobbledygook team lead',
+  importedGiven: 'Yolanda',
+  importedFamily: 'Xerxesdottir',
+  importedEmail: 'yolanda.x@plaintext-scan.test',
+  importedStreet: '3 Quokka Close',
+};
 
-test('staff identities and passwords never reach the database, WAL, logs or settings in clear', async () => {
-  const t = await startCore();
-  await t.call('session.setup', ADMIN);
-  const { id } = await t.call<{ id: string }>('accounts.create', STAFF);
-  await t.call('accounts.update', { id, displayName: `${STAFF.displayName} Jr` });
-  await t.core.handle(t.caller('w2'), 'session.login', { username: STAFF.username, password: 'a wrong guess here' });
-  await t.core.handle(t.caller('w2'), 'session.login', { username: 'typo.zebulon', password: STAFF.password });
-  await t.call('session.login', { username: STAFF.username, password: STAFF.password }, 'w2');
-  await t.call('settings.update', { idleLockMinutes: 12 });
-  const secrets = [STAFF.username, STAFF.displayName, STAFF.password, ADMIN.username, ADMIN.displayName, ADMIN.password, 'typo.zebulon', 'a wrong guess here'];
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
 
-  const whileOpen = appFiles(t.dataDir);
-  assert.ok(whileOpen.some((f) => f.endsWith('-wal')), 'the WAL is scanned while the app runs');
-  assert.ok(whileOpen.some((f) => f.endsWith('app.log')), 'the log is scanned');
-  assert.ok(whileOpen.some((f) => f.endsWith('settings.json')), 'the settings are scanned');
-  assert.deepEqual(plaintextHits(whileOpen, secrets), []);
-  await t.core.close();
-  assert.deepEqual(plaintextHits(appFiles(t.dataDir), secrets), []);
+function scan(dir: string, values: string[]): string[] {
+  const hits: string[] = [];
+  for (const file of files(dir)) {
+    const bytes = readFileSync(file);
+    for (const value of values) {
+      for (const encoding of ['utf8', 'utf16le'] as const) {
+        if (bytes.includes(Buffer.from(value, encoding))) hits.push(`${value} (${encoding}) in ${file.slice(dir.length)}`);
+      }
+    }
+  }
+  return hits;
+}
 
-  // The scan itself must be able to fail: a value the app does store in clear is found.
-  assert.ok(plaintextHits(appFiles(t.dataDir), ['scrypt$']).length > 0);
+test('no PII is readable in the database, its WAL, the logs or settings', async () => {
+  assert.ok(luhnValid(CARD));
+  const dataDir = tempDir('itpc-scan-');
+  try {
+    const t = await startCustomerCore({ dataDir });
+    const { customer } = await t.as('staff', 'customers.create', {
+      kind: 'organisation_contact',
+      givenName: PII.givenName,
+      familyName: PII.familyName,
+      organisationName: PII.organisationName,
+      email: PII.email,
+      phone: PII.phone,
+      shippingAddress: { street: PII.street, city: PII.city, region: PII.region, postalCode: PII.postalCode, country: 'GB' },
+      dateOfBirth: PII.dateOfBirth,
+      consents: { newsletter: true },
+      consentChannel: 'order_form',
+    });
+    const { order } = await t.as('staff', 'orders.create', {
+      customerId: customer.id,
+      items: [{ sku: 'ITP-PRO', name: 'Pro licence', kind: 'licence', quantity: 1 }],
+      billing: { name: OTHER.billingName, address: { street: OTHER.billingStreet, city: PII.city, postalCode: PII.postalCode, country: 'GB' } },
+      card: { number: CARD.replace(/(\d{4})/g, '$1 ').trim(), expiryMonth: 3, expiryYear: nextYear() },
+    });
+    await t.as('staff', 'customers.search', { by: 'email', value: PII.email });
+    await t.as('staff', 'customers.search', { by: 'familyName', value: PII.familyName });
+    await t.as('staff', 'customers.correct', {
+      customerId: customer.id,
+      changes: { email: OTHER.newEmail, shippingAddress: { street: OTHER.newStreet } },
+      reason: OTHER.correctionReason,
+      source: 'customer_request',
+    });
+    const glass = await t.as('staff', 'customers.open', { customerId: customer.id, purpose: 'break_glass', justification: OTHER.justification });
+    await t.as('manager', 'breakglass.review', { reviewId: glass.breakGlassReviewId, decision: 'justified', note: OTHER.reviewNote });
+    const revealed = await t.as('manager', 'orders.revealCard', { orderId: order.id, reason: OTHER.revealReason });
+    assert.equal(revealed.number, CARD);
+    const legal = await t.as('manager', 'customers.open', { customerId: customer.id, purpose: 'legal' });
+    const licenceKey: string = legal.orders[0].items[0].licenceKey;
+    await t.as('staff', 'customers.setStatus', { customerId: customer.id, status: 'closed' });
+    const csv = `given,family,email,street,city,postcode,country\n${OTHER.importedGiven},${OTHER.importedFamily},${OTHER.importedEmail},${OTHER.importedStreet},${PII.city},${PII.postalCode},GB`;
+    await t.as('manager', 'customers.importRun', {
+      taskId: randomUUID(),
+      csv,
+      mapping: { givenName: 'given', familyName: 'family', email: 'email', street: 'street', city: 'city', postalCode: 'postcode', country: 'country' },
+    });
+    // Bad input must not leak into the logs either.
+    await t.try('staff', 'orders.create', { customerId: customer.id, items: [], billing: {}, card: { number: CARD, cvv: '731' } });
+
+    const values = [
+      ...Object.values(PII),
+      ...Object.values(OTHER),
+      PII.email.toLowerCase(),
+      '447700900123',
+      'ZZ99ZZ',
+      'quixotefield',
+      CARD,
+      CARD.replace(/(\d{4})/g, '$1 ').trim(),
+      licenceKey,
+    ];
+    await t.as('admin', 'settings.update', { idleLockMinutes: 15 }); // so settings.json exists
+
+    const whileOpen = scan(dataDir, values);
+    const openFiles = files(dataDir).map((f) => f.slice(dataDir.length));
+    // Positive control: the scanner does find what is stored in clear (ids), so zero PII hits mean something.
+    assert.ok(scan(dataDir, [customer.id, order.id]).length >= 2, 'control values found while open');
+    await t.cleanup();
+    const afterClose = scan(dataDir, values);
+    assert.ok(scan(dataDir, [customer.id]).length >= 1, 'control value found after close');
+    for (const name of ['/privacy-console.sqlite', '/privacy-console.sqlite-wal', '/logs/app.log', '/settings.json']) {
+      assert.ok(openFiles.includes(name), `${name} was scanned (have ${openFiles.join(', ')})`);
+    }
+    assert.deepEqual(whileOpen, [], 'while open (DB, -wal, -shm, logs)');
+    assert.deepEqual(afterClose, [], 'after close');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -18,6 +18,27 @@ export const PERMISSIONS = {
   'audit.read': ['it_admin', 'auditor'],
   'audit.verify': ['it_admin', 'auditor'],
   'settings.manage': ['it_admin'],
+  // Customer records (issue #3). IT administrators and auditors hold no customer-PII permission at all.
+  /** Search, list, and open a record for order processing, customer support or a deletion request. */
+  'customers.read': ['staff', 'manager'],
+  /** Create customers, change marketing preferences, close / reopen a record. */
+  'customers.write': ['staff', 'manager'],
+  /** Correct name, contact, address or date of birth; open with purpose `correction`; read correction history. */
+  'customers.correct': ['staff', 'manager'],
+  /** Open a record for a legal request (court order, legal process): the broadest need-to-know view. */
+  'customers.legal': ['manager'],
+  /** Bulk CSV import of an existing customer list. */
+  'customers.import': ['manager'],
+  /** Open a record outside the listed purposes with a written justification; flagged for manager review. */
+  'breakglass.use': ['staff', 'manager'],
+  /** Review break-glass openings: mark justified or escalated. */
+  'breakglass.review': ['manager'],
+  /** Place orders from the order form; re-send licence keys. */
+  'orders.write': ['staff', 'manager'],
+  /** See the first six digits (issuer) as well as the last four of a masked card. */
+  'cards.first6': ['manager'],
+  /** Reveal a full card number, with a written reason and a fresh password re-entry. */
+  'cards.reveal': ['manager'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

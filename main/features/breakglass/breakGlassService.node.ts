@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock.std.ts';
+import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
+import { AppError } from '../../platform/ipc/errors.std.ts';
+import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import type { REVIEW_DECISIONS, REVIEW_STATUSES } from './breakglass.contract.std.ts';
+
+type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+interface ReviewDbRow {
+  id: string;
+  customer_id: string;
+  opened_by: string;
+  opened_at: string;
+  status: ReviewStatus;
+  reviewer_id: string | null;
+  reviewed_at: string | null;
+  dek: Buffer;
+  justification: Buffer;
+  review_note: Buffer | null;
+}
+
+export interface Review {
+  id: string;
+  customerId: string;
+  openedBy: string;
+  openedAt: string;
+  justification: string;
+  status: ReviewStatus;
+  reviewerId: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+}
+
+/** Break-glass openings queued for manager review. Justifications and notes are encrypted per row. */
+export class BreakGlassService {
+  private readonly cipher: RecordCipher;
+
+  constructor(
+    ring: () => KeyRing,
+    private readonly clock: Clock,
+  ) {
+    this.cipher = new RecordCipher(ring, 'break_glass_reviews');
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  async record(q: Queryable, customerId: string, openedBy: string, justification: string): Promise<string> {
+    const id = randomUUID();
+    const sealed = this.cipher.sealNew(id, { justification });
+    await q('break_glass_reviews').insert({
+      id,
+      customer_id: customerId,
+      opened_by: openedBy,
+      opened_at: this.now(),
+      status: 'pending',
+      dek: sealed.dek,
+      justification: sealed.columns.justification,
+      review_note: null,
+    });
+    return id;
+  }
+
+  private toReview(row: ReviewDbRow): Review {
+    const blobs: Record<string, Buffer> = { justification: asBuffer(row.justification) };
+    if (row.review_note) blobs.review_note = asBuffer(row.review_note);
+    const opened = this.cipher.openMany(row.id, asBuffer(row.dek), blobs);
+    return {
+      id: row.id,
+      customerId: row.customer_id,
+      openedBy: row.opened_by,
+      openedAt: row.opened_at,
+      justification: opened.justification as string,
+      status: row.status,
+      reviewerId: row.reviewer_id,
+      reviewedAt: row.reviewed_at,
+      reviewNote: (opened.review_note as string | undefined) ?? null,
+    };
+  }
+
+  async list(q: Queryable, opts: { status: ReviewStatus; offset: number; limit: number }): Promise<{ reviews: Review[]; total: number }> {
+    const base = q<ReviewDbRow>('break_glass_reviews').where({ status: opts.status });
+    const rows = await base.clone().orderBy('opened_at').orderBy('id').offset(opts.offset).limit(opts.limit);
+    const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    return { reviews: rows.map((r) => this.toReview(r)), total };
+  }
+
+  async review(
+    q: Queryable,
+    input: { reviewId: string; decision: (typeof REVIEW_DECISIONS)[number]; note: string },
+    reviewerId: string,
+  ): Promise<Review> {
+    const row = await q<ReviewDbRow>('break_glass_reviews').where({ id: input.reviewId }).first();
+    if (!row) throw new AppError('NOT_FOUND', 'No such break-glass review.');
+    if (row.opened_by === reviewerId) throw new AppError('FORBIDDEN', 'You cannot review your own break-glass access: another manager must.');
+    if (row.status !== 'pending') throw new AppError('CONFLICT', 'This break-glass access has already been reviewed.');
+    const columns = this.cipher.reseal(row.id, asBuffer(row.dek), { review_note: input.note });
+    const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.now(), review_note: columns.review_note! };
+    await q('break_glass_reviews').where({ id: row.id }).update(patch);
+    return this.toReview({ ...row, ...patch });
+  }
+}

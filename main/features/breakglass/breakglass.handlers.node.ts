@@ -1,0 +1,33 @@
+import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
+import type { Queryable } from '../../platform/store/database.node.ts';
+import type { AccountService } from '../accounts/accountService.node.ts';
+import type { BreakGlassReview } from './breakglass.contract.std.ts';
+import type { BreakGlassService, Review } from './breakGlassService.node.ts';
+
+type BreakglassHandlers = Pick<Handlers, `breakglass.${string}` & keyof Handlers>;
+
+export function breakglassHandlers(reviews: BreakGlassService, accounts: AccountService): BreakglassHandlers {
+  // Staff names are resolved for display, never stored with the review.
+  const withNames = async (q: Queryable, list: Review[]): Promise<BreakGlassReview[]> => {
+    const names = new Map((await accounts.list(q)).map((u) => [u.id, u.displayName]));
+    return list.map((r) => ({
+      ...r,
+      openedByName: names.get(r.openedBy) ?? null,
+      reviewerName: r.reviewerId ? (names.get(r.reviewerId) ?? null) : null,
+    }));
+  };
+  return {
+    'breakglass.list': async (input, ctx) => {
+      const { reviews: list, total } = await reviews.list(ctx.q, input);
+      return { reviews: await withNames(ctx.q, list), total };
+    },
+    'breakglass.review': async (input, ctx) => {
+      const session = requireSession(ctx);
+      ctx.auditDetails({ reviewId: input.reviewId, decision: input.decision });
+      const review = await reviews.review(ctx.q, input, session.userId);
+      ctx.auditDetails({ customerId: review.customerId, openedBy: review.openedBy });
+      const [named] = await withNames(ctx.q, [review]);
+      return { review: named! };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { AppError } from '../../platform/ipc/errors.std.ts';
+import type { Role } from '../../platform/ipc/roles.std.ts';
+import type { Queryable } from '../../platform/store/database.node.ts';
+import type { BreakGlassService } from '../breakglass/breakGlassService.node.ts';
+import type { OrderService } from '../orders/orderService.node.ts';
+import type { CustomerRecord } from './customers.contract.std.ts';
+import type { CustomerService } from './customerService.node.ts';
+import { recordView, type RecordPurpose } from './needToKnow.std.ts';
+
+/**
+ * Opening a record: the purpose decides what is decrypted and returned (needToKnow.std.ts), the role narrows it,
+ * and a break-glass opening is queued for manager review. Sections a view does not need are never opened.
+ */
+export class RecordAccess {
+  constructor(
+    private readonly customers: CustomerService,
+    private readonly orders: OrderService,
+    private readonly breakGlass: BreakGlassService,
+  ) {}
+
+  async open(
+    q: Queryable,
+    input: { customerId: string; purpose: RecordPurpose; justification?: string | undefined },
+    actor: { userId: string; role: Role },
+  ): Promise<CustomerRecord> {
+    const view = recordView(input.purpose, actor.role);
+    if (!view) throw new AppError('FORBIDDEN', 'Your role may not open customer records for this purpose.');
+    const row = await this.customers.load(q, input.customerId);
+    const has = (field: (typeof view.fields)[number]) => view.fields.includes(field);
+
+    const needsContact = has('email') || has('phone') || has('shippingAddress');
+    const needsIdentity = has('name') || has('dateOfBirth');
+    const { identity, contact } = needsContact
+      ? this.customers.openSections(row)
+      : { identity: needsIdentity ? this.customers.openIdentity(row) : null, contact: null };
+
+    const record: CustomerRecord = {
+      id: row.id,
+      purpose: input.purpose,
+      fields: [...view.fields],
+      kind: row.kind,
+      status: row.status,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      policyVersion: row.policy_version,
+      orderCount: await this.orders.count(q, row.id),
+    };
+    if (identity && has('name')) {
+      record.name = { givenName: identity.givenName, familyName: identity.familyName, organisationName: identity.organisationName };
+    }
+    if (identity && has('dateOfBirth')) record.dateOfBirth = identity.dateOfBirth;
+    if (contact && has('email')) record.email = contact.email;
+    if (contact && has('phone')) record.phone = contact.phone;
+    if (contact && has('shippingAddress')) record.shippingAddress = { ...contact.shippingAddress };
+    if (has('orders')) record.orders = await this.orders.viewsForCustomer(q, row.id, view);
+    if (has('consents')) {
+      const { states, history } = await this.customers.consents(q, row.id);
+      record.consents = states;
+      record.consentHistory = history;
+    }
+    if (input.purpose === 'break_glass') {
+      if (!input.justification) throw new AppError('INVALID_INPUT', 'Break-glass access needs a written justification.');
+      record.breakGlassReviewId = await this.breakGlass.record(q, row.id, actor.userId, input.justification);
+    }
+    return record;
+  }
+}

@@ -1,0 +1,166 @@
+import { Alert, Badge, Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core';
+import { IconFileImport, IconUserPlus } from '@tabler/icons-react';
+import { useCallback, useState } from 'react';
+import { useLocation } from 'react-router';
+import type { CustomerRecord, CustomerRow } from '../../../../main/features/customers/customers.contract.std';
+import type { RecordPurpose } from '../../../../main/features/customers/needToKnow.std';
+import { roleHolds } from '../../../../main/platform/ipc/roles.std';
+import { call } from '../../api/client';
+import { notifyFailure } from '../../ui/notify';
+import { PageHeader } from '../../ui/PageHeader';
+import { useActiveSession } from '../session/sessionContext';
+import { CustomerRecordView } from './CustomerRecordView';
+import { CustomerSearch, SEARCH_BY_LABELS, type SearchResult } from './CustomerSearch';
+import { CustomerTable } from './CustomerTable';
+import { ImportPanel } from './ImportPanel';
+import { NewCustomerModal } from './NewCustomerModal';
+import { PurposeModal } from './PurposeModal';
+import { useCustomerPages } from './useCustomerPages';
+
+type View = { kind: 'list' } | { kind: 'record'; row: CustomerRow; record: CustomerRecord } | { kind: 'import' };
+
+const LIST_HEIGHT = 480;
+
+/** Clicking "Customers" in the navigation again starts afresh (closes an open record). */
+export function CustomersPage() {
+  const { key } = useLocation();
+  return <CustomersWorkspace key={key} />;
+}
+
+function CustomersWorkspace() {
+  const { role } = useActiveSession();
+  const canCreate = roleHolds(role, 'customers.write');
+  const canImport = roleHolds(role, 'customers.import');
+  const [view, setView] = useState<View>({ kind: 'list' });
+  const [search, setSearch] = useState<SearchResult | null>(null);
+  const [choosingPurpose, setChoosingPurpose] = useState<CustomerRow | null>(null);
+  const [creating, setCreating] = useState(false);
+  const pages = useCustomerPages();
+
+  const openRow = useCallback((row: CustomerRow) => setChoosingPurpose(row), []);
+  const searchRowAt = useCallback((index: number) => search?.rows[index], [search]);
+  const searchRows = search?.rows ?? [];
+
+  if (view.kind === 'record') {
+    const reopen = async (purpose: RecordPurpose): Promise<boolean> => {
+      try {
+        const record = await call('customers.open', { customerId: view.row.id, purpose });
+        setView({ ...view, record });
+        return true;
+      } catch (error) {
+        notifyFailure('Could not reload the record', error);
+        return false;
+      }
+    };
+    return (
+      <CustomerRecordView
+        record={view.record}
+        row={view.row}
+        onBack={() => {
+          setView({ kind: 'list' });
+          pages.reload();
+        }}
+        onRecordChange={(record) => setView({ ...view, record })}
+        reopen={reopen}
+      />
+    );
+  }
+
+  return (
+    <Stack gap="lg">
+      <PageHeader
+        title="Customers"
+        description="Find a customer by an exact value, then open the record for a stated purpose. Lists show masked names only."
+        actions={
+          <>
+            {canImport && view.kind === 'list' && (
+              <Button variant="default" leftSection={<IconFileImport size={18} aria-hidden />} onClick={() => setView({ kind: 'import' })}>
+                Import CSV
+              </Button>
+            )}
+            {canCreate && (
+              <Button leftSection={<IconUserPlus size={18} aria-hidden />} onClick={() => setCreating(true)}>
+                New customer
+              </Button>
+            )}
+          </>
+        }
+      />
+      {view.kind === 'import' ? (
+        <ImportPanel onImported={pages.reload} onClose={() => setView({ kind: 'list' })} />
+      ) : (
+        <Paper withBorder radius="md" p="md">
+          <Stack gap="md">
+            <CustomerSearch active={search !== null} onResult={setSearch} onClear={() => setSearch(null)} />
+            {search ? (
+              <>
+                <Group gap="xs">
+                  <Text size="sm" fw={500}>
+                    {search.rows.length === 0 ? 'No customer matches' : `${search.rows.length} match${search.rows.length === 1 ? '' : 'es'}`}
+                  </Text>
+                  <Badge variant="light" color="gray">
+                    exact {SEARCH_BY_LABELS[search.by].toLowerCase()}
+                  </Badge>
+                  {search.truncated && (
+                    <Text size="sm" c="orange">
+                      Only the newest {search.rows.length} are shown — narrow the search.
+                    </Text>
+                  )}
+                </Group>
+                <CustomerTable
+                  label="Search results"
+                  count={searchRows.length}
+                  rowAt={searchRowAt}
+                  onOpen={openRow}
+                  height={Math.min(LIST_HEIGHT, Math.max(searchRows.length, 1) * 48)}
+                  emptyText="Check the value: the search matches whole values only (case, spaces and accents do not matter)."
+                />
+              </>
+            ) : (
+              <>
+                {pages.error && (
+                  <Alert color="red" variant="light" role="alert">
+                    {pages.error}
+                  </Alert>
+                )}
+                {pages.total === null ? (
+                  !pages.error && (
+                    <Center p="xl">
+                      <Loader aria-label="Loading customers" />
+                    </Center>
+                  )
+                ) : (
+                  <>
+                    <Text size="sm" c="dimmed">
+                      {pages.total.toLocaleString()} customer{pages.total === 1 ? '' : 's'}, newest first
+                    </Text>
+                    <CustomerTable
+                      label="Customers"
+                      count={pages.total}
+                      rowAt={pages.rowAt}
+                      onVisibleRange={pages.ensureRange}
+                      onOpen={openRow}
+                      height={LIST_HEIGHT}
+                      emptyText="No customers yet."
+                    />
+                  </>
+                )}
+              </>
+            )}
+          </Stack>
+        </Paper>
+      )}
+      <NewCustomerModal opened={creating} onClose={() => setCreating(false)} onCreated={() => pages.reload()} />
+      {choosingPurpose && (
+        <PurposeModal
+          row={choosingPurpose}
+          onClose={() => setChoosingPurpose(null)}
+          onOpened={(record) => {
+            setView({ kind: 'record', row: choosingPurpose, record });
+            setChoosingPurpose(null);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

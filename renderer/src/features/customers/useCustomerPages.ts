@@ -1,0 +1,69 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CustomerRow } from '../../../../main/features/customers/customers.contract.std';
+import { errorMessage } from '../../api/ApiCallError';
+import { call } from '../../api/client';
+
+/** Rows per 'customers.list' call; the channel allows up to 200. */
+export const LIST_PAGE_SIZE = 100;
+
+export interface CustomerPages {
+  /** Null until the first page arrived. */
+  total: number | null;
+  error: string | null;
+  rowAt(index: number): CustomerRow | undefined;
+  /** Loads the pages covering rows first..last (inclusive) that are not loaded or loading yet. */
+  ensureRange(first: number, last: number): void;
+  /** Forgets every page (after a create or an import) and starts again from the top. */
+  reload(): void;
+}
+
+/**
+ * The customer list, fetched a page at a time as rows scroll into view, so 100 000 customers cost only the
+ * pages someone actually looks at. A reload bumps the generation, so answers for the old list are dropped.
+ */
+export function useCustomerPages(): CustomerPages {
+  const [total, setTotal] = useState<number | null>(null);
+  const [pages, setPages] = useState<ReadonlyMap<number, readonly CustomerRow[]>>(() => new Map());
+  const [error, setError] = useState<string | null>(null);
+  const requested = useRef(new Set<number>());
+  const generation = useRef(0);
+
+  const loadPage = useCallback((page: number) => {
+    if (requested.current.has(page)) return;
+    requested.current.add(page);
+    const current = generation.current;
+    call('customers.list', { offset: page * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE }).then(
+      (result) => {
+        if (current !== generation.current) return;
+        setTotal(result.total);
+        setError(null);
+        setPages((previous) => new Map(previous).set(page, result.rows));
+      },
+      (failure: unknown) => {
+        if (current !== generation.current) return;
+        requested.current.delete(page);
+        setError(errorMessage(failure));
+      },
+    );
+  }, []);
+
+  useEffect(() => loadPage(0), [loadPage]);
+
+  const ensureRange = useCallback(
+    (first: number, last: number) => {
+      for (let page = Math.floor(first / LIST_PAGE_SIZE); page <= Math.floor(last / LIST_PAGE_SIZE); page += 1) loadPage(page);
+    },
+    [loadPage],
+  );
+
+  const reload = useCallback(() => {
+    generation.current += 1;
+    requested.current = new Set();
+    setPages(new Map());
+    loadPage(0);
+  }, [loadPage]);
+
+  const rowAt = useCallback((index: number) => pages.get(Math.floor(index / LIST_PAGE_SIZE))?.[index % LIST_PAGE_SIZE], [pages]);
+
+  return { total, error, rowAt, ensureRange, reload };
+}

@@ -1,0 +1,510 @@
+/**
+ * Customer-records benchmark (issue #3). Run with `npm run bench`.
+ *
+ *  1. Import of N synthetic customers, each with one order (1–2 lines), through the real encrypted service path
+ *     (CustomerService.prepare / OrderService.prepare → insertPrepared, pipelined, one transaction) versus a
+ *     plaintext insert of the same rows: same tables, columns and indexes with the sections as clear JSON and
+ *     the blind-index columns holding the clear normalised values, same 500-row chunks, same pipelined loop.
+ *  2. Exact search p50/p95 and list-page (50 rows, decrypted) p50/p95 at N and at 1M customers, measured at the
+ *     service and through the IPC router (session, permission, schema, audit-event write and commit included).
+ *     The 1M database adds customers without orders through the same CustomerService.prepare path (real
+ *     ciphertexts and blind indexes; no orders, to keep seeding time down).
+ *  3. The CSV import channel end to end (customers.importRun: parse, validate, seal, insert) for N rows.
+ *
+ * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip the 1M step, BENCH_QUERIES (default 400).
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
+import type { Core } from '../../main/core.contract.std.ts';
+import { pipelinedWrite } from '../../main/features/customers/bulkWrite.node.ts';
+import {
+  maskedDisplayName,
+  normalizeEmail,
+  normalizeFamilyName,
+  normalizePhone,
+  normalizePostalCode,
+  POLICY_VERSION,
+  type CustomerDetails,
+} from '../../main/features/customers/customerFields.std.ts';
+import { CustomerService, INSERT_CHUNK, insertChunked, type SearchField } from '../../main/features/customers/customerService.node.ts';
+import { cardBrand, cardDigits } from '../../main/features/orders/card.std.ts';
+import { generateLicenceKey, OrderService, type OrderInput } from '../../main/features/orders/orderService.node.ts';
+import { systemClock } from '../../main/platform/clock.std.ts';
+import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
+import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { migrate } from '../../main/platform/store/migrate.node.ts';
+import { createCustomerCounts } from '../../main/platform/store/migrations/0002_customers.node.ts';
+import { ADMIN, tempDir } from '../support/core.ts';
+import { customerAt, orderFor, pools, prng, type Pools } from './synthetic.ts';
+
+const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const MILLION = process.env.BENCH_MILLION !== '0';
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Optional: SQLite page cache per connection for both paths (the app uses SQLite's default, about 2 MB). */
+const CACHE_MB = Number(process.env.BENCH_CACHE_MB ?? 0);
+async function applyCache(db: Db): Promise<void> {
+  if (CACHE_MB > 0) await db.raw(`PRAGMA cache_size = -${CACHE_MB * 1024}`);
+}
+const vault = new MemoryVault();
+const log = (...args: unknown[]) => console.error('[bench]', ...args);
+
+interface Item {
+  details: CustomerDetails;
+  order: Omit<OrderInput, 'customerId'>;
+}
+
+function makeItems(count: number, offset: number, p: Pools, seed: number): Item[] {
+  const rand = prng(seed);
+  return Array.from({ length: count }, (_, k) => {
+    const details = customerAt(offset + k, p, rand);
+    return { details, order: orderFor(details, rand) };
+  });
+}
+
+// ---------- encrypted path ----------
+
+async function openEncrypted(dir: string) {
+  const db = openDatabase({ client: 'sqlite', filename: join(dir, DATABASE_FILE) });
+  await applyCache(db);
+  await migrate(db);
+  const ring = await unlockKeyRing(db, vault);
+  return { db, customers: new CustomerService(() => ring, systemClock), orders: new OrderService(() => ring, systemClock) };
+}
+
+async function writeEncrypted(db: Db, customers: CustomerService, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
+  const started = performance.now();
+  await db.transaction(async (q) => {
+    const now = customers.now();
+    await pipelinedWrite(
+      items,
+      INSERT_CHUNK,
+      (batch) => {
+        const c = batch.map((item) => customers.prepare(item.details, { actorId: null, now }));
+        const o = withOrders ? batch.map((item, k) => orders.prepare({ ...item.order, customerId: c[k]!.row.id }, { actorId: null, now })) : [];
+        return { c, o };
+      },
+      async ({ c, o }) => {
+        await customers.insertPrepared(q, c);
+        if (o.length) await orders.insertPrepared(q, o);
+      },
+    );
+  });
+  return performance.now() - started;
+}
+
+// ---------- plaintext baseline: same rows, same columns (clear), same indexes, same batching ----------
+
+async function createPlainSchema(db: Db): Promise<void> {
+  await db.schema.createTable('customers', (t) => {
+    t.uuid('id').primary();
+    t.string('kind', 24).notNullable();
+    t.string('status', 16).notNullable();
+    t.string('policy_version', 32).notNullable();
+    t.text('summary').notNullable();
+    t.text('identity').notNullable();
+    t.text('contact').notNullable();
+    t.string('email_index', 254).notNullable();
+    t.string('phone_index', 32).nullable();
+    t.string('postal_index', 32).notNullable();
+    t.string('family_index', 100).notNullable();
+    t.uuid('created_by').nullable();
+    t.string('created_at', 32).notNullable();
+    t.string('updated_at', 32).notNullable();
+    t.index(['email_index', 'created_at']);
+    t.index(['phone_index', 'created_at']);
+    t.index(['postal_index', 'created_at']);
+    t.index(['family_index', 'created_at']);
+    t.index(['created_at', 'id']);
+    t.index(['status', 'created_at', 'id']);
+  });
+  await createCustomerCounts(db);
+  await db.schema.createTable('orders', (t) => {
+    t.uuid('id').primary();
+    t.uuid('customer_id').notNullable().references('id').inTable('customers');
+    t.string('status', 16).notNullable();
+    t.string('policy_version', 32).notNullable();
+    t.text('billing').notNullable();
+    t.text('card').notNullable();
+    t.uuid('created_by').nullable();
+    t.string('created_at', 32).notNullable();
+    t.index(['customer_id']);
+  });
+  await db.schema.createTable('order_items', (t) => {
+    t.uuid('id').primary();
+    t.uuid('order_id').notNullable().references('id').inTable('orders');
+    t.integer('line_no').notNullable();
+    t.string('sku', 40).notNullable();
+    t.string('product_name', 120).notNullable();
+    t.string('kind', 16).notNullable();
+    t.integer('quantity').notNullable();
+    t.index(['order_id']);
+  });
+}
+
+function plainRows(item: Item, now: string) {
+  const d = item.details;
+  const a = d.shippingAddress;
+  const id = randomUUID();
+  const identity = { kind: d.kind, givenName: d.givenName, familyName: d.familyName, organisationName: d.organisationName ?? null, dateOfBirth: d.dateOfBirth ?? null };
+  const address = { street: a.street, city: a.city, region: a.region ?? null, postalCode: a.postalCode, country: a.country };
+  const contact = { email: d.email, phone: d.phone ?? null, shippingAddress: address };
+  const customer = {
+    id,
+    kind: d.kind,
+    status: 'active',
+    policy_version: POLICY_VERSION,
+    summary: JSON.stringify({ displayName: maskedDisplayName(d.givenName, d.familyName, d.organisationName), city: a.city }),
+    identity: JSON.stringify(identity),
+    contact: JSON.stringify(contact),
+    email_index: normalizeEmail(d.email),
+    phone_index: d.phone ? normalizePhone(d.phone) : null,
+    postal_index: normalizePostalCode(a.postalCode),
+    family_index: normalizeFamilyName(d.familyName),
+    created_by: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const orderId = randomUUID();
+  const licenceKeys: Record<string, string> = {};
+  const items = item.order.items.map((line, i) => {
+    const itemId = randomUUID();
+    if (line.kind === 'licence') licenceKeys[itemId] = generateLicenceKey();
+    return { id: itemId, order_id: orderId, line_no: i + 1, sku: line.sku, product_name: line.name, kind: line.kind, quantity: line.quantity };
+  });
+  const digits = cardDigits(item.order.card.number);
+  const b = item.order.billing.address;
+  const billing = {
+    name: item.order.billing.name,
+    address: { street: b.street, city: b.city, region: b.region ?? null, postalCode: b.postalCode, country: b.country },
+    card: { brand: cardBrand(digits), first6: digits.slice(0, 6), last4: digits.slice(-4), length: digits.length, expiryMonth: item.order.card.expiryMonth, expiryYear: item.order.card.expiryYear },
+    licenceKeys,
+  };
+  const order = {
+    id: orderId,
+    customer_id: id,
+    status: 'placed',
+    policy_version: POLICY_VERSION,
+    billing: JSON.stringify(billing),
+    card: JSON.stringify({ number: digits, expiryMonth: item.order.card.expiryMonth, expiryYear: item.order.card.expiryYear }),
+    created_by: null,
+    created_at: now,
+  };
+  return { customer, order, items };
+}
+
+async function writePlain(dir: string, items: readonly Item[]): Promise<number> {
+  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'plaintext.sqlite') });
+  try {
+    await applyCache(db);
+    await createPlainSchema(db);
+    const started = performance.now();
+    await db.transaction(async (q) => {
+      const now = new Date().toISOString();
+      await pipelinedWrite(
+        items,
+        INSERT_CHUNK,
+        (batch) => batch.map((item) => plainRows(item, now)),
+        async (rows) => {
+          await insertChunked(q, 'customers', rows.map((r) => r.customer));
+          await insertChunked(q, 'orders', rows.map((r) => r.order));
+          await insertChunked(q, 'order_items', rows.flatMap((r) => r.items));
+        },
+      );
+    });
+    return performance.now() - started;
+  } finally {
+    await db.destroy();
+  }
+}
+
+// ---------- latency measurements ----------
+
+function percentiles(samples: number[]): { p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+async function time(times: number[], fn: () => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  await fn();
+  times.push(performance.now() - started);
+}
+
+interface Probe {
+  by: SearchField;
+  value: string;
+}
+
+/** Search values as a person would type them (not pre-normalised). */
+function probes(items: readonly Item[], count: number, seed: number): Probe[] {
+  const rand = prng(seed);
+  const fields: SearchField[] = ['email', 'phone', 'postalCode', 'familyName'];
+  return Array.from({ length: count }, (_, i) => {
+    const d = items[Math.floor(rand() * items.length)]!.details;
+    const by = fields[i % fields.length]!;
+    const value = by === 'email' ? d.email.toUpperCase() : by === 'phone' ? d.phone! : by === 'postalCode' ? d.shippingAddress.postalCode.toLowerCase() : d.familyName;
+    return { by, value };
+  });
+}
+
+interface Latencies {
+  search: { p50: number; p95: number };
+  searchByField: Record<SearchField, { p50: number; p95: number }>;
+  listRandom: { p50: number; p95: number };
+  listFirstPages: { p50: number; p95: number };
+  meanMatches: number;
+}
+
+async function measure(
+  search: (p: Probe) => Promise<{ rows: unknown[] }>,
+  list: (offset: number) => Promise<{ rows: unknown[] }>,
+  total: number,
+  sample: Probe[],
+  seed: number,
+): Promise<Latencies> {
+  const rand = prng(seed);
+  for (const p of sample.slice(0, 20)) await search(p); // warm-up
+  const all: number[] = [];
+  const byField: Record<string, number[]> = { email: [], phone: [], postalCode: [], familyName: [] };
+  let matches = 0;
+  for (const p of sample) {
+    const started = performance.now();
+    const result = await search(p);
+    const ms = performance.now() - started;
+    all.push(ms);
+    byField[p.by]!.push(ms);
+    matches += result.rows.length;
+    if (result.rows.length === 0) throw new Error(`search by ${p.by} found nothing`);
+  }
+  const random: number[] = [];
+  const first: number[] = [];
+  const pages = Math.max(50, Math.floor(sample.length / 4));
+  for (let i = 0; i < pages; i += 1) {
+    await time(random, async () => {
+      const r = await list(Math.floor(rand() * Math.max(1, total - 50)));
+      if (r.rows.length !== 50) throw new Error('short page');
+    });
+    await time(first, () => list(Math.floor(rand() * 20) * 50));
+  }
+  return {
+    search: percentiles(all),
+    searchByField: Object.fromEntries(Object.entries(byField).map(([k, v]) => [k, percentiles(v)])) as Latencies['searchByField'],
+    listRandom: percentiles(random),
+    listFirstPages: percentiles(first),
+    meanMatches: matches / sample.length,
+  };
+}
+
+async function measureService(db: Db, customers: CustomerService, total: number, sample: Probe[]): Promise<Latencies> {
+  return measure(
+    (p) => customers.search(db, p.by, p.value),
+    (offset) => customers.list(db, { offset, limit: 50 }),
+    total,
+    sample,
+    7,
+  );
+}
+
+async function signIn(core: Core): Promise<string> {
+  const admin = { senderId: 'bench-admin', trusted: true };
+  const must = async (sender: { senderId: string; trusted: boolean }, channel: string, input: unknown) => {
+    const r = await core.handle(sender, channel, input);
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+    return r.value;
+  };
+  const status = (await must(admin, 'session.status', {})) as { setupRequired: boolean };
+  if (status.setupRequired) {
+    await must(admin, 'session.setup', ADMIN);
+    await must(admin, 'accounts.create', { username: 'bench.manager', displayName: 'Bench Manager', role: 'manager', password: ADMIN.password });
+  }
+  const sender = `bench-${randomUUID()}`;
+  await must({ senderId: sender, trusted: true }, 'session.login', { username: 'bench.manager', password: ADMIN.password });
+  return sender;
+}
+
+async function measureIpc(dir: string, total: number, sample: Probe[]): Promise<Latencies> {
+  const core = await openCore({ dataDir: dir, vault, passwordCost: 10 });
+  try {
+    const sender = { senderId: await signIn(core), trusted: true };
+    const call = async (channel: string, input: unknown) => {
+      const r = await core.handle(sender, channel, input);
+      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+      return r.value as { rows: unknown[] };
+    };
+    return await measure(
+      (p) => call('customers.search', p),
+      (offset) => call('customers.list', { offset, limit: 50 }),
+      total,
+      sample,
+      11,
+    );
+  } finally {
+    await core.close();
+  }
+}
+
+async function csvImportIpc(items: readonly Item[]): Promise<{ ms: number; imported: number; progressEvents: number; csvMB: number }> {
+  const dir = tempDir('itpc-bench-csv-');
+  const core = await openCore({ dataDir: dir, vault, passwordCost: 10 });
+  try {
+    const sender = { senderId: await signIn(core), trusted: true };
+    const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const lines = ['First name,Last name,Email,Phone,Street,City,Postcode,Country,Date of birth'];
+    for (const { details: d } of items) {
+      const a = d.shippingAddress;
+      lines.push([d.givenName, d.familyName, d.email, d.phone!, a.street, a.city, a.postalCode, a.country, d.dateOfBirth!].map(q).join(','));
+    }
+    const csv = lines.join('\n');
+    let progressEvents = 0;
+    const off = core.onEvent((_s, event) => void (event === 'progress' && (progressEvents += 1)));
+    const preview = await core.handle(sender, 'customers.importPreview', { csv });
+    if (!preview.ok) throw new Error(preview.error.message);
+    const mapping = (preview.value as { suggestedMapping: Record<string, string> }).suggestedMapping;
+    const started = performance.now();
+    const r = await core.handle(sender, 'customers.importRun', { taskId: randomUUID(), csv, mapping });
+    const ms = performance.now() - started;
+    off();
+    if (!r.ok) throw new Error(`${r.error.code} ${r.error.message}`);
+    return { ms, imported: (r.value as { imported: number }).imported, progressEvents, csvMB: Buffer.byteLength(csv) / 1e6 };
+  } finally {
+    await core.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------- main ----------
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(2)} ms`);
+const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-GB')}/s`;
+
+async function main() {
+  const p = pools(prng(42));
+  log(`node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), N=${N}`);
+  const items = makeItems(N, 0, p, 1);
+  const lines = items.reduce((n, i) => n + i.order.items.length, 0);
+
+  // Warm-up both paths (JIT, OpenSSL init) in throw-away databases.
+  {
+    const warm = makeItems(3000, 10_000_000, p, 99);
+    const d1 = tempDir('itpc-bench-warm-');
+    await writePlain(d1, warm);
+    const e = await openEncrypted(d1);
+    await writeEncrypted(e.db, e.customers, e.orders, warm, true);
+    await e.db.destroy();
+    rmSync(d1, { recursive: true, force: true });
+  }
+
+  // Alternating rounds; the best of each is reported (the machine is shared, so noise is one-sided).
+  const plainMs: number[] = [];
+  const encMs: number[] = [];
+  const dir = tempDir('itpc-bench-');
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const pd = tempDir('itpc-bench-plain-');
+    plainMs.push(await writePlain(pd, items));
+    rmSync(pd, { recursive: true, force: true });
+    log(`round ${round + 1}: plaintext ${fmt(plainMs.at(-1)!)}`);
+    const ed = round === ROUNDS - 1 ? dir : tempDir('itpc-bench-enc-');
+    const e = await openEncrypted(ed);
+    encMs.push(await writeEncrypted(e.db, e.customers, e.orders, items, true));
+    log(`round ${round + 1}: encrypted ${fmt(encMs.at(-1)!)}`);
+    await e.db.destroy();
+    if (ed !== dir) rmSync(ed, { recursive: true, force: true });
+  }
+  const plain = Math.min(...plainMs);
+  const enc = Math.min(...encMs);
+
+  // Search and list at N.
+  const sampleN = probes(items, QUERIES, 5);
+  let e = await openEncrypted(dir);
+  const serviceN = await measureService(e.db, e.customers, N, sampleN);
+  await e.db.destroy();
+  log('service latencies at N done');
+  const ipcN = await measureIpc(dir, N, sampleN);
+  log('IPC latencies at N done');
+
+  // 1M: add customers (no orders) through the same CustomerService.prepare / insertPrepared path.
+  let service1M: Latencies | null = null;
+  let ipc1M: Latencies | null = null;
+  let seed1M = 0;
+  const M = 1_000_000;
+  if (MILLION && N < M) {
+    e = await openEncrypted(dir);
+    // Seeding aid only (not a measured path): a larger page cache for this connection while loading 900k rows.
+    await e.db.raw('PRAGMA cache_size = -65536');
+    const started = performance.now();
+    const step = 100_000;
+    let lastBatch: Item[] = [];
+    for (let offset = N; offset < M; offset += step) {
+      lastBatch = makeItems(Math.min(step, M - offset), offset, p, 1000 + offset);
+      await writeEncrypted(e.db, e.customers, e.orders, lastBatch, false);
+      log(`seeded ${Math.min(offset + step, M).toLocaleString('en-GB')}`);
+    }
+    seed1M = performance.now() - started;
+    await e.db.destroy();
+    e = await openEncrypted(dir);
+    // Half the probes hit the first N customers (with orders), half the newest 100k.
+    const sample1M = [...sampleN.slice(0, Math.floor(QUERIES / 2)), ...probes(lastBatch, Math.ceil(QUERIES / 2), 77)];
+    service1M = await measureService(e.db, e.customers, M, sample1M);
+    await e.db.destroy();
+    log('service latencies at 1M done');
+    ipc1M = await measureIpc(dir, M, sample1M);
+    log('IPC latencies at 1M done');
+  }
+  rmSync(dir, { recursive: true, force: true });
+
+  const csv = await csvImportIpc(items);
+  log('CSV import through IPC done');
+
+  const out: string[] = [];
+  out.push(`## Customer records benchmark`, '');
+  out.push(
+    `Node ${process.version}, ${cpus().length} CPU(s), SQLite (WAL, synchronous=FULL, secure_delete=ON, page cache ${CACHE_MB > 0 ? `${CACHE_MB} MB` : 'default ≈2 MB'}). N = ${N.toLocaleString('en-GB')} customers.`,
+    '',
+  );
+  out.push(`### Import: encrypted service path vs plaintext insert (one transaction, 500-row chunks, best of ${ROUNDS})`, '');
+  out.push('| path | customers | orders | order lines | time | customers/s |', '|---|---:|---:|---:|---:|---:|');
+  out.push(`| plaintext insert (same rows, clear JSON, clear index values) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(plain)} | ${rate(N, plain)} |`);
+  out.push(`| encrypted (CustomerService/OrderService.prepare + insertPrepared) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(enc)} | ${rate(N, enc)} |`);
+  out.push(`| **ratio encrypted / plaintext** | | | | **${(enc / plain).toFixed(2)}×** | target ≤ 2× |`, '');
+  out.push(`All runs: plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}.`, '');
+  out.push('### Exact search and list page latency', '');
+  out.push('| customers | layer | search p50 | search p95 | mean rows/search | list page (50) p50 | list page (50) p95 | first pages p95 |', '|---|---|---:|---:|---:|---:|---:|---:|');
+  const row = (size: string, layer: string, l: Latencies) =>
+    out.push(`| ${size} | ${layer} | ${fmt(l.search.p50)} | ${fmt(l.search.p95)} | ${l.meanMatches.toFixed(1)} | ${fmt(l.listRandom.p50)} | ${fmt(l.listRandom.p95)} | ${fmt(l.listFirstPages.p95)} |`);
+  row(N.toLocaleString('en-GB'), 'service', serviceN);
+  row(N.toLocaleString('en-GB'), 'IPC (router + audit write)', ipcN);
+  if (service1M && ipc1M) {
+    row('1,000,000', 'service', service1M);
+    row('1,000,000', 'IPC (router + audit write)', ipc1M);
+  }
+  out.push('');
+  out.push('Search p95 by field (service layer):', '');
+  out.push('| customers | email | phone | postal code | family name |', '|---|---:|---:|---:|---:|');
+  const byField = (size: string, l: Latencies) =>
+    out.push(`| ${size} | ${fmt(l.searchByField.email.p95)} | ${fmt(l.searchByField.phone.p95)} | ${fmt(l.searchByField.postalCode.p95)} | ${fmt(l.searchByField.familyName.p95)} |`);
+  byField(N.toLocaleString('en-GB'), serviceN);
+  if (service1M) byField('1,000,000', service1M);
+  out.push('');
+  if (service1M) {
+    out.push(
+      `1M seeding (lighter path): ${(M - N).toLocaleString('en-GB')} more customers, no orders, through the same CustomerService.prepare/insertPrepared (real data keys, ciphertexts and blind indexes) in 100k-row transactions with a 64 MB page cache: ${fmt(seed1M)} (${rate(M - N, seed1M)}). Latencies are measured on a fresh connection with the app's settings.`,
+      '',
+    );
+  }
+  out.push('### CSV import through the IPC channel (customers.importRun)', '');
+  out.push('| rows | CSV size | time (parse + validate + seal + insert + audit) | rows/s | progress events |', '|---:|---:|---:|---:|---:|');
+  out.push(`| ${csv.imported.toLocaleString('en-GB')} | ${csv.csvMB.toFixed(1)} MB | ${fmt(csv.ms)} | ${rate(csv.imported, csv.ms)} | ${csv.progressEvents} |`);
+  console.log(out.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { expectError, sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
+
+describe('corrections', () => {
+  let t: CustomerTestCore;
+  let id: string;
+  before(async () => {
+    t = await startCustomerCore();
+    id = (await t.as('staff', 'customers.create', sampleCustomer())).customer.id;
+  });
+  after(async () => t.cleanup());
+
+  const search = async (by: string, value: string) =>
+    (await t.as('staff', 'customers.search', { by, value })).rows.map((r: { id: string }) => r.id) as string[];
+
+  test('correct email, phone, postal code and family name; blind indexes follow the change', async () => {
+    const result = await t.as('staff', 'customers.correct', {
+      customerId: id,
+      changes: { email: 'jane.smith@example.org', phone: '+44 113 496 0000', familyName: 'Smith', shippingAddress: { postalCode: 'LS2 9JT', city: 'Leeds' } },
+      reason: 'Customer married and moved; confirmed by phone',
+      source: 'customer_request',
+    });
+    assert.deepEqual(result.fields.sort(), ['email', 'familyName', 'phone', 'shippingAddress.postalCode']);
+    assert.equal(result.customer.displayName, 'Jane S.');
+    assert.deepEqual(await search('email', 'jane.doe@example.com'), []);
+    assert.deepEqual(await search('email', 'JANE.SMITH@example.org'), [id]);
+    assert.deepEqual(await search('phone', '441134960000'), [id]);
+    assert.deepEqual(await search('phone', '+44 20 7946 0018'), []);
+    assert.deepEqual(await search('postalCode', 'ls2 9jt'), [id]);
+    assert.deepEqual(await search('postalCode', 'LS1 4AB'), []);
+    assert.deepEqual(await search('familyName', 'smith'), [id]);
+    assert.deepEqual(await search('familyName', 'doe'), []);
+    const record = await t.as('staff', 'customers.open', { customerId: id, purpose: 'correction' });
+    assert.equal(record.email, 'jane.smith@example.org');
+    assert.equal(record.shippingAddress.postalCode, 'LS2 9JT');
+    assert.equal(record.shippingAddress.street, '1 Example Street', 'untouched fields are kept');
+  });
+
+  test('audit names the fields and source only', async () => {
+    const events = await t.as('admin', 'audit.list', { action: 'customer.corrected' });
+    const [event] = events.events;
+    assert.deepEqual(event.details.fields.sort(), ['email', 'familyName', 'phone', 'shippingAddress.postalCode']);
+    assert.equal(event.details.source, 'customer_request');
+    assert.equal(event.details.customerId, id);
+    const blob = JSON.stringify(event);
+    for (const value of ['Smith', 'Doe', 'example', 'LS2', '496', 'married']) assert.ok(!blob.includes(value), value);
+  });
+
+  test('history keeps before and after values (encrypted at rest) with reason and source', async () => {
+    await t.as('manager', 'customers.correct', {
+      customerId: id,
+      changes: { dateOfBirth: '1980-05-18', shippingAddress: { region: null } },
+      reason: 'Typo in date of birth',
+      source: 'staff_found_error',
+    });
+    const { corrections } = await t.as('staff', 'customers.corrections', { customerId: id });
+    assert.equal(corrections.length, 2);
+    const [latest, first] = corrections;
+    assert.deepEqual(latest.before, { dateOfBirth: '1980-05-17', 'shippingAddress.region': 'West Yorkshire' });
+    assert.deepEqual(latest.after, { dateOfBirth: '1980-05-18', 'shippingAddress.region': null });
+    assert.equal(latest.source, 'staff_found_error');
+    assert.equal(latest.actorId, t.userId.manager);
+    assert.equal(first.before.email, 'jane.doe@example.com');
+    assert.equal(first.after.email, 'jane.smith@example.org');
+    assert.equal(first.reason, 'Customer married and moved; confirmed by phone');
+    const views = await t.as('admin', 'audit.list', { action: 'record.view', limit: 1 });
+    assert.equal(views.events[0].details.view, 'correction_history');
+    assert.equal(views.events[0].details.purpose, 'correction');
+  });
+
+  test('no-op, minors, and a clash with another customer\'s email are refused; nothing changes', async () => {
+    const other = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'other@example.com' }))).customer.id;
+    const before = await t.counts();
+    expectError(
+      await t.try('staff', 'customers.correct', { customerId: id, changes: { familyName: 'Smith' }, reason: 'No change', source: 'staff_found_error' }),
+      'INVALID_INPUT',
+    );
+    const minor = `${new Date().getUTCFullYear() - 10}-01-01`;
+    const message = expectError(
+      await t.try('staff', 'customers.correct', { customerId: id, changes: { dateOfBirth: minor }, reason: 'Customer said so', source: 'customer_request' }),
+      'INVALID_INPUT',
+    );
+    assert.match(message, /under 18/);
+    expectError(
+      await t.try('staff', 'customers.correct', { customerId: other, changes: { email: 'Jane.Smith@example.org' }, reason: 'Clash', source: 'customer_request' }),
+      'CONFLICT',
+    );
+    expectError(
+      await t.try('staff', 'customers.correct', { customerId: id, changes: {}, reason: 'Empty', source: 'customer_request' }),
+      'INVALID_INPUT',
+    );
+    expectError(
+      await t.try('staff', 'customers.correct', { customerId: id, changes: { email: 'x@example.com' }, reason: 'No source' }),
+      'INVALID_INPUT',
+    );
+    assert.deepEqual(await t.counts(), before);
+    assert.deepEqual(await search('email', 'jane.smith@example.org'), [id]);
+  });
+
+  test('auditors and IT administrators cannot correct or read correction history', async () => {
+    for (const who of ['admin', 'auditor'] as const) {
+      expectError(await t.try(who, 'customers.corrections', { customerId: id }), 'FORBIDDEN');
+      expectError(
+        await t.try(who, 'customers.correct', { customerId: id, changes: { givenName: 'X' }, reason: 'r', source: 'customer_request' }),
+        'FORBIDDEN',
+      );
+    }
+  });
+});
