@@ -33,6 +33,18 @@ describe('AES-256-GCM sealing', () => {
     assert.throws(() => open(key, blob, { ...binding, table: 'orders' }), DecryptionError);
   });
 
+  test('IVs and data keys never repeat across pool refills', () => {
+    const key = newDataKey();
+    const ivs = new Set<string>();
+    const keys = new Set<string>();
+    for (let i = 0; i < 5000; i += 1) {
+      ivs.add(seal(key, Buffer.from('x'), binding).subarray(1, 13).toString('hex'));
+      keys.add(newDataKey().toString('hex'));
+    }
+    assert.equal(ivs.size, 5000);
+    assert.equal(keys.size, 5000);
+  });
+
   test('a wrong key fails', () => {
     const blob = seal(newDataKey(), Buffer.from('secret'), binding);
     assert.throws(() => open(newDataKey(), blob, binding), DecryptionError);

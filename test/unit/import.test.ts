@@ -173,7 +173,7 @@ describe('CSV import', () => {
       off();
     }
     assert.ok(cancelled, 'a progress event arrived while the import ran');
-    assert.match(expectError(result, 'CONFLICT'), /cancelled\. Nothing was imported/);
+    assert.match(expectError(result, 'CANCELLED'), /cancelled\. Nothing was imported/);
     assert.deepEqual(await t.counts(), before);
     assert.equal((await t.as('manager', 'customers.list', { limit: 1 })).total, before.customers, 'the kept count rolled back too');
     const events = await t.as('admin', 'audit.list', { action: 'customer.import', limit: 1 });
@@ -201,7 +201,7 @@ describe('CSV import', () => {
   test('a cancel that arrives before its run starts still cancels it; someone else\'s does not', async () => {
     const taskId = randomUUID();
     await t.as('manager', 'customers.importCancel', { taskId });
-    assert.match(expectError(await t.try('manager', 'customers.importRun', { taskId, csv: CSV, mapping: MAPPING, dryRun: true }), 'CONFLICT'), /cancelled/);
+    assert.match(expectError(await t.try('manager', 'customers.importRun', { taskId, csv: CSV, mapping: MAPPING, dryRun: true }), 'CANCELLED'), /cancelled/);
     const other = randomUUID();
     await t.as('manager2', 'customers.importCancel', { taskId: other });
     const ok = await t.as('manager', 'customers.importRun', { taskId: other, csv: CSV, mapping: MAPPING, dryRun: true });

@@ -199,7 +199,7 @@ export class CustomerImportService {
     this.earlyCancels.delete(taskId);
     this.running.set(taskId, task);
     const checkCancelled = () => {
-      if (task.cancelled) throw new AppError('CONFLICT', 'The import was cancelled. Nothing was imported.');
+      if (task.cancelled) throw new AppError('CANCELLED', 'The import was cancelled. Nothing was imported.');
     };
     try {
       checkCancelled();

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'LOCKED_OUT',
   'NOT_FOUND',
   'CONFLICT',
+  'CANCELLED',
   'SETUP_REQUIRED',
   'INTERNAL',
 ] as const;
