@@ -45,11 +45,12 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
-function failStartup(error: unknown): void {
+/** Startup refusals and crashes alike: log class and frames only, show steps or a generic box, exit. */
+function failFatally(error: unknown): void {
   let logFile: string | null = null;
   try {
     const logger = createFileLogger(path.join(app.getPath('userData'), 'logs'));
-    logger.error('app.start_failed', error);
+    logger.error('app.fatal', error);
     logFile = logger.file;
   } catch {
     // An unwritable data folder must not hide the dialog below.
@@ -89,7 +90,10 @@ if (app.requestSingleInstanceLock()) {
   app.on('second-instance', focusMainWindow);
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('window-all-closed', () => app.quit());
-  start().catch(failStartup);
+  // Electron's default crash dialog would show the error message, which could carry PII.
+  process.on('uncaughtException', failFatally);
+  process.on('unhandledRejection', failFatally);
+  start().catch(failFatally);
 } else {
   // Another instance owns the database; it gets focus through 'second-instance'.
   app.quit();

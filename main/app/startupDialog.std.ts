@@ -7,7 +7,7 @@ export interface ErrorBox {
 
 const TITLE = 'iTechno Privacy Console cannot start';
 
-/** What the person at the desk sees when the app refuses to open. Unexpected errors show no details: they could hold PII. */
+/** What the person at the desk sees when the app refuses to open or crashes. Unexpected errors show no details: they could hold PII. */
 export function startupFailureBox(error: unknown, logFile: string | null): ErrorBox {
   if (error instanceof StartupError) {
     const steps = error.recovery.map((step, index) => `${index + 1}. ${step}`).join('\n');
@@ -15,7 +15,7 @@ export function startupFailureBox(error: unknown, logFile: string | null): Error
   }
   const where = logFile ? `Technical details were written to:\n${logFile}` : 'No log file could be written.';
   return {
-    title: TITLE,
-    content: `An unexpected error stopped the app while it was opening. No data was changed.\n\n${where}\n\nWhat to do:\n1. Restart the app.\n2. If it happens again, contact IT and mention the time it happened.`,
+    title: 'iTechno Privacy Console stopped unexpectedly',
+    content: `An unexpected error stopped the app. Changes that had not finished were not saved.\n\n${where}\n\nWhat to do:\n1. Restart the app.\n2. If it happens again, contact IT and mention the time it happened.`,
   };
 }
