@@ -72,9 +72,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditLog(db, keyRing, clock);
   const accounts = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
-  const customers = new CustomerService(keyRing, clock);
+  const customers = new CustomerService(keyRing, clock, accounts);
   const orders = new OrderService(keyRing, clock);
-  const breakGlass = new BreakGlassService(keyRing, clock);
+  const breakGlass = new BreakGlassService(keyRing, clock, customers);
   const corrections = new CorrectionService(customers);
   const records = new RecordAccess(customers, orders, breakGlass);
   const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));

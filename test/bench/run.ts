@@ -73,7 +73,9 @@ async function openEncrypted(dir: string) {
   await applyCache(db);
   await migrate(db);
   const ring = await unlockKeyRing(db, vault);
-  return { db, customers: new CustomerService(() => ring, systemClock), orders: new OrderService(() => ring, systemClock) };
+  // The import path never labels staff, so no account directory is needed here.
+  const noStaff = { list: async () => [] };
+  return { db, customers: new CustomerService(() => ring, systemClock, noStaff), orders: new OrderService(() => ring, systemClock) };
 }
 
 async function writeEncrypted(db: Db, customers: CustomerService, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {

@@ -275,7 +275,10 @@ test('a correction is saved with its source and reason and appears in the histor
   const { page, core } = app;
   await seedAdministrator(core);
   await seedAccount(core, STAFF, 'staff');
-  await seedCustomerWithOrder(core, STAFF);
+  await seedAccount(core, MANAGER, 'manager');
+  const customerId = await seedCustomerWithOrder(core, STAFF);
+  // A consent recorded earlier by someone else, so the history has to name them.
+  await asPerson(core, MANAGER, (invoke) => invoke('customers.setConsent', { customerId, purpose: 'research', granted: true, channel: 'email' }));
   await page.reload();
   await signIn(page, STAFF);
   await openCustomers(page);
@@ -300,6 +303,8 @@ test('a correction is saved with its source and reason and appears in the histor
   await expect(history).toContainText('City: Bristol');
   await expect(history).toContainText('Bath');
   await expect(history).toContainText('Postal code: BS1 4DJ');
+  // Who corrected it, by name (resolved by main when the history is read).
+  await expect(history).toContainText(`by ${STAFF.displayName} (you)`);
   // The form starts again from the corrected record.
   await expect(correction.getByLabel('City')).toHaveValue('Bath');
   await screen(page, '27-correction-history');
@@ -322,7 +327,11 @@ test('a correction is saved with its source and reason and appears in the histor
   await expect(consentHistory.getByRole('row').nth(1)).toContainText('Newsletters');
   await expect(consentHistory.getByRole('row').nth(1)).toContainText('Given');
   await expect(consentHistory.getByRole('row').nth(1)).toContainText('Phone');
-  await expect(consentHistory.getByRole('row').nth(1)).toContainText('You');
+  await expect(consentHistory.getByRole('row').nth(1)).toContainText(`${STAFF.displayName} (you)`);
+  // The earlier change, as main returned it when the record was opened: named, not "another staff member".
+  await expect(consentHistory.getByRole('row').nth(2)).toContainText('Research on future product ideas');
+  await expect(consentHistory.getByRole('row').nth(2)).toContainText('Email');
+  await expect(consentHistory.getByRole('row').nth(2)).toContainText(MANAGER.displayName);
   await screen(page, '28-consents');
 
   // A customer who no longer uses the service: the record is closed, not deleted, and shows so in the list.
@@ -365,10 +374,14 @@ test('break-glass needs a written justification, is flagged, and lands in the ma
   const queue = manager.getByRole('table', { name: 'Break-glass reviews' });
   const pending = queue.getByRole('row').filter({ hasText: STAFF.displayName });
   await expect(pending).toContainText('parcel returned to sender');
+  // Which record: masked as in the customer list, never the full name.
+  await expect(pending).toContainText('Jane D.');
+  await expect(queue).not.toContainText(JANE.familyName);
   await screen(manager, '30-break-glass-queue');
 
   await pending.getByRole('button', { name: 'Mark justified' }).click();
   const review = manager.getByRole('dialog', { name: 'Mark break-glass access justified' });
+  await expect(review).toContainText(`Record of Jane D., opened by ${STAFF.displayName}`);
   await review.getByRole('button', { name: 'Mark justified' }).click();
   await expect(review.getByText('Add a short note for the record')).toBeVisible();
   await review.getByLabel('Review note').fill('Confirmed with the caller; the parcel query was genuine.');
@@ -380,6 +393,7 @@ test('break-glass needs a written justification, is flagged, and lands in the ma
   const done = manager.getByRole('table', { name: 'Break-glass reviews' }).getByRole('row').filter({ hasText: STAFF.displayName });
   await expect(done).toContainText('Confirmed with the caller');
   await expect(done).toContainText(MANAGER.displayName);
+  await expect(done).toContainText('Jane D.');
 });
 
 const IMPORT_CSV = [

@@ -51,6 +51,12 @@ describe('break-glass access', () => {
     assert.equal(reviews[0].justification, JUSTIFICATION);
     assert.equal(reviews[0].openedBy, t.userId.staff);
     assert.equal(reviews[0].openedByName, 'Sam Staff');
+    // Which record, masked exactly as the customer list shows it.
+    assert.equal(reviews[0].customerId, customerId);
+    assert.equal(reviews[0].customerDisplayName, 'Jane D.');
+    const listed = (await t.as('manager', 'customers.list', {})).rows.find((r: { id: string }) => r.id === customerId);
+    assert.equal(reviews[0].customerDisplayName, listed.displayName);
+    assert.ok(!JSON.stringify(reviews).includes('Doe'), 'never the full name');
     assert.equal(reviews[0].status, 'pending');
   });
 
@@ -59,6 +65,7 @@ describe('break-glass access', () => {
     assert.equal(review.status, 'justified');
     assert.equal(review.reviewerId, t.userId.manager);
     assert.equal(review.reviewNote, 'Confirmed with the fraud team');
+    assert.equal(review.customerDisplayName, 'Jane D.');
     assert.ok(review.reviewedAt);
     expectError(await t.try('manager2', 'breakglass.review', { reviewId, decision: 'escalated', note: 'again' }), 'CONFLICT');
     assert.equal((await t.as('manager', 'breakglass.list', {})).total, 0);

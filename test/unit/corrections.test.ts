@@ -61,12 +61,29 @@ describe('corrections', () => {
     assert.deepEqual(latest.after, { dateOfBirth: '1980-05-18', 'shippingAddress.region': null });
     assert.equal(latest.source, 'staff_found_error');
     assert.equal(latest.actorId, t.userId.manager);
+    assert.equal(latest.actorName, 'Mia Manager');
+    assert.equal(first.actorId, t.userId.staff);
+    assert.equal(first.actorName, 'Sam Staff');
     assert.equal(first.before.email, 'jane.doe@example.com');
     assert.equal(first.after.email, 'jane.smith@example.org');
     assert.equal(first.reason, 'Customer married and moved; confirmed by phone');
     const views = await t.as('admin', 'audit.list', { action: 'record.view', limit: 1 });
     assert.equal(views.events[0].details.view, 'correction_history');
     assert.equal(views.events[0].details.purpose, 'correction');
+    assert.ok(!JSON.stringify(views.events[0].details).includes('Manager'), 'staff names are not in audit details');
+  });
+
+  test('the corrector\'s name is resolved when the history is read, so a renamed account shows its new name', async () => {
+    await t.reauth('admin');
+    await t.as('admin', 'accounts.update', { id: t.userId.manager, displayName: 'Mia Manager-Jones' });
+    const { corrections } = await t.as('staff', 'customers.corrections', { customerId: id });
+    assert.deepEqual(
+      corrections.map((c: { actorId: string; actorName: string }) => [c.actorId, c.actorName]),
+      [
+        [t.userId.manager, 'Mia Manager-Jones'],
+        [t.userId.staff, 'Sam Staff'],
+      ],
+    );
   });
 
   test('no-op, minors, and a clash with another customer\'s email are refused; nothing changes', async () => {

@@ -110,7 +110,7 @@ describe('customer records', () => {
     );
     assert.deepEqual(initial.consentHistory, []);
     await t.as('staff', 'customers.setConsent', { customerId: janeId, purpose: 'newsletter', granted: true, channel: 'web_form' });
-    await t.as('staff', 'customers.setConsent', { customerId: janeId, purpose: 'newsletter', granted: false, channel: 'email' });
+    await t.as('manager', 'customers.setConsent', { customerId: janeId, purpose: 'newsletter', granted: false, channel: 'email' });
     const { consent } = await t.as('staff', 'customers.setConsent', { customerId: janeId, purpose: 'research', granted: true, channel: 'phone' });
     assert.equal(consent.granted, true);
     assert.equal(consent.channel, 'phone');
@@ -125,7 +125,17 @@ describe('customer records', () => {
       after.consentHistory.map((e: { purpose: string; granted: boolean; channel: string }) => [e.purpose, e.granted, e.channel]),
       [['newsletter', true, 'web_form'], ['newsletter', false, 'email'], ['research', true, 'phone']],
     );
-    assert.equal(after.consentHistory[0].recordedBy, t.userId.staff);
+    assert.deepEqual(
+      after.consentHistory.map((e: { recordedBy: string; actorName: string }) => [e.recordedBy, e.actorName]),
+      [
+        [t.userId.staff, 'Sam Staff'],
+        [t.userId.manager, 'Mia Manager'],
+        [t.userId.staff, 'Sam Staff'],
+      ],
+    );
+    // The names are for display only: the consent.changed audit events name ids, never staff names.
+    const audited = await t.as('admin', 'audit.list', { action: 'consent.changed', limit: 3 });
+    assert.ok(!JSON.stringify(audited.events.map((e: { details: unknown }) => e.details)).match(/Sam Staff|Mia Manager/));
     // 'import' is only written by the CSV import.
     expectError(await t.try('staff', 'customers.setConsent', { customerId: janeId, purpose: 'newsletter', granted: true, channel: 'import' }), 'INVALID_INPUT');
   });

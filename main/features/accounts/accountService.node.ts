@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/auditLog.node.ts';
 import type { Account } from './accounts.contract.std.ts';
 import { passwordProblem } from './passwordRules.std.ts';
 import type { PasswordHasher } from './passwords.node.ts';
+import { openProfile, USERS_TABLE } from './staffNames.node.ts';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCKOUT_MS = 15 * 60_000;
@@ -27,11 +28,6 @@ interface UserRow {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
-}
-
-interface Profile {
-  username: string;
-  displayName: string;
 }
 
 export interface User extends Account {
@@ -52,7 +48,7 @@ export class AccountService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
   ) {
-    this.cipher = new RecordCipher(ring, 'users');
+    this.cipher = new RecordCipher(ring, USERS_TABLE);
   }
 
   private index(username: string): string {
@@ -64,7 +60,7 @@ export class AccountService {
   }
 
   private toUser(row: UserRow): User {
-    const profile = this.cipher.open<Profile>(row.id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
+    const profile = openProfile(this.cipher, row);
     const lockedUntil = row.locked_until && Date.parse(row.locked_until) > this.clock.now() ? row.locked_until : null;
     return {
       id: row.id,
@@ -137,7 +133,7 @@ export class AccountService {
     if (changes.status && changes.status !== row.status) change('status', { status: changes.status });
     if (changes.clearLockout) change('lockout', { failed_attempts: 0, locked_until: null });
     if (changes.displayName !== undefined) {
-      const profile = this.cipher.open<Profile>(id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
+      const profile = openProfile(this.cipher, row);
       const columns = this.cipher.reseal(id, asBuffer(row.dek), { profile: { ...profile, displayName: changes.displayName } });
       change('displayName', { profile: columns.profile });
     }

@@ -1,5 +1,6 @@
 import type { Handlers } from '../../platform/ipc/router.node.ts';
 import type { AccountService } from '../accounts/accountService.node.ts';
+import { nameOf, staffNames } from '../accounts/staffNames.node.ts';
 import type { AuditLog } from './auditLog.node.ts';
 
 type AuditHandlers = Pick<Handlers, `audit.${string}` & keyof Handlers>;
@@ -9,14 +10,14 @@ export function auditHandlers(audit: AuditLog, accounts: AccountService): AuditH
     'audit.list': async (input, ctx) => {
       const { rows, total } = await audit.list(ctx.q, input);
       // Staff names are resolved for display here, never stored in the log itself.
-      const names = new Map((await accounts.list(ctx.q)).map((u) => [u.id, u.displayName]));
+      const names = await staffNames(accounts, ctx.q);
       return {
         total,
         events: rows.map((row) => ({
           seq: row.seq,
           at: row.at,
           actorId: row.actor_id,
-          actorName: row.actor_id ? (names.get(row.actor_id) ?? null) : null,
+          actorName: nameOf(names, row.actor_id),
           action: row.action,
           outcome: row.outcome,
           details: JSON.parse(row.details) as Record<string, never>,

@@ -4,6 +4,7 @@ import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import type { CustomerService } from '../customers/customerService.node.ts';
 import type { REVIEW_DECISIONS, REVIEW_STATUSES } from './breakglass.contract.std.ts';
 
 type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -24,6 +25,8 @@ interface ReviewDbRow {
 export interface Review {
   id: string;
   customerId: string;
+  /** Masked, as the customer list shows it ("Jane D."); read from the record's summary section when listed. */
+  customerDisplayName: string | null;
   openedBy: string;
   openedAt: string;
   justification: string;
@@ -40,6 +43,8 @@ export class BreakGlassService {
   constructor(
     ring: () => KeyRing,
     private readonly clock: Clock,
+    /** Reads the masked display names of opened records, the same way customers.list does. */
+    private readonly customers: CustomerService,
   ) {
     this.cipher = new RecordCipher(ring, 'break_glass_reviews');
   }
@@ -64,13 +69,14 @@ export class BreakGlassService {
     return id;
   }
 
-  private toReview(row: ReviewDbRow): Review {
+  private toReview(row: ReviewDbRow, customerNames: ReadonlyMap<string, string>): Review {
     const blobs: Record<string, Buffer> = { justification: asBuffer(row.justification) };
     if (row.review_note) blobs.review_note = asBuffer(row.review_note);
     const opened = this.cipher.openMany(row.id, asBuffer(row.dek), blobs);
     return {
       id: row.id,
       customerId: row.customer_id,
+      customerDisplayName: customerNames.get(row.customer_id) ?? null,
       openedBy: row.opened_by,
       openedAt: row.opened_at,
       justification: opened.justification as string,
@@ -85,7 +91,8 @@ export class BreakGlassService {
     const base = q<ReviewDbRow>('break_glass_reviews').where({ status: opts.status });
     const rows = await base.clone().orderBy('opened_at').orderBy('id').offset(opts.offset).limit(opts.limit);
     const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
-    return { reviews: rows.map((r) => this.toReview(r)), total };
+    const customerNames = await this.customers.displayNames(q, rows.map((r) => r.customer_id));
+    return { reviews: rows.map((r) => this.toReview(r, customerNames)), total };
   }
 
   async review(
@@ -100,6 +107,6 @@ export class BreakGlassService {
     const columns = this.cipher.reseal(row.id, asBuffer(row.dek), { review_note: input.note });
     const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.now(), review_note: columns.review_note! };
     await q('break_glass_reviews').where({ id: row.id }).update(patch);
-    return this.toReview({ ...row, ...patch });
+    return this.toReview({ ...row, ...patch }, await this.customers.displayNames(q, [row.customer_id]));
   }
 }

@@ -9,6 +9,8 @@ export const REVIEW_DECISIONS = ['justified', 'escalated'] as const;
 export const breakGlassReview = z.object({
   id,
   customerId: id,
+  /** The record's masked display name, as the customer list shows it ("Jane D."); null if the record is gone. */
+  customerDisplayName: z.string().nullable(),
   openedBy: id,
   openedByName: z.string().nullable(),
   openedAt: z.string(),

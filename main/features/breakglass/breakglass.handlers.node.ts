@@ -1,6 +1,7 @@
 import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import type { AccountService } from '../accounts/accountService.node.ts';
+import { nameOf, staffNames } from '../accounts/staffNames.node.ts';
 import type { BreakGlassReview } from './breakglass.contract.std.ts';
 import type { BreakGlassService, Review } from './breakGlassService.node.ts';
 
@@ -9,12 +10,8 @@ type BreakglassHandlers = Pick<Handlers, `breakglass.${string}` & keyof Handlers
 export function breakglassHandlers(reviews: BreakGlassService, accounts: AccountService): BreakglassHandlers {
   // Staff names are resolved for display, never stored with the review.
   const withNames = async (q: Queryable, list: Review[]): Promise<BreakGlassReview[]> => {
-    const names = new Map((await accounts.list(q)).map((u) => [u.id, u.displayName]));
-    return list.map((r) => ({
-      ...r,
-      openedByName: names.get(r.openedBy) ?? null,
-      reviewerName: r.reviewerId ? (names.get(r.reviewerId) ?? null) : null,
-    }));
+    const names = await staffNames(accounts, q);
+    return list.map((r) => ({ ...r, openedByName: nameOf(names, r.openedBy), reviewerName: nameOf(names, r.reviewerId) }));
   };
   return {
     'breakglass.list': async (input, ctx) => {

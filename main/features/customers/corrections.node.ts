@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import { nameOf, staffNames } from '../accounts/staffNames.node.ts';
 import { ADDRESS_FIELDS } from './customerFields.std.ts';
 import type { CorrectableField, CORRECTION_SOURCES, customersChannels } from './customers.contract.std.ts';
 import type { Contact, CustomerService, Identity } from './customerService.node.ts';
@@ -130,6 +131,7 @@ export class CorrectionService {
     const row = await this.customers.load(q, customerId);
     const corrections = await q<CorrectionDbRow>('customer_corrections').where({ customer_id: customerId }).orderBy('at', 'desc').orderBy('id');
     if (!corrections.length) return [];
+    const names = await staffNames(this.customers.staff, q);
     const opened = this.customers.cipher.openMany(
       row.id,
       asBuffer(row.dek),
@@ -141,6 +143,7 @@ export class CorrectionService {
         id: c.id,
         at: c.at,
         actorId: c.actor_id,
+        actorName: nameOf(names, c.actor_id),
         source: c.source,
         reason: change.reason,
         fields: JSON.parse(c.fields) as CorrectableField[],

@@ -5,6 +5,7 @@ import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, isSqlite, type Queryable } from '../../platform/store/database.node.ts';
+import { nameOf, staffNames, type StaffDirectory } from '../accounts/staffNames.node.ts';
 import { CONSENT_PURPOSES, type ConsentChannel, type ConsentPurpose } from './consents.std.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
 import {
@@ -118,10 +119,11 @@ export const NO_SUCH_CUSTOMER = 'No such customer.';
  */
 export class CustomerService {
   readonly cipher: RecordCipher;
-
   constructor(
     private readonly ring: () => KeyRing,
     private readonly clock: Clock,
+    /** Staff display names for histories (consents here, corrections in CorrectionService), resolved at read time. */
+    readonly staff: StaffDirectory,
   ) {
     this.cipher = new RecordCipher(ring, CUSTOMERS_TABLE);
   }
@@ -275,6 +277,20 @@ export class CustomerService {
     return { id: row.id, displayName: summary.displayName, city: summary.city, status: row.status, kind: row.kind, createdAt: row.created_at };
   }
 
+  /**
+   * The masked display names ("Jane D.") of these customers, exactly as their list rows show them (summary
+   * section only). Ids with no customer are left out.
+   */
+  async displayNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await q(CUSTOMERS_TABLE).whereIn('id', unique.slice(i, i + 500)).select<CustomerDbRow[]>(LIST_COLUMNS);
+      for (const row of rows) names.set(row.id, this.toRow(row).displayName);
+    }
+    return names;
+  }
+
   openSections(row: CustomerDbRow): { identity: Identity; contact: Contact } {
     const opened = this.cipher.openMany(row.id, asBuffer(row.dek), { identity: asBuffer(row.identity), contact: asBuffer(row.contact) });
     return { identity: opened.identity as Identity, contact: opened.contact as Contact };
@@ -359,16 +375,24 @@ export class CustomerService {
 
   async consents(q: Queryable, customerId: string): Promise<{
     states: { purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel | null; changedAt: string | null }[];
-    history: { purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel; at: string; recordedBy: string | null }[];
+    history: { purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel; at: string; recordedBy: string | null; actorName: string | null }[];
   }> {
     const current = new Map((await q<ConsentDbRow>('customer_consents').where({ customer_id: customerId })).map((r) => [r.purpose, r]));
     const events = await q<ConsentEventDbRow>('consent_events').where({ customer_id: customerId }).orderBy('at').orderBy('id');
+    const names = events.some((e) => e.actor_id) ? await staffNames(this.staff, q) : new Map<string, string>();
     return {
       states: CONSENT_PURPOSES.map((purpose) => {
         const row = current.get(purpose);
         return { purpose, granted: Boolean(row?.granted), channel: row?.channel ?? null, changedAt: row?.changed_at ?? null };
       }),
-      history: events.map((e) => ({ purpose: e.purpose, granted: Boolean(e.granted), channel: e.channel, at: e.at, recordedBy: e.actor_id })),
+      history: events.map((e) => ({
+        purpose: e.purpose,
+        granted: Boolean(e.granted),
+        channel: e.channel,
+        at: e.at,
+        recordedBy: e.actor_id,
+        actorName: nameOf(names, e.actor_id),
+      })),
     };
   }
 

@@ -44,7 +44,10 @@ export const consentEvent = z.object({
   granted: z.boolean(),
   channel: z.enum(CONSENT_CHANNELS),
   at: z.string(),
+  /** The staff account that recorded the change; null for changes no account made. */
   recordedBy: z.string().nullable(),
+  /** That account's display name, resolved when read (never stored with the event); null with no account. */
+  actorName: z.string().nullable(),
 });
 
 const addressView = z.object({ street: z.string(), city: z.string(), region: z.string().nullable(), postalCode: z.string(), country: z.string() });
@@ -94,6 +97,8 @@ export const correctionEntry = z.object({
   id,
   at: z.string(),
   actorId: z.string().nullable(),
+  /** The display name of the staff member who corrected, resolved when read (never stored with the correction). */
+  actorName: z.string().nullable(),
   source: z.enum(CORRECTION_SOURCES),
   reason: z.string(),
   fields: z.array(z.enum(CORRECTABLE_FIELDS)),

@@ -88,7 +88,12 @@ export function BreakGlassPage() {
                         <Text size="sm">{review.openedByName ?? 'Removed account'}</Text>
                       </Table.Td>
                       <Table.Td valign="top">
-                        <Code>{review.customerId.slice(0, 8)}</Code>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {review.customerDisplayName ?? 'Unknown record'}
+                        </Text>
+                        <Code fz="xs" title={`Record id ${review.customerId}`}>
+                          {review.customerId.slice(0, 8)}
+                        </Code>
                       </Table.Td>
                       <Table.Td valign="top" maw={420}>
                         <Text size="sm" style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>
@@ -197,7 +202,8 @@ function ReviewModal({ review, decision, onClose, onDone }: ReviewModalProps) {
       <form onSubmit={submit} noValidate aria-label="Break-glass review">
         <Stack>
           <Text size="sm">
-            Opened by <b>{review.openedByName ?? 'a removed account'}</b> on {formatDateTime(review.openedAt)}.
+            Record of <b>{review.customerDisplayName ?? 'an unknown customer'}</b>, opened by <b>{review.openedByName ?? 'a removed account'}</b> on{' '}
+            {formatDateTime(review.openedAt)}.
           </Text>
           <Paper withBorder p="sm" bg="gray.0">
             <Text size="xs" c="dimmed" mb={4}>

@@ -9,7 +9,7 @@ import { formatDateTime } from '../../ui/format';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
-import { CHANNEL_LABELS } from './labels';
+import { CHANNEL_LABELS, staffLabel } from './labels';
 import { CHANNEL_OPTIONS } from './NewCustomerModal';
 
 type ConsentState = NonNullable<CustomerRecord['consents']>[number];
@@ -32,13 +32,8 @@ function stateText(consent: ConsentState): string {
 
 /** Marketing preferences and third-party sharing: off until the customer says yes, with a history of every change. */
 export function ConsentsCard({ customerId, consents, history, canChange, onChanged }: ConsentsCardProps) {
-  const { userId } = useActiveSession();
+  const { userId, displayName } = useActiveSession();
   const [change, setChange] = useState<{ purpose: ConsentPurpose; granted: boolean } | null>(null);
-
-  const recordedBy = (id: string | null) => {
-    if (id === null) return 'System';
-    return id === userId ? 'You' : 'Another staff member';
-  };
 
   return (
     <Paper withBorder radius="md" p="lg">
@@ -107,7 +102,7 @@ export function ConsentsCard({ customerId, consents, history, canChange, onChang
                         </Badge>
                       </Table.Td>
                       <Table.Td>{CHANNEL_LABELS[event.channel]}</Table.Td>
-                      <Table.Td>{recordedBy(event.recordedBy)}</Table.Td>
+                      <Table.Td>{staffLabel(event.recordedBy, event.actorName, userId)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -123,7 +118,14 @@ export function ConsentsCard({ customerId, consents, history, canChange, onChang
           onClose={() => setChange(null)}
           onSaved={(consent, channel) => {
             // Main stored exactly this event; it is added here so the history needs no second opening.
-            onChanged(consent, { purpose: consent.purpose, granted: consent.granted, channel, at: consent.changedAt ?? '', recordedBy: userId });
+            onChanged(consent, {
+              purpose: consent.purpose,
+              granted: consent.granted,
+              channel,
+              at: consent.changedAt ?? '',
+              recordedBy: userId,
+              actorName: displayName,
+            });
             setChange(null);
           }}
         />

@@ -5,7 +5,7 @@ import { call } from '../../api/client';
 import { formatDateTime } from '../../ui/format';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useActiveSession } from '../session/sessionContext';
-import { CORRECTABLE_FIELD_LABELS, CORRECTION_SOURCE_LABELS } from './labels';
+import { CORRECTABLE_FIELD_LABELS, CORRECTION_SOURCE_LABELS, staffLabel } from './labels';
 
 /** Before / after values as main returns them; an empty value shows as a dash. */
 function shown(value: string | null | undefined): string {
@@ -59,7 +59,7 @@ export function CorrectionHistory({ customerId, version }: { customerId: string;
                     <Table.Td valign="top">
                       <Text size="sm">{formatDateTime(entry.at)}</Text>
                       <Text size="xs" c="dimmed">
-                        by {entry.actorId === userId ? 'you' : 'another staff member'}
+                        by {staffLabel(entry.actorId, entry.actorName, userId)}
                       </Text>
                     </Table.Td>
                     <Table.Td valign="top">

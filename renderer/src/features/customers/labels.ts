@@ -72,3 +72,13 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
 export function fieldLabel(field: string): string {
   return (CORRECTABLE_FIELD_LABELS as Record<string, string>)[field] ?? (IMPORT_FIELD_LABELS as Record<string, string>)[field] ?? field;
 }
+
+/**
+ * Who made a change, as histories show it: the staff member's name from main ("Sam Okafor (you)" for the person
+ * signed in), "Removed account" when main knows no such account any more, "System" when no account made it.
+ */
+export function staffLabel(actorId: string | null, actorName: string | null, currentUserId: string): string {
+  if (actorId === null) return 'System';
+  const name = actorName ?? 'Removed account';
+  return actorId === currentUserId ? `${name} (you)` : name;
+}
