@@ -23,7 +23,8 @@ export function openDatabase(config: DatabaseConfig): Db {
     client: 'sqlite3',
     connection: { filename: config.filename },
     useNullAsDefault: true,
-    acquireConnectionTimeout: 15_000,
+    // One connection: a call waits while another holds it (a 100k-row import takes ~20 s in one transaction).
+    acquireConnectionTimeout: 90_000,
     pool: {
       min: 1,
       max: 1,
