@@ -502,7 +502,7 @@ async function main() {
   out.push('### CSV import through the IPC channel (customers.importRun)', '');
   out.push('| rows | CSV size | time (parse + validate + seal + insert + audit) | rows/s | progress events |', '|---:|---:|---:|---:|---:|');
   out.push(`| ${csv.imported.toLocaleString('en-GB')} | ${csv.csvMB.toFixed(1)} MB | ${fmt(csv.ms)} | ${rate(csv.imported, csv.ms)} | ${csv.progressEvents} |`);
-  console.log(out.join('\n'));
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {
