@@ -6,7 +6,7 @@ import { sampleCustomer, sampleOrder, startCustomerCore, expectError, type Custo
 
 /** The table under test, spelled out so a change to needToKnow.std.ts has to be made here too, on purpose. */
 const EXPECTED: Record<RecordPurpose, { fields: RecordField[]; staffCard: string; managerCard: string; staff: boolean; manager: boolean }> = {
-  order_processing: { fields: ['name', 'shippingAddress', 'orders', 'orders.billing', 'orders.cardExpiry'], staffCard: 'last4', managerCard: 'first6last4', staff: true, manager: true },
+  order_processing: { fields: ['name', 'email', 'phone', 'shippingAddress', 'orders', 'orders.billing', 'orders.cardExpiry'], staffCard: 'last4', managerCard: 'first6last4', staff: true, manager: true },
   customer_support: { fields: ['name', 'email', 'phone', 'orders', 'consents'], staffCard: 'last4', managerCard: 'last4', staff: true, manager: true },
   correction: { fields: ['name', 'dateOfBirth', 'email', 'phone', 'shippingAddress'], staffCard: 'none', managerCard: 'none', staff: true, manager: true },
   deletion_request: { fields: ['name', 'dateOfBirth'], staffCard: 'none', managerCard: 'none', staff: true, manager: true },

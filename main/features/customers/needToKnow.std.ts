@@ -48,9 +48,10 @@ export interface PurposeRule {
 export const NEED_TO_KNOW: Record<RecordPurpose, PurposeRule> = {
   order_processing: {
     permission: 'customers.read',
-    fields: ['name', 'shippingAddress', 'orders', 'orders.billing', 'orders.cardExpiry'],
+    // The policy: order-form data is "also used to contact clients/customers if there are issues processing an order".
+    fields: ['name', 'email', 'phone', 'shippingAddress', 'orders', 'orders.billing', 'orders.cardExpiry'],
     card: 'first6last4',
-    why: 'Fill, ship and bill the order: who, where to, what was ordered and how it was paid.',
+    why: 'Fill, ship and bill the order, and contact the customer if there is a problem with it.',
   },
   customer_support: {
     permission: 'customers.read',

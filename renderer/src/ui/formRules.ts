@@ -22,3 +22,20 @@ export function newPasswordError(password: string, username: string): string | n
 export function confirmationError(confirmation: string, password: string): string | null {
   return confirmation === password ? null : 'The passwords do not match';
 }
+
+/** The form values that NewPasswordFields edits. */
+export interface NewPasswordValues {
+  password: string;
+  confirmation: string;
+}
+
+/**
+ * Validation for NewPasswordFields, to spread into a form's `validate`: the password must follow the rules
+ * (and not contain the username `usernameOf` gives), and the confirmation must match it.
+ */
+export function newPasswordRules<Values>(usernameOf: (values: Values) => string) {
+  return {
+    password: (value: string, values: Values) => newPasswordError(value, usernameOf(values)),
+    confirmation: (value: string, values: Values & NewPasswordValues) => confirmationError(value, values.password),
+  };
+}

@@ -1,10 +1,10 @@
-import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { Role } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
-import { PasswordRules } from '../../ui/PasswordRules';
-import { confirmationError, newPasswordError, requiredText, usernameError } from '../../ui/formRules';
+import { NewPasswordFields } from '../../ui/NewPasswordFields';
+import { newPasswordRules, requiredText, usernameError } from '../../ui/formRules';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { ROLE_OPTIONS } from './roleOptions';
@@ -23,8 +23,7 @@ export function CreateAccountModal({ opened, onClose, onCreated }: CreateAccount
     validate: {
       username: usernameError,
       displayName: requiredText('a display name', 80),
-      password: (value, values) => newPasswordError(value, values.username),
-      confirmation: (value, values) => confirmationError(value, values.password),
+      ...newPasswordRules((values: { username: string }) => values.username),
     },
   });
 
@@ -63,23 +62,7 @@ export function CreateAccountModal({ opened, onClose, onCreated }: CreateAccount
             key={form.key('role')}
             {...form.getInputProps('role')}
           />
-          <PasswordRules />
-          <Group grow align="flex-start">
-            <PasswordInput
-              label="Initial password"
-              autoComplete="new-password"
-              withAsterisk
-              key={form.key('password')}
-              {...form.getInputProps('password')}
-            />
-            <PasswordInput
-              label="Confirm password"
-              autoComplete="new-password"
-              withAsterisk
-              key={form.key('confirmation')}
-              {...form.getInputProps('confirmation')}
-            />
-          </Group>
+          <NewPasswordFields form={form} label="Initial password" inline />
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={close}>
               Cancel

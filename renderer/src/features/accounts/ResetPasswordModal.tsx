@@ -1,10 +1,10 @@
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { Account } from '../../../../main/features/accounts/accounts.contract.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
-import { PasswordRules } from '../../ui/PasswordRules';
-import { confirmationError, newPasswordError } from '../../ui/formRules';
+import { NewPasswordFields } from '../../ui/NewPasswordFields';
+import { newPasswordRules } from '../../ui/formRules';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 
@@ -19,10 +19,7 @@ export function ResetPasswordModal({ account, onClose, onReset }: ResetPasswordM
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { password: '', confirmation: '' },
-    validate: {
-      password: (value) => newPasswordError(value, account.username),
-      confirmation: (value, values) => confirmationError(value, values.password),
-    },
+    validate: newPasswordRules(() => account.username),
   });
 
   const submit = form.onSubmit(async ({ password }) => {
@@ -45,22 +42,7 @@ export function ResetPasswordModal({ account, onClose, onReset }: ResetPasswordM
             This also clears failed attempts and any lockout. Give the new password to the person in person or by
             phone, never by e-mail.
           </Text>
-          <PasswordRules />
-          <PasswordInput
-            label="New password"
-            autoComplete="new-password"
-            withAsterisk
-            data-autofocus
-            key={form.key('password')}
-            {...form.getInputProps('password')}
-          />
-          <PasswordInput
-            label="Confirm new password"
-            autoComplete="new-password"
-            withAsterisk
-            key={form.key('confirmation')}
-            {...form.getInputProps('confirmation')}
-          />
+          <NewPasswordFields form={form} label="New password" confirmationLabel="Confirm new password" autoFocus />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

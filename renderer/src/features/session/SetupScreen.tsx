@@ -1,9 +1,9 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
-import { PasswordRules } from '../../ui/PasswordRules';
-import { confirmationError, newPasswordError, requiredText, usernameError } from '../../ui/formRules';
+import { NewPasswordFields } from '../../ui/NewPasswordFields';
+import { newPasswordRules, requiredText, usernameError } from '../../ui/formRules';
 import { useSubmission } from '../../ui/useSubmission';
 import { AuthLayout } from './AuthLayout';
 import { useSession } from './sessionContext';
@@ -18,8 +18,7 @@ export function SetupScreen() {
     validate: {
       username: usernameError,
       displayName: requiredText('your name', 80),
-      password: (value, values) => newPasswordError(value, values.username),
-      confirmation: (value, values) => confirmationError(value, values.password),
+      ...newPasswordRules((values: { username: string }) => values.username),
     },
   });
 
@@ -50,21 +49,7 @@ export function SetupScreen() {
             key={form.key('displayName')}
             {...form.getInputProps('displayName')}
           />
-          <PasswordRules />
-          <PasswordInput
-            label="Password"
-            autoComplete="new-password"
-            withAsterisk
-            key={form.key('password')}
-            {...form.getInputProps('password')}
-          />
-          <PasswordInput
-            label="Confirm password"
-            autoComplete="new-password"
-            withAsterisk
-            key={form.key('confirmation')}
-            {...form.getInputProps('confirmation')}
-          />
+          <NewPasswordFields form={form} />
           <Button type="submit" loading={submitting} fullWidth mt="xs">
             Create administrator and sign in
           </Button>
