@@ -56,7 +56,9 @@ describe('accounts and sessions', () => {
   test('IT can clear a lockout early', async () => {
     for (let i = 0; i < MAX_FAILED_ATTEMPTS; i += 1) await code(t, 'session.login', { username: STAFF.username, password: 'nope nope' }, 'w3');
     assert.equal(await code(t, 'session.login', STAFF_LOGIN, 'w3'), 'LOCKED_OUT');
-    await t.call('session.reauthenticate', { password: ADMIN.password });
+    // The admin's window sat idle through the previous test's 15 minutes: it is locked, and unlocking re-authenticates.
+    assert.equal(await code(t, 'session.reauthenticate', { password: ADMIN.password }), 'SESSION_LOCKED');
+    await t.call('session.unlock', { password: ADMIN.password });
     await t.call('accounts.update', { id: staffId, clearLockout: true });
     assert.equal(await code(t, 'session.login', STAFF_LOGIN, 'w3'), 'ok');
   });
@@ -119,4 +121,38 @@ test('password hashes use scrypt at the OWASP cost and verify in constant time',
   assert.equal(await hasher.verify('a production grade passphrase', stored), true);
   assert.equal(await hasher.verify('a production grade passphrasE', stored), false);
   assert.equal(await hasher.verify('anything', 'garbage'), false);
+});
+
+test('parallel wrong passwords cannot outrun the lockout', async () => {
+  const t = await startCore();
+  try {
+    await t.call('session.setup', ADMIN);
+    await t.call('accounts.create', STAFF);
+    // Every attempt starts before any has finished hashing: each must still be counted.
+    const results = await Promise.all(
+      Array.from({ length: 3 * MAX_FAILED_ATTEMPTS }, (_, i) =>
+        t.core.handle(t.caller(`race-${i}`), 'session.login', { username: STAFF.username, password: `wrong guess ${i}` }),
+      ),
+    );
+    const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
+    assert.ok(codes.filter((c) => c === 'INVALID_CREDENTIALS').length <= MAX_FAILED_ATTEMPTS - 1, codes.join(' '));
+    assert.ok(codes.every((c) => c === 'INVALID_CREDENTIALS' || c === 'LOCKED_OUT'), codes.join(' '));
+    assert.equal(await code(t, 'session.login', STAFF_LOGIN, 'race-after'), 'LOCKED_OUT');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a session idle past the limit is locked on its next call, even before the sweep runs', async () => {
+  const t = await startCore({ sweepIntervalMs: 3_600_000 });
+  try {
+    await t.call('session.setup', ADMIN);
+    t.clock.advance(10 * 60_000 + 1);
+    assert.equal(await code(t, 'session.activity', {}), 'SESSION_LOCKED');
+    assert.equal(await code(t, 'accounts.list', {}), 'SESSION_LOCKED');
+    await t.call('session.unlock', { password: ADMIN.password });
+    assert.equal(await code(t, 'session.activity', {}), 'ok');
+  } finally {
+    await t.cleanup();
+  }
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
@@ -162,6 +163,14 @@ export class AccountService {
     }
   }
 
+  /** The lockout state of an account as stored right now (no decryption). */
+  private async counters(id: string): Promise<{ failedAttempts: number; lockedUntil: string | null; status: UserRow['status'] }> {
+    const row = await this.db<UserRow>('users').where({ id }).first('failed_attempts', 'locked_until', 'status');
+    if (!row) throw new AppError('NOT_FOUND', 'No such account.');
+    const lockedUntil = row.locked_until && Date.parse(row.locked_until) > this.clock.now() ? row.locked_until : null;
+    return { failedAttempts: Number(row.failed_attempts), lockedUntil, status: row.status };
+  }
+
   /** Login: a wrong password, unknown user or disabled account all look alike to the caller. */
   async authenticate(username: string, password: string): Promise<User> {
     const row = await this.db<UserRow>('users').where({ username_index: this.index(username) }).first();
@@ -191,20 +200,32 @@ export class AccountService {
       return fail('locked_out', lockedOut(user.lockedUntil, this.clock.now()));
     }
     const valid = await this.hasher.verify(password, user.passwordHash);
-    if (user.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
+    // Other attempts may have finished while this one was hashing: decide on the row as it is now, and count
+    // a failure with one atomic increment, so parallel guesses cannot all start from the same counter.
+    const current = await this.counters(user.id);
+    if (current.lockedUntil) return fail('locked_out', lockedOut(current.lockedUntil, this.clock.now()));
+    if (current.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
     if (!valid) {
-      const attempts = user.failedAttempts + 1;
-      const lockedUntil = attempts >= MAX_FAILED_ATTEMPTS ? new Date(this.clock.now() + LOCKOUT_MS).toISOString() : null;
-      await this.db('users')
-        .where({ id: user.id })
-        .update({ failed_attempts: lockedUntil ? 0 : attempts, locked_until: lockedUntil });
-      if (lockedUntil) {
-        await this.audit.append(this.db, { actorId: user.id, action: 'auth.lockout', outcome: 'ok', details: { attempts } });
+      const now = this.now();
+      const notLocked = (b: Knex.QueryBuilder) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now);
+      const counted = await this.db('users').where({ id: user.id }).where(notLocked).increment('failed_attempts', 1);
+      const after = await this.counters(user.id);
+      if (!counted || after.lockedUntil) return fail('bad_password', lockedOut(after.lockedUntil ?? now, this.clock.now()));
+      if (after.failedAttempts >= MAX_FAILED_ATTEMPTS) {
+        const lockedUntil = new Date(this.clock.now() + LOCKOUT_MS).toISOString();
+        const locked = await this.db('users')
+          .where({ id: user.id })
+          .where('failed_attempts', '>=', MAX_FAILED_ATTEMPTS)
+          .where(notLocked)
+          .update({ failed_attempts: 0, locked_until: lockedUntil });
+        if (locked) {
+          await this.audit.append(this.db, { actorId: user.id, action: 'auth.lockout', outcome: 'ok', details: { attempts: after.failedAttempts } });
+        }
         return fail('bad_password', lockedOut(lockedUntil, this.clock.now()));
       }
       return fail('bad_password', INVALID_CREDENTIALS);
     }
-    if (user.failedAttempts > 0) await this.db('users').where({ id: user.id }).update({ failed_attempts: 0 });
+    if (current.failedAttempts > 0) await this.db('users').where({ id: user.id }).update({ failed_attempts: 0 });
     return user;
   }
 }

@@ -78,11 +78,12 @@ export class SessionManager {
     return session.reauthUntil > this.clock.now();
   }
 
+  /** Locks a session whose idle time has run out; the router calls it first, so a call between sweeps cannot reset it. */
+  lockIfIdle(session: Session): void {
+    if (!session.locked && this.clock.now() - session.lastActivity >= this.idleLockMs()) this.lock(session.senderId, 'idle');
+  }
+
   sweepIdle(): void {
-    const limit = this.idleLockMs();
-    const now = this.clock.now();
-    for (const session of this.sessions.values()) {
-      if (!session.locked && now - session.lastActivity >= limit) this.lock(session.senderId, 'idle');
-    }
+    for (const session of [...this.sessions.values()]) this.lockIfIdle(session);
   }
 }

@@ -66,6 +66,7 @@ export class Router {
     if (spec.access.kind !== 'public') {
       session = sessions.get(caller.senderId) ?? null;
       if (!session) return fail('NOT_AUTHENTICATED', 'Please sign in.');
+      sessions.lockIfIdle(session);
       if (session.locked && !(spec.access.kind === 'session' && spec.access.allowWhileLocked)) {
         return fail('SESSION_LOCKED', 'The session is locked. Enter your password to continue.');
       }
