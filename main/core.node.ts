@@ -27,7 +27,7 @@ import type { SecretVault } from './platform/keychain/vault.std.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
 import { openDatabase, type DatabaseConfig, type Db } from './platform/store/database.node.ts';
-import { migrate } from './platform/store/migrate.node.ts';
+import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
 
 export interface CoreOptions {
   /** Holds the SQLite file, logs/ and (under Node) settings.json. */
@@ -55,8 +55,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
 
   let ring: KeyRing;
   try {
+    // An existing database must prove its key before any migration touches it; a fresh one gets its key after
+    // the schema exists. A newer database is refused before either.
+    await assertNotNewer(db);
+    const existing = (await schemaVersion(db)) > 0 ? await unlockKeyRing(db, options.vault) : null;
     const { from, to } = await migrate(db);
-    ring = await unlockKeyRing(db, options.vault);
+    ring = existing ?? (await unlockKeyRing(db, options.vault));
     logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
   } catch (error) {
     logger.error('core.open_refused', error);

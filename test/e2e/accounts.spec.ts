@@ -124,3 +124,40 @@ test('an IT administrator clears a lockout, changes a role and resets a password
   await expectHome(page, STAFF);
   await expect(page.getByRole('main').getByText('Manager').first()).toBeVisible();
 });
+
+test('a password prompt left open when the console locks leaves no notification behind on the lock screen', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await page.reload();
+  await signIn(page, ADMIN);
+  await expectHome(page, ADMIN);
+  app.advanceTime(REAUTH_WINDOW_MS + 60_000);
+
+  await navigation(page).getByRole('link', { name: 'Accounts' }).click();
+  await page.getByRole('button', { name: `Actions for ${STAFF.username}` }).click();
+  await page.getByRole('menuitem', { name: 'Disable account' }).click();
+  await expect(page.getByRole('dialog', { name: "Confirm it's you" })).toBeVisible();
+
+  // Nobody answers the prompt: the console locks, which cancels it and refuses the change.
+  app.advanceTime(10 * 60_000 + 60_000);
+  core.sweepIdle();
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  // The refusal settles right after the lock; nothing about it (or about anyone's account) may appear here.
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(ADMIN.password);
+  await expect(page.getByText('Change not saved')).toHaveCount(0);
+  await expect(page.getByText(STAFF.displayName)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('heading', { name: 'Accounts' })).toBeVisible();
+  await expect(page.getByText('Change not saved')).toHaveCount(0);
+  await expect(page.getByRole('row', { name: new RegExp(STAFF.displayName) })).toContainText('Active');
+
+  // Notifications can be dismissed by name (their close button is an icon only).
+  await page.getByRole('button', { name: `Actions for ${STAFF.username}` }).click();
+  // Unlocking was a password entry, so no prompt this time.
+  await page.getByRole('menuitem', { name: 'Disable account' }).click();
+  await expect(page.getByText(`Disabled the account of ${STAFF.displayName}.`)).toBeVisible();
+  await page.getByRole('button', { name: 'Dismiss notification' }).click();
+  await expect(page.getByText(`Disabled the account of ${STAFF.displayName}.`)).toHaveCount(0);
+});

@@ -457,11 +457,16 @@ test('a running import shows its progress and can be cancelled, keeping nothing'
   await page.getByRole('button', { name: 'Import CSV' }).click();
   await pickFile(page, 'big.csv', lines.join('\n'));
   await expect(page.getByText('20000 rows')).toBeVisible();
+  const allOrNothing = page.getByRole('checkbox', { name: 'Import nothing unless every row is valid' });
+  await allOrNothing.check();
   await page.getByRole('button', { name: 'Run import' }).click();
   await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
   await screen(page, '33-import-running');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toContainText('The import was cancelled. Nothing was imported.');
+  // Back at the mapping as it was: the options chosen for the run are still chosen for the next one.
+  await expect(allOrNothing).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Validate only (dry run, nothing is saved)' })).not.toBeChecked();
   await page.getByRole('button', { name: 'Back to customers' }).click();
   await expect(page.getByText('No customers yet.')).toBeVisible();
 });
@@ -519,4 +524,74 @@ test('HTML and script in a name are shown as text, never turned into elements', 
   await expect(page.locator('main img, main script')).toHaveCount(0);
   expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await screen(page, '35-markup-as-text');
+});
+
+/** Everything the page holds for people and scripts: its markup plus the values typed into form fields. */
+async function pageContents(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { documentElement: { outerHTML: string }; querySelectorAll(s: string): ArrayLike<{ value: string }> } }).document;
+    const values = Array.from(doc.querySelectorAll('input, textarea, select'), (field) => field.value);
+    return [doc.documentElement.outerHTML, ...values].join('\n');
+  });
+}
+
+test('the idle lock leaves no customer data behind: an open record, a revealed card and a half-filled order form are gone', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, MANAGER, 'manager');
+  await seedCustomerWithOrder(core, MANAGER);
+  await page.reload();
+  await signIn(page, MANAGER);
+  await openCustomers(page);
+  await openRecord(page, 'Jane D.', 'Order processing');
+  await expect(page.getByText(JANE.email)).toBeVisible();
+
+  // Reveal the card (the sign-in counts as the password re-entry), then start a second order.
+  await page.getByRole('group', { name: 'Payment card' }).getByRole('button', { name: 'Reveal full number' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Reveal the full card number' });
+  await reveal.getByLabel('Reason').fill('Chargeback query from the card issuer');
+  await reveal.getByRole('button', { name: 'Reveal' }).click();
+  await expect(page.getByTestId('revealed-card-number')).toHaveText('4111 1111 1111 1111');
+  await page.getByRole('button', { name: 'New order' }).click();
+  const order = page.getByRole('dialog', { name: 'New order' });
+  await order.getByLabel('Card number').fill('5555 5555 5555 4444');
+
+  app.advanceTime(10 * 60_000 + 60_000);
+  core.sweepIdle();
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+  const locked = await pageContents(page);
+  for (const secret of [JANE.email, JANE.familyName, JANE.phone, JANE.shippingAddress.street, '4111 1111 1111 1111', VISA, '5555 5555 5555 4444']) {
+    expect(locked, `the lock screen still holds ${secret}`).not.toContain(secret);
+  }
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  // Unlocking does not bring the record back: it has to be opened again, for a purpose, and audited again.
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(MANAGER.password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
+  expect(await pageContents(page)).not.toContain(JANE.email);
+});
+
+test('back from a record opened from search results shows the fresh list, not stale matches', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await seedCustomerWithOrder(core, STAFF);
+  await page.reload();
+  await signIn(page, STAFF);
+  await openCustomers(page);
+
+  await page.getByRole('textbox', { name: 'Exact value' }).fill(JANE.email);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const results = page.getByRole('table', { name: 'Search results' });
+  await expect(results.getByRole('row', { name: /Jane D\./ })).toContainText('Active');
+  await openRecord(page, 'Jane D.', 'Customer support');
+  await page.getByRole('button', { name: 'Close record' }).click();
+  await page.getByRole('dialog', { name: 'Close this customer record' }).getByRole('button', { name: 'Close record' }).click();
+  await expect(page.getByRole('button', { name: 'Reopen record' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Back to customers' }).click();
+  await expect(results).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Exact value' })).toHaveValue('');
+  await expect(page.getByRole('table', { name: 'Customers' }).getByRole('row', { name: /Jane D\./ })).toContainText('Closed');
 });

@@ -114,6 +114,27 @@ test('input in the window counts as activity for the idle lock', async ({ app })
   await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
 });
 
+test('scrolling with the mouse wheel counts as activity too', async ({ app }) => {
+  const { page, core } = app;
+  await page.clock.install();
+  await seedAdministrator(core);
+  await page.reload();
+  await signIn(page, ADMIN);
+  await expectHome(page, ADMIN);
+  await page.mouse.move(200, 300);
+
+  app.advanceTime(IDLE_LOCK_MS - 60_000);
+  await page.clock.fastForward('00:31');
+  const before = app.calls.filter((channel) => channel === 'session.activity').length;
+  await page.mouse.wheel(0, 200);
+  await expect.poll(() => app.calls.filter((channel) => channel === 'session.activity').length).toBe(before + 1);
+
+  app.advanceTime(2 * 60_000);
+  core.sweepIdle();
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toHaveCount(0);
+  await expectHome(page, ADMIN);
+});
+
 test('the lock screen can sign out instead of unlocking', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);

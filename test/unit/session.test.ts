@@ -91,6 +91,15 @@ describe('accounts and sessions', () => {
     assert.equal(await code(t, 'accounts.update', { id: staffId, displayName: 'Sam S.' }), 'ok');
   });
 
+  test('a password reset signs the account out of every window', async () => {
+    await t.call('session.login', STAFF_LOGIN, 'reset-window');
+    await t.call('accounts.resetPassword', { id: staffId, password: 'a brand new staff passphrase' });
+    assert.deepEqual(events.at(-1), ['reset-window', 'session.ended', { reason: 'password_reset' }]);
+    assert.equal(await code(t, 'session.activity', {}, 'reset-window'), 'NOT_AUTHENTICATED');
+    assert.equal(await code(t, 'session.login', STAFF_LOGIN, 'reset-window'), 'INVALID_CREDENTIALS');
+    await t.call('accounts.resetPassword', { id: staffId, password: STAFF.password });
+  });
+
   test('disabling an account ends its sessions; the last IT administrator cannot be removed', async () => {
     await t.call('session.login', STAFF_LOGIN, 'staff-window');
     await t.call('accounts.update', { id: staffId, status: 'disabled' });

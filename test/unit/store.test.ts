@@ -4,7 +4,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
-import { kekName } from '../../main/platform/crypto/kek.node.ts';
+import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { StartupError } from '../../main/platform/startupError.std.ts';
 import { openDatabase } from '../../main/platform/store/database.node.ts';
@@ -66,6 +67,35 @@ describe('migrations', () => {
     assert.equal(fileHash(join(dir, DATABASE_FILE)), before);
     rmSync(dir, { recursive: true, force: true });
   });
+});
+
+test('an older database is not migrated until its key is proven', async () => {
+  const dir = tempDir();
+  const vault = new MemoryVault();
+  const file = join(dir, DATABASE_FILE);
+  const old = openDatabase({ client: 'sqlite', filename: file });
+  await migrate(old, MIGRATIONS.slice(0, 1));
+  const ring = await unlockKeyRing(old, vault);
+  const installId = (await old('meta').where({ key: 'install_id' }).first<{ value: string }>()).value;
+  await old.destroy();
+  assert.ok(ring.kekId);
+  const rightKey = (await vault.get(kekName(installId)))!;
+
+  await vault.set(kekName(installId), randomBytes(32));
+  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+  assert.equal(error.code, 'KEY_MISMATCH');
+  const check = openDatabase({ client: 'sqlite', filename: file });
+  const versionAfterRefusal = await schemaVersion(check);
+  await check.destroy();
+  assert.equal(versionAfterRefusal, 1, 'the refused database was not migrated');
+
+  await vault.set(kekName(installId), rightKey);
+  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS });
+  await core.close();
+  const after = openDatabase({ client: 'sqlite', filename: file });
+  assert.equal(await schemaVersion(after), MIGRATIONS.at(-1)!.version);
+  await after.destroy();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('key-encryption key in the keychain', () => {

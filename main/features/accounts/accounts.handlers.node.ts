@@ -26,6 +26,8 @@ export function accountsHandlers(accounts: AccountService, sessions: SessionMana
     'accounts.resetPassword': async ({ id, password }, ctx) => {
       const user = await accounts.resetPassword(ctx.q, id, password);
       ctx.auditDetails({ userId: id });
+      // Whoever knew the old password is signed out everywhere (the administrator resetting their own keeps theirs).
+      if (id !== ctx.session?.userId) sessions.endUser(id, 'password_reset');
       return toAccount(user);
     },
   };

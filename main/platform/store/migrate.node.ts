@@ -11,8 +11,22 @@ export async function schemaVersion(db: Db): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
+/** Refuses a database written by a newer version of the app, before anything is written to it. */
+export async function assertNotNewer(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  const current = await schemaVersion(db);
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new StartupError(
+      'DB_NEWER',
+      `This database was written by a newer version of iTechno Privacy Console (schema ${current}; this app knows up to ${latest}). It was not opened or changed.`,
+      ['Install the newest version of the app on this workstation.', 'Ask IT which version the shared database requires.'],
+    );
+  }
+}
+
 /** Brings the schema up to date; refuses a database written by a newer version of the app. */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
+  await assertNotNewer(db, migrations);
   if (!(await db.schema.hasTable(TABLE))) {
     await db.schema.createTable(TABLE, (t) => {
       t.integer('version').primary();
@@ -22,13 +36,6 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
   }
   const from = await schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
-  if (from > latest) {
-    throw new StartupError(
-      'DB_NEWER',
-      `This database was written by a newer version of iTechno Privacy Console (schema ${from}; this app knows up to ${latest}). It was not opened or changed.`,
-      ['Install the newest version of the app on this workstation.', 'Ask IT which version the shared database requires.'],
-    );
-  }
   for (const migration of migrations.filter((m) => m.version > from)) {
     await db.transaction(async (trx) => {
       await migration.up(trx);

@@ -1,4 +1,4 @@
-import { createTheme, Modal } from '@mantine/core';
+import { createTheme, Modal, Notification } from '@mantine/core';
 
 /**
  * MantineProvider runs with withCssVariables={false} (it would inject an inline <style>, which the CSP
@@ -14,6 +14,10 @@ export const theme = createTheme({
     Modal: Modal.extend({
       defaultProps: { removeScrollProps: { removeScrollBar: false }, closeButtonProps: { 'aria-label': 'Close' } },
       styles: { title: { fontWeight: 600, fontSize: 'var(--mantine-font-size-lg)' } },
+    }),
+    // The close button is an icon only: without a name, screen readers announce just "button".
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
     }),
   },
 });

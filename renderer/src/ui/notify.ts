@@ -1,10 +1,22 @@
 import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../api/ApiCallError';
 
+/**
+ * Notifications name people and accounts, so they show only in an unlocked session. The session feature switches
+ * this off on lock and sign-out: a call still in flight then (one waiting on the password prompt, say) settles
+ * after the lock screen is up, and its notification must not appear there.
+ */
+let allowed = false;
+
+export function allowNotifications(next: boolean): void {
+  allowed = next;
+  if (!next) notifications.clean();
+}
+
 export function notifySuccess(message: string): void {
-  notifications.show({ color: 'teal', title: 'Done', message });
+  if (allowed) notifications.show({ color: 'teal', title: 'Done', message });
 }
 
 export function notifyFailure(title: string, error: unknown): void {
-  notifications.show({ color: 'red', title, message: errorMessage(error), autoClose: 8000 });
+  if (allowed) notifications.show({ color: 'red', title, message: errorMessage(error), autoClose: 8000 });
 }

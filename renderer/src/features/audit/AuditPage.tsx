@@ -43,7 +43,7 @@ export function AuditPage() {
           <Text size="sm" c="dimmed">
             {events.length > 0
               ? `Events ${first}–${first + events.length - 1} of ${audit.data?.total ?? events.length}`
-              : 'No events'}
+              : audit.data && 'No events'}
           </Text>
           <Group gap="xs">
             <Button

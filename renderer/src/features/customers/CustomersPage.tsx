@@ -58,6 +58,9 @@ function CustomersWorkspace() {
         row={view.row}
         onBack={() => {
           setView({ kind: 'list' });
+          // The search box starts empty again, and its old results may be stale (a record corrected or closed
+          // since): back to the fresh list rather than matches for a value no longer on screen.
+          setSearch(null);
           pages.reload();
         }}
         onRecordChange={(record) => setView({ ...view, record })}

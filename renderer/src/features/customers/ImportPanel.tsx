@@ -20,8 +20,8 @@ interface RunOptions {
 
 type Stage =
   | { kind: 'pick' }
-  | { kind: 'map'; fileName: string; csv: string; preview: Preview; mapping?: ColumnMapping }
-  | { kind: 'running'; fileName: string; csv: string; preview: Preview; mapping: ColumnMapping; taskId: string }
+  | { kind: 'map'; fileName: string; csv: string; preview: Preview; mapping?: ColumnMapping; options?: RunOptions }
+  | { kind: 'running'; fileName: string; csv: string; preview: Preview; mapping: ColumnMapping; options: RunOptions; taskId: string }
   | { kind: 'done'; fileName: string; report: Report };
 
 const REQUIRED = new Set<string>(REQUIRED_IMPORT_FIELDS);
@@ -69,7 +69,7 @@ export function ImportPanel({ onImported, onClose }: ImportPanelProps) {
   const run = (current: Extract<Stage, { kind: 'map' }>, mapping: ColumnMapping, options: RunOptions) => {
     const taskId = crypto.randomUUID();
     setFailure(null);
-    setStage({ ...current, kind: 'running', mapping, taskId });
+    setStage({ ...current, kind: 'running', mapping, options, taskId });
     const body: Mapping = {};
     for (const field of IMPORT_FIELDS) if (mapping[field]) body[field] = mapping[field];
     call('customers.importRun', { taskId, csv: current.csv, mapping: body, ...options }).then(
@@ -78,9 +78,10 @@ export function ImportPanel({ onImported, onClose }: ImportPanelProps) {
         if (report.imported > 0) onImported();
       },
       (error: unknown) => {
-        // Cancelled or refused: back to the mapping, as it was.
+        // Cancelled or refused: back to the mapping, as it was, options included (a run without "import nothing
+        // unless every row is valid" that nobody meant would keep a partial list).
         setFailure(errorMessage(error));
-        setStage({ ...current, mapping });
+        setStage({ ...current, mapping, options });
       },
     );
   };
@@ -141,8 +142,8 @@ function MappingStep({ stage, onRun }: MappingStepProps) {
     for (const field of IMPORT_FIELDS) if (preview.suggestedMapping[field]) suggested[field] = preview.suggestedMapping[field];
     return suggested;
   });
-  const [dryRun, setDryRun] = useState(false);
-  const [requireAllValid, setRequireAllValid] = useState(false);
+  const [dryRun, setDryRun] = useState(stage.options?.dryRun ?? false);
+  const [requireAllValid, setRequireAllValid] = useState(stage.options?.requireAllValid ?? false);
   const refused = new Set(preview.refusedColumns);
   const usable = preview.columns.filter((column) => column && !refused.has(column));
   const used = new Map(Object.entries(mapping).map(([field, column]) => [column, field]));

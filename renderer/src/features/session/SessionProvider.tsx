@@ -1,4 +1,3 @@
-import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SessionInfo } from '../../../../main/features/session/session.contract.std';
 import type { ChannelOutput } from '../../../../main/api.std';
@@ -6,6 +5,7 @@ import type { ApiEvents } from '../../../../main/platform/ipc/events.std';
 import { errorMessage } from '../../api/ApiCallError';
 import { call, installSessionHandlers } from '../../api/client';
 import { onApiEvent } from '../../api/events';
+import { allowNotifications } from '../../ui/notify';
 import { ReauthModal } from './ReauthModal';
 import { SessionContext, type SessionControls, type SessionState } from './sessionContext';
 import { useActivityHeartbeat } from './useActivityHeartbeat';
@@ -15,6 +15,7 @@ import { useReauthPrompt } from './useReauthPrompt';
 const ENDED_NOTICES: Record<ApiEvents['session.ended']['reason'], string> = {
   account_disabled: 'You were signed out because an IT administrator disabled your account.',
   role_changed: 'You were signed out because an IT administrator changed your role. Sign in again to continue.',
+  password_reset: 'You were signed out because an IT administrator reset your password. Sign in with the new one.',
   locked_out: 'Too many failed attempts: the account is locked for 15 minutes. Try again later or ask IT to unlock it.',
 };
 
@@ -91,10 +92,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!active && reauthOpened) settleReauth(false);
   }, [active, reauthOpened, settleReauth]);
 
-  // Notifications name people and accounts: none may outlive the session (or show on the lock screen).
-  useEffect(() => {
-    if (!active) notifications.clean();
-  }, [active]);
+  // Notifications name people and accounts: none may outlive the session, or show on the lock screen.
+  useEffect(() => allowNotifications(active), [active]);
 
   const controls = useMemo<SessionControls>(
     () => ({ state, refresh, enter, signOut, ended, lockNow }),

@@ -4,6 +4,9 @@ import { call } from '../../api/client';
 /** Main's idle lock only sees calls; input in the window counts too, reported at most this often. */
 const REPORT_INTERVAL_MS = 30_000;
 
+/** Someone reading a long record by scrolling with the wheel or tapping a touch screen is active too. */
+const ACTIVITY_EVENTS = ['mousemove', 'keydown', 'wheel', 'pointerdown'] as const;
+
 export function useActivityHeartbeat(enabled: boolean): void {
   useEffect(() => {
     if (!enabled) return;
@@ -16,11 +19,9 @@ export function useActivityHeartbeat(enabled: boolean): void {
       // A refusal (locked, signed out) reaches the session handlers; nothing more to do here.
       call('session.activity', {}).catch(() => undefined);
     };
-    window.addEventListener('mousemove', report, { passive: true });
-    window.addEventListener('keydown', report, { passive: true });
+    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, report, { passive: true });
     return () => {
-      window.removeEventListener('mousemove', report);
-      window.removeEventListener('keydown', report);
+      for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, report);
     };
   }, [enabled]);
 }
