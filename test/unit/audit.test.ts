@@ -74,6 +74,19 @@ describe('hash-chained audit log', () => {
     await reopened.cleanup();
   });
 
+  test('a wiped log (every event and the head deleted) is reported', async () => {
+    const t = await seeded();
+    const reopened = await tamper(t, async (db) => {
+      await db('audit_events').delete();
+      await db('meta').where({ key: 'audit_head' }).delete();
+    });
+    await reopened.call('session.login', { username: ADMIN.username, password: ADMIN.password });
+    // Signing in appends event 1 again, so the wipe shows as an altered first event or a broken link.
+    const result = await reopened.call<{ ok: boolean; firstBrokenSeq: number | null }>('audit.verify', {});
+    assert.equal(result.ok, false);
+    await reopened.cleanup();
+  });
+
   test('a re-chained forgery without the key is caught at the first forged event', async () => {
     const t = await seeded();
     const reopened = await tamper(t, async (db) => {

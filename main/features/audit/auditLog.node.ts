@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Clock } from '../../platform/clock.std.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
 import { isSqlite, type Db, type Queryable } from '../../platform/store/database.node.ts';
+import { sessionChannels } from '../session/session.contract.std.ts';
 import { auditDetails, type AuditDetails, type AuditEvent, type AuditVerification } from './audit.contract.std.ts';
 
 export interface NewAuditEvent {
@@ -24,6 +25,7 @@ interface AuditRow {
 
 const GENESIS = '0'.repeat(64);
 const HEAD_KEY = 'audit_head';
+const SETUP_ACTION = sessionChannels['session.setup'].audit;
 
 /** Sorted keys so the same event always hashes the same way. */
 function canonicalDetails(details: AuditDetails): string {
@@ -90,6 +92,7 @@ export class AuditLog {
     let prevHash = GENESIS;
     let expected = 1;
     let checked = 0;
+    let sawSetup = false;
     const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, checked, firstBrokenSeq: seq, reason });
     const pageSize = 1000;
     for (;;) {
@@ -100,6 +103,7 @@ export class AuditLog {
         const { prev_hash: _p, hash: _h, ...body } = row;
         if (this.hash(prevHash, body) !== row.hash) return broken(row.seq, 'event altered');
         prevHash = row.hash;
+        sawSetup ||= row.action === SETUP_ACTION;
         expected += 1;
         checked += 1;
       }
@@ -109,6 +113,11 @@ export class AuditLog {
     const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     if (headSeq !== checked) return broken(Math.min(headSeq, checked) + 1, 'events missing at the end of the log');
     if (headHash !== prevHash) return broken(headSeq, 'event altered');
+    // First-run setup is itself audited: accounts without a setup event in the chain mean the log was wiped
+    // (and perhaps restarted), which the chain alone cannot show.
+    if (!sawSetup && Number((await q('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0) > 0) {
+      return broken(1, 'events missing: the log no longer holds the first-run setup');
+    }
     return { ok: true, checked, firstBrokenSeq: null, reason: null };
   }
 }
