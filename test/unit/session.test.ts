@@ -34,6 +34,12 @@ describe('accounts and sessions', () => {
     assert.equal(await code(t, 'accounts.create', { ...STAFF, username: 'common.pw', password: 'password1234' }), 'INVALID_INPUT');
   });
 
+  test('display names are one line of printable text', async () => {
+    assert.equal(await code(t, 'accounts.create', { ...STAFF, username: 'two.lines', displayName: 'Sam\nStaff' }), 'INVALID_INPUT');
+    assert.equal(await code(t, 'accounts.create', { ...STAFF, username: 'bell.char', displayName: 'Sam\u0007' }), 'INVALID_INPUT');
+    assert.equal(await code(t, 'accounts.create', { ...STAFF, username: 'long.name', displayName: 'x'.repeat(81) }), 'INVALID_INPUT');
+  });
+
   test('a wrong password and an unknown user look the same', async () => {
     const wrong = await t.core.handle(t.caller('w1'), 'session.login', { username: STAFF.username, password: 'not the password' });
     const unknown = await t.core.handle(t.caller('w1'), 'session.login', { username: 'no.such.user', password: 'not the password' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { ROLES } from '../../platform/ipc/roles.std.ts';
-import { empty, id, text } from '../../platform/ipc/schemas.std.ts';
+import { empty, id, line } from '../../platform/ipc/schemas.std.ts';
 import { password, username } from '../session/session.contract.std.ts';
 
 export const account = z.object({
@@ -23,7 +23,7 @@ export const accountsChannels = {
     access: { kind: 'permission', permission: 'accounts.read' },
   }),
   'accounts.create': channel({
-    input: z.object({ username, displayName: text(80), role: z.enum(ROLES), password }).strict(),
+    input: z.object({ username, displayName: line(80), role: z.enum(ROLES), password }).strict(),
     output: account,
     access: { kind: 'permission', permission: 'accounts.manage' },
     reauth: true,
@@ -35,7 +35,7 @@ export const accountsChannels = {
         id,
         role: z.enum(ROLES).optional(),
         status: z.enum(['active', 'disabled']).optional(),
-        displayName: text(80).optional(),
+        displayName: line(80).optional(),
         clearLockout: z.literal(true).optional(),
       })
       .strict(),

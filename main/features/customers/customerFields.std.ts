@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../../platform/ipc/schemas.std.ts';
+import { line, text } from '../../platform/ipc/schemas.std.ts';
 
 /**
  * Customer fields shared by the create form, corrections and the CSV import, so every path validates a value
@@ -21,11 +21,6 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^\+?[0-9 ().\-/]+$/;
 const POSTAL = /^[A-Za-z0-9][A-Za-z0-9 -]*$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `text()` allows line breaks and tabs (notes, reasons); names and address lines are one line. */
-export function line(max: number) {
-  return text(max).refine((s) => !/[\t\n\r]/.test(s), { message: 'Must be a single line (no line breaks or tabs)' });
-}
 
 export const personName = line(100);
 export const organisationName = line(200);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
-import { id, text } from '../../platform/ipc/schemas.std.ts';
-import { address, line } from '../customers/customerFields.std.ts';
+import { id, line, text } from '../../platform/ipc/schemas.std.ts';
+import { address } from '../customers/customerFields.std.ts';
 import { CARD_BRANDS, CARD_REVEAL_SECONDS, cardDigits, luhnValid, NO_CARD_SECURITY_CODE } from './card.std.ts';
 
 export const LINE_ITEM_KINDS = ['product', 'licence'] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { ROLES } from '../../platform/ipc/roles.std.ts';
-import { empty, id, ok, text } from '../../platform/ipc/schemas.std.ts';
+import { empty, id, line, ok } from '../../platform/ipc/schemas.std.ts';
 
 export const username = z
   .string()
@@ -28,7 +28,7 @@ export const sessionChannels = {
     access: { kind: 'public' },
   }),
   'session.setup': channel({
-    input: z.object({ username, displayName: text(80), password }).strict(),
+    input: z.object({ username, displayName: line(80), password }).strict(),
     output: sessionInfo,
     access: { kind: 'public' },
     audit: 'setup.completed',

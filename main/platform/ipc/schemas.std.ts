@@ -13,6 +13,11 @@ export function text(max: number, min = 1) {
     .refine((s) => !CONTROL_CHARS.test(s), { message: 'Contains control characters' });
 }
 
+/** `text()` allows line breaks and tabs (notes, reasons); names and address lines are one line. */
+export function line(max: number) {
+  return text(max).refine((s) => !/[\t\n\r]/.test(s), { message: 'Must be a single line (no line breaks or tabs)' });
+}
+
 export const id = z.string().uuid({ message: 'Not a valid id' });
 export const isoTime = z.string();
 export const empty = z.object({}).strict();
