@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { after, before, describe, test } from 'node:test';
 import { cardBrand, cardExpiryProblem, luhnValid, maskCard } from '../../main/features/orders/card.std.ts';
 import { expectError, nextYear, sampleCustomer, sampleOrder, startCustomerCore, VALID_CARD, type CustomerTestCore } from '../support/customers.ts';
@@ -117,6 +118,19 @@ describe('orders', () => {
     const closed = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'gone@example.com' }))).customer.id;
     await t.as('staff', 'customers.setStatus', { customerId: closed, status: 'closed' });
     expectError(await t.try('staff', 'orders.create', sampleOrder(closed)), 'CONFLICT');
+  });
+
+  test('an order re-linked to another customer in the file can no longer be read', async () => {
+    const other = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'other.person@example.com' }))).customer.id;
+    const { order } = await t.as('staff', 'orders.create', sampleOrder(customerId));
+    const db = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    await db('orders').where({ id: order.id }).update({ customer_id: other });
+    await db.destroy();
+    await t.reauth('manager');
+    const reveal = await t.try('manager', 'orders.revealCard', { orderId: order.id, reason: 'Chargeback investigation' });
+    assert.equal(reveal.ok, false);
+    const opened = await t.try('manager', 'customers.open', { customerId: other, purpose: 'order_processing' });
+    assert.equal(opened.ok, false, 'the moved order does not open under the other customer');
   });
 
   test('auditors and IT administrators cannot place orders or reveal cards', async () => {

@@ -82,6 +82,14 @@ export function licenceHint(key: string): string {
 const NO_SUCH_ORDER = 'No such order.';
 
 /** Orders from the order form. The card number is sealed in its own section and shown masked everywhere else. */
+/**
+ * An order's ciphertexts are bound to its customer as well as its own id, so re-linking an order to another
+ * customer in the clear `customer_id` column makes it unreadable instead of silently moving a card.
+ */
+function orderBinding(customerId: string, orderId: string): string {
+  return `${customerId}/${orderId}`;
+}
+
 export class OrderService {
   readonly cipher: RecordCipher;
   private readonly revealCipher: RecordCipher;
@@ -134,7 +142,7 @@ export class OrderService {
     };
     const card: CardSection = { number: digits, expiryMonth: input.card.expiryMonth, expiryYear: input.card.expiryYear };
     // Two sections, one data-key wrap: three AES-GCM operations per order.
-    const sealed = this.cipher.sealNew(id, { billing, card });
+    const sealed = this.cipher.sealNew(orderBinding(input.customerId, id), { billing, card });
     return {
       order: {
         id,
@@ -192,7 +200,7 @@ export class OrderService {
     const fullKeys = view.fields.includes('orders.licenceKeys');
     const level = view.card === 'first6last4' ? 'first6last4' : 'last4';
     return orders.map((order) => {
-      const billing = this.cipher.open<BillingSection>(order.id, asBuffer(order.dek), 'billing', asBuffer(order.billing));
+      const billing = this.cipher.open<BillingSection>(orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'billing', asBuffer(order.billing));
       const keys = billing.licenceKeys;
       const card = maskCard(billing.card, level);
       return {
@@ -223,7 +231,7 @@ export class OrderService {
   async revealCard(q: Queryable, orderId: string, reason: string, actorId: string): Promise<{ customerId: string; card: CardSection }> {
     const order = await q<OrderDbRow>(ORDERS_TABLE).where({ id: orderId }).first();
     if (!order) throw new AppError('NOT_FOUND', NO_SUCH_ORDER);
-    const card = this.cipher.open<CardSection>(order.id, asBuffer(order.dek), 'card', asBuffer(order.card));
+    const card = this.cipher.open<CardSection>(orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'card', asBuffer(order.card));
     const id = randomUUID();
     const sealed = this.revealCipher.sealNew(id, { reason });
     await q('card_reveals').insert({
