@@ -1,4 +1,4 @@
-import { ADMIN, expectHome, navigation, saveScreen, seedAccount, seedAdministrator, signIn, signInFailure, signOut, STAFF } from './flows.ts';
+import { ADMIN, expectHome, navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, signInFailure, signOut, STAFF } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 /** A sign-in counts as a fresh password entry for this long (REAUTH_WINDOW_MS in main). */
@@ -7,8 +7,7 @@ const REAUTH_WINDOW_MS = 5 * 60_000;
 test('an IT administrator creates a staff account after confirming their password', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await expectHome(page, ADMIN);
   // Let the sign-in's own re-authentication expire so creating an account has to ask again.
   app.advanceTime(REAUTH_WINDOW_MS + 60_000);
@@ -64,8 +63,7 @@ test('disabling an account ends its open session, and it can no longer sign in',
   await signIn(staffWindow, STAFF);
   await expectHome(staffWindow, STAFF);
 
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await navigation(page).getByRole('link', { name: 'Accounts' }).click();
   await page.getByRole('button', { name: `Actions for ${STAFF.username}` }).click();
   await page.getByRole('menuitem', { name: 'Disable account' }).click();
@@ -86,8 +84,7 @@ test('an IT administrator clears a lockout, changes a role and resets a password
   for (let attempt = 1; attempt <= 5; attempt += 1) {
     await core.handle({ senderId: 'guesser', trusted: true }, 'session.login', { username: STAFF.username, password: `guess ${attempt} is wrong` });
   }
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await navigation(page).getByRole('link', { name: 'Accounts' }).click();
   const staffRow = page.getByRole('row', { name: new RegExp(STAFF.displayName) });
   await expect(staffRow).toContainText('Locked out');
@@ -129,8 +126,7 @@ test('a password prompt left open when the console locks leaves no notification 
   const { page, core } = app;
   await seedAdministrator(core);
   await seedAccount(core, STAFF, 'staff');
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await expectHome(page, ADMIN);
   app.advanceTime(REAUTH_WINDOW_MS + 60_000);
 

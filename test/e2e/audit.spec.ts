@@ -1,4 +1,4 @@
-import { ADMIN, navigation, saveScreen, seedAccount, seedAdministrator, signIn } from './flows.ts';
+import { ADMIN, navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 const AUDITOR = { username: 'aino.audit', displayName: 'Aino Virtanen', password: 'granite meadow quiet ferry' };
@@ -7,8 +7,7 @@ test('an auditor reads the audit log and verifies that the chain is intact', asy
   const { page, core } = app;
   await seedAdministrator(core);
   await seedAccount(core, AUDITOR, 'auditor');
-  await page.reload();
-  await signIn(page, AUDITOR);
+  await reloadAndSignIn(page, AUDITOR);
 
   await expect(navigation(page).getByRole('link', { name: 'Audit log' })).toBeVisible();
   await expect(navigation(page).getByRole('link', { name: 'Settings' })).toHaveCount(0);

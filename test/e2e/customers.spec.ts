@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../main/api.std.ts';
 import type { Core } from '../../main/core.contract.std.ts';
 import { MINOR_REFUSED } from '../../main/features/customers/customerFields.std.ts';
-import { navigation, saveScreen, seedAccount, seedAdministrator, signIn, STAFF, type Person } from './flows.ts';
+import { navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, STAFF, type Person } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 const MANAGER: Person = { username: 'mia.manager', displayName: 'Mia Hoffmann', password: 'silver orchard evening bridge' };
@@ -55,6 +55,11 @@ async function seedCustomerWithOrder(core: Core, person: Person, details: Channe
   });
 }
 
+async function openCustomersAs(page: Page, person: Person): Promise<void> {
+  await reloadAndSignIn(page, person);
+  await openCustomers(page);
+}
+
 async function openCustomers(page: Page): Promise<void> {
   await navigation(page).getByRole('link', { name: 'Customers' }).click();
   await expect(page.getByRole('heading', { name: 'Customers', exact: true })).toBeVisible();
@@ -102,8 +107,7 @@ test('staff create a customer and an order, find it, open it for a stated purpos
   await seedAdministrator(core);
   await seedAccount(core, STAFF, 'staff');
   await seedAccount(core, AUDITOR, 'auditor');
-  await page.reload();
-  await signIn(page, STAFF);
+  await reloadAndSignIn(page, STAFF);
 
   await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers']);
   await openCustomers(page);
@@ -225,8 +229,7 @@ test('a manager reveals a full card number with a reason and a password re-entry
   await seedAdministrator(core);
   await seedAccount(core, MANAGER, 'manager');
   await seedCustomerWithOrder(core, MANAGER);
-  await page.reload();
-  await signIn(page, MANAGER);
+  await reloadAndSignIn(page, MANAGER);
   await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Break-glass reviews']);
   // Let the sign-in's own re-authentication expire so the reveal has to ask for the password.
   app.advanceTime(REAUTH_WINDOW_MS + 60_000);
@@ -280,9 +283,7 @@ test('a correction is saved with its source and reason and appears in the histor
   const customerId = await seedCustomerWithOrder(core, STAFF);
   // A consent recorded earlier by someone else, so the history has to name them.
   await asPerson(core, MANAGER, (invoke) => invoke('customers.setConsent', { customerId, purpose: 'research', granted: true, channel: 'email' }));
-  await page.reload();
-  await signIn(page, STAFF);
-  await openCustomers(page);
+  await openCustomersAs(page, STAFF);
 
   await openRecord(page, 'Jane D.', 'Correction');
   const correction = page.getByRole('form', { name: 'Correct personal data' });
@@ -351,9 +352,7 @@ test('break-glass needs a written justification, is flagged, and lands in the ma
   await seedAccount(core, STAFF, 'staff');
   await seedAccount(core, MANAGER, 'manager');
   await seedCustomerWithOrder(core, STAFF);
-  await page.reload();
-  await signIn(page, STAFF);
-  await openCustomers(page);
+  await openCustomersAs(page, STAFF);
 
   await page.getByRole('button', { name: 'Open record of Jane D.' }).click();
   const purpose = page.getByRole('dialog', { name: 'Open the record of Jane D.' });
@@ -411,9 +410,7 @@ test('CSV import: suggested mapping, card columns refused, good rows imported an
   const { page, core } = app;
   await seedAdministrator(core);
   await seedAccount(core, MANAGER, 'manager');
-  await page.reload();
-  await signIn(page, MANAGER);
-  await openCustomers(page);
+  await openCustomersAs(page, MANAGER);
 
   await page.getByRole('button', { name: 'Import CSV' }).click();
   await pickFile(page, 'legacy-customers.csv', IMPORT_CSV);
@@ -448,9 +445,7 @@ test('a running import shows its progress and can be cancelled, keeping nothing'
   const { page, core } = app;
   await seedAdministrator(core);
   await seedAccount(core, MANAGER, 'manager');
-  await page.reload();
-  await signIn(page, MANAGER);
-  await openCustomers(page);
+  await openCustomersAs(page, MANAGER);
 
   const lines = ['First name,Last name,Email,Street,City,Postcode,Country'];
   for (let i = 0; i < 20_000; i += 1) lines.push(`Given${i},Family${i % 97},bulk${i}@example.com,${i} Long Road,Leeds,LS${i % 30} 1AA,GB`);
@@ -484,9 +479,7 @@ test('the customer list is virtualised: 3 000 rows, only those in view exist, pa
       mapping: { givenName: 'given', familyName: 'family', email: 'email', street: 'street', city: 'city', postalCode: 'postcode', country: 'country' },
     }),
   );
-  await page.reload();
-  await signIn(page, MANAGER);
-  await openCustomers(page);
+  await openCustomersAs(page, MANAGER);
 
   await expect(page.getByText('3,000 customers, newest first')).toBeVisible();
   const list = page.getByRole('table', { name: 'Customers' });
@@ -512,9 +505,7 @@ test('HTML and script in a name are shown as text, never turned into elements', 
   const given = '<img src=x onerror="window.__pwned=1">';
   const family = '<script>window.__pwned=2</script>';
   await seedCustomerWithOrder(core, STAFF, { ...JANE, givenName: given, familyName: family, email: 'markup@example.com' });
-  await page.reload();
-  await signIn(page, STAFF);
-  await openCustomers(page);
+  await openCustomersAs(page, STAFF);
 
   const list = page.getByRole('table', { name: 'Customers' });
   await expect(list).toContainText(`${given} <.`);
@@ -540,9 +531,7 @@ test('the idle lock leaves no customer data behind: an open record, a revealed c
   await seedAdministrator(core);
   await seedAccount(core, MANAGER, 'manager');
   await seedCustomerWithOrder(core, MANAGER);
-  await page.reload();
-  await signIn(page, MANAGER);
-  await openCustomers(page);
+  await openCustomersAs(page, MANAGER);
   await openRecord(page, 'Jane D.', 'Order processing');
   await expect(page.getByText(JANE.email)).toBeVisible();
 
@@ -577,9 +566,7 @@ test('back from a record opened from search results shows the fresh list, not st
   await seedAdministrator(core);
   await seedAccount(core, STAFF, 'staff');
   await seedCustomerWithOrder(core, STAFF);
-  await page.reload();
-  await signIn(page, STAFF);
-  await openCustomers(page);
+  await openCustomersAs(page, STAFF);
 
   await page.getByRole('textbox', { name: 'Exact value' }).fill(JANE.email);
   await page.getByRole('button', { name: 'Search', exact: true }).click();

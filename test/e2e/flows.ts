@@ -49,6 +49,12 @@ export async function signIn(page: Page, person: Person): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Reloads so the page sees accounts seeded through the core (first-run setup is over), then signs in. */
+export async function reloadAndSignIn(page: Page, person: Person): Promise<void> {
+  await page.reload();
+  await signIn(page, person);
+}
+
 export function signInFailure(page: Page) {
   return page.getByRole('alert', { name: 'Sign-in failed' });
 }

@@ -1,5 +1,5 @@
 import { PASSWORD_RULES } from '../../main/features/accounts/passwordRules.std.ts';
-import { ADMIN, expectHome, saveScreen, seedAdministrator, signIn, signInFailure, signOut } from './flows.ts';
+import { ADMIN, expectHome, saveScreen, seedAdministrator, reloadAndSignIn, signIn, signInFailure, signOut } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 const IDLE_LOCK_MS = 10 * 60_000;
@@ -71,8 +71,7 @@ test('five wrong passwords lock the account out, and then even the right one is 
 test('a lockout reached from the lock screen ends the session', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await expectHome(page, ADMIN);
   app.advanceTime(IDLE_LOCK_MS + 60_000);
   core.sweepIdle();
@@ -92,8 +91,7 @@ test('input in the window counts as activity for the idle lock', async ({ app })
   // The page's own clock drives the 30-second throttle of activity reports.
   await page.clock.install();
   await seedAdministrator(core);
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await expectHome(page, ADMIN);
 
   app.advanceTime(IDLE_LOCK_MS - 60_000);
@@ -118,8 +116,7 @@ test('scrolling with the mouse wheel counts as activity too', async ({ app }) =>
   const { page, core } = app;
   await page.clock.install();
   await seedAdministrator(core);
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await expectHome(page, ADMIN);
   await page.mouse.move(200, 300);
 
@@ -138,8 +135,7 @@ test('scrolling with the mouse wheel counts as activity too', async ({ app }) =>
 test('the lock screen can sign out instead of unlocking', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await expectHome(page, ADMIN);
 
   await page.getByRole('button', { name: 'Account menu' }).click();

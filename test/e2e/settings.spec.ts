@@ -1,11 +1,10 @@
-import { ADMIN, navigation, saveScreen, seedAdministrator, signIn } from './flows.ts';
+import { ADMIN, navigation, saveScreen, seedAdministrator, reloadAndSignIn } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 test('an IT administrator changes the idle lock, and the new time applies', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);
-  await page.reload();
-  await signIn(page, ADMIN);
+  await reloadAndSignIn(page, ADMIN);
   await navigation(page).getByRole('link', { name: 'Settings' }).click();
 
   const minutes = page.getByLabel('Lock after (minutes)');
