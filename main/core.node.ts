@@ -9,10 +9,11 @@ import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { AuditLog } from './features/audit/auditLog.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
+import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
 import { CorrectionService } from './features/customers/corrections.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
-import { CustomerService } from './features/customers/customerService.node.ts';
+import { CUSTOMER_KEYS, CustomerService } from './features/customers/customerService.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
@@ -20,8 +21,10 @@ import { sessionHandlers } from './features/session/session.handlers.node.ts';
 import { SessionManager } from './features/session/sessionManager.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
 import { systemClock, type Clock } from './platform/clock.std.ts';
-import { unlockKeyRing } from './platform/crypto/kek.node.ts';
+import { DomainKeyMismatchError, loadDomainKeys } from './platform/crypto/domainKeys.node.ts';
+import { keyMismatch, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
+import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
@@ -58,9 +61,14 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     // An existing database must prove its key before any migration touches it; a fresh one gets its key after
     // the schema exists. A newer database is refused before either.
     await assertNotNewer(db);
-    const existing = (await schemaVersion(db)) > 0 ? await unlockKeyRing(db, options.vault) : null;
+    const proven = (await schemaVersion(db)) > 0 ? await unlockKek(db, options.vault) : null;
     const { from, to } = await migrate(db);
-    ring = existing ?? (await unlockKeyRing(db, options.vault));
+    const { kek, installId, newlyChecked } = proven ?? (await unlockKek(db, options.vault));
+    ring = await db
+      .transaction((trx) => loadDomainKeys(trx, kek, { adoptLegacy: !newlyChecked, now: clock.nowIso() }))
+      .catch((error: unknown) => {
+        throw error instanceof DomainKeyMismatchError ? keyMismatch(installId, 'The key in the keychain does not open this database\'s keys. Nothing was changed.') : error;
+      });
     logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
   } catch (error) {
     logger.error('core.open_refused', error);
@@ -76,9 +84,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditLog(db, keyRing, clock);
   const accounts = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
-  const customers = new CustomerService(keyRing, clock, accounts);
-  const orders = new OrderService(keyRing, clock);
-  const breakGlass = new BreakGlassService(keyRing, clock, customers);
+  const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
+  const customers = new CustomerService(keyRing, clock, accounts, customerKeys);
+  const orders = new OrderService(clock, customerKeys);
+  const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const corrections = new CorrectionService(customers);
   const records = new RecordAccess(customers, orders, breakGlass);
   const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
@@ -100,6 +109,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);
   sweeper.unref();
 
+  // A database from before per-customer keys moves onto them in the background, a batch per transaction.
+  const keyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso());
+  let closing = false;
+  const migratingKeys = (async () => {
+    while (!closing && !(await db.transaction((trx) => keyMigration.runBatch(trx)))) await new Promise((resolve) => setImmediate(resolve));
+  })().catch((error: unknown) => logger.error('keys.customer_migration_failed', error));
+
   return {
     handle: (caller, channel, payload) => router.handle(caller, channel, payload),
     onEvent(listener) {
@@ -110,6 +126,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sweepIdle: () => sessions.sweepIdle(),
     async close() {
       clearInterval(sweeper);
+      closing = true;
+      await migratingKeys;
       await db.destroy();
       logger.info('core.closed');
     },

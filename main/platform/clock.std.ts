@@ -1,5 +1,6 @@
 export interface Clock {
   now(): number;
+  nowIso(): string;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), nowIso: () => new Date().toISOString() };

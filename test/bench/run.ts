@@ -29,11 +29,13 @@ import {
   POLICY_VERSION,
   type CustomerDetails,
 } from '../../main/features/customers/customerFields.std.ts';
-import { CustomerService, INSERT_CHUNK, insertChunked, type SearchField } from '../../main/features/customers/customerService.node.ts';
+import { CUSTOMER_KEYS, CustomerService, INSERT_CHUNK, insertChunked, type SearchField } from '../../main/features/customers/customerService.node.ts';
 import { cardBrand, cardDigits } from '../../main/features/orders/card.std.ts';
 import { generateLicenceKey, OrderService, type OrderInput } from '../../main/features/orders/orderService.node.ts';
 import { systemClock } from '../../main/platform/clock.std.ts';
-import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { loadDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
+import { unlockKek } from '../../main/platform/crypto/kek.node.ts';
+import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
@@ -72,10 +74,12 @@ async function openEncrypted(dir: string) {
   const db = openDatabase({ client: 'sqlite', filename: join(dir, DATABASE_FILE) });
   await applyCache(db);
   await migrate(db);
-  const ring = await unlockKeyRing(db, vault);
+  const { kek, newlyChecked } = await unlockKek(db, vault);
+  const ring = await loadDomainKeys(db, kek, { adoptLegacy: !newlyChecked, now: systemClock.nowIso() });
   // The import path never labels staff, so no account directory is needed here.
   const noStaff = { list: async () => [] };
-  return { db, customers: new CustomerService(() => ring, systemClock, noStaff), orders: new OrderService(() => ring, systemClock) };
+  const customerKeys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
+  return { db, customers: new CustomerService(() => ring, systemClock, noStaff, customerKeys), orders: new OrderService(systemClock, customerKeys) };
 }
 
 async function writeEncrypted(db: Db, customers: CustomerService, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
@@ -87,7 +91,7 @@ async function writeEncrypted(db: Db, customers: CustomerService, orders: OrderS
       INSERT_CHUNK,
       (batch) => {
         const c = batch.map((item) => customers.prepare(item.details, { actorId: null, now }));
-        const o = withOrders ? batch.map((item, k) => orders.prepare({ ...item.order, customerId: c[k]!.row.id }, { actorId: null, now })) : [];
+        const o = withOrders ? batch.map((item, k) => orders.prepare({ ...item.order, customerId: c[k]!.row.id }, { actorId: null, now, keys: c[k]!.keys })) : [];
         return { c, o };
       },
       async ({ c, o }) => {

@@ -88,7 +88,7 @@ export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
     const dataDir = await mkdtemp(join(tmpdir(), 'itpc-e2e-'));
     const testVault = openTestVault();
     let clockOffset = 0;
-    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset } });
+    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset, nowIso: () => new Date(Date.now() + clockOffset).toISOString() } });
     const calls: string[] = [];
     const consoleErrors: string[] = [];
     const cspViolations: string[] = [];

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { blindIndex, DecryptionError, newDataKey, open, seal, unwrapDataKey, wrapDataKey } from '../../main/platform/crypto/envelope.node.ts';
-import { deriveKeyRing } from '../../main/platform/crypto/keyRing.node.ts';
+import { domainWrapper, subjectWrapper } from '../../main/platform/crypto/dataKeys.node.ts';
+import { blindIndex, DecryptionError, newDataKey, open, seal } from '../../main/platform/crypto/envelope.node.ts';
+import { buildKeyRing, kekFacts, legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { RecordCipher } from '../../main/platform/crypto/recordCipher.node.ts';
 
 const binding = { table: 'customers', column: 'contact', rowId: 'row-1' };
@@ -51,31 +52,61 @@ describe('AES-256-GCM sealing', () => {
   });
 });
 
-describe('envelope keys', () => {
-  test('data keys unwrap only for their own row under their own KEK', () => {
-    const ring = deriveKeyRing(randomBytes(32));
+const randomRing = () =>
+  buildKeyRing('test', [
+    { purpose: 'dek-wrap', version: 1, label: 'd1', key: randomBytes(32) },
+    { purpose: 'blind-index', version: 1, label: 'b1', key: randomBytes(32) },
+    { purpose: 'audit', version: 1, label: 'a1', key: randomBytes(32) },
+  ]);
+
+describe('data keys', () => {
+  test('a domain-wrapped data key unwraps only for its own row under its own domain key', () => {
+    const ring = randomRing();
     const dek = newDataKey();
-    const wrapped = wrapDataKey(ring, dek, 'customers', 'a');
-    assert.deepEqual(unwrapDataKey(ring, wrapped, 'customers', 'a'), dek);
-    assert.throws(() => unwrapDataKey(ring, wrapped, 'customers', 'b'), DecryptionError);
-    assert.throws(() => unwrapDataKey(deriveKeyRing(randomBytes(32)), wrapped, 'customers', 'a'), DecryptionError);
+    const wrapped = domainWrapper(ring).wrap(dek, 'users', 'a');
+    assert.equal(wrapped[0], 0x02);
+    assert.deepEqual(domainWrapper(ring).unwrap(wrapped, 'users', 'a'), dek);
+    assert.throws(() => domainWrapper(ring).unwrap(wrapped, 'users', 'b'), DecryptionError);
+    assert.throws(() => domainWrapper(randomRing()).unwrap(wrapped, 'users', 'a'), DecryptionError);
+  });
+
+  test("a data key wrapped by one customer's key does not open under another customer, nor once the key is gone", () => {
+    const ring = randomRing();
+    const [keyA, keyB] = [newDataKey(), newDataKey()];
+    const dek = newDataKey();
+    const wrapped = subjectWrapper(ring, 'cust-a', keyA).wrap(dek, 'orders', 'o1');
+    assert.equal(wrapped[0], 0x03);
+    assert.deepEqual(subjectWrapper(ring, 'cust-a', keyA).unwrap(wrapped, 'orders', 'o1'), dek);
+    assert.throws(() => subjectWrapper(ring, 'cust-b', keyB).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'moved to another customer');
+    assert.throws(() => subjectWrapper(ring, 'cust-b', keyA).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'same key, other customer id');
+    assert.throws(() => subjectWrapper(ring, 'cust-a', null).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'shredded');
+    assert.throws(() => subjectWrapper(ring, 'cust-a', null).wrap(dek, 'orders', 'o2'), /no key/);
+  });
+
+  test("a customer's records from before per-customer keys still open through the domain key", () => {
+    const ring = randomRing();
+    const dek = newDataKey();
+    const wrapped = domainWrapper(ring).wrap(dek, 'customers', 'c1');
+    assert.deepEqual(subjectWrapper(ring, 'c1', null).unwrap(wrapped, 'customers', 'c1'), dek);
+    assert.deepEqual(subjectWrapper(ring, 'c1', newDataKey()).unwrap(wrapped, 'customers', 'c1'), dek);
   });
 
   test('record sections are bound to their column', () => {
-    const ring = deriveKeyRing(randomBytes(32));
-    const cipher = new RecordCipher(() => ring, 'customers');
-    const sealed = cipher.sealNew('r1', { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
-    assert.deepEqual(cipher.openMany('r1', sealed.dek, sealed.columns), { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
-    assert.throws(() => cipher.open('r1', sealed.dek, 'contact', sealed.columns.identity!), DecryptionError);
+    const keys = domainWrapper(randomRing());
+    const cipher = new RecordCipher('customers');
+    const sealed = cipher.sealNew(keys, 'r1', { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
+    assert.deepEqual(cipher.openMany(keys, 'r1', sealed.dek, sealed.columns), { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
+    assert.throws(() => cipher.open(keys, 'r1', sealed.dek, 'contact', sealed.columns.identity!), DecryptionError);
   });
 });
 
 describe('blind indexes', () => {
   test('deterministic per key, different across keys and index names', () => {
-    const kek = randomBytes(32);
-    const a = deriveKeyRing(kek);
-    const b = deriveKeyRing(kek);
-    const other = deriveKeyRing(randomBytes(32));
+    const root = randomBytes(32);
+    const ringWith = (key: Buffer) => buildKeyRing('k', [...legacyDomainKeys(randomBytes(32)).filter((k) => k.purpose !== 'blind-index'), { purpose: 'blind-index', version: 1, label: 'b1', key }]);
+    const a = ringWith(root);
+    const b = ringWith(Buffer.from(root));
+    const other = ringWith(randomBytes(32));
     const value = 'jane@example.com';
     assert.equal(blindIndex(a, 'customers.email', value), blindIndex(b, 'customers.email', value));
     assert.notEqual(blindIndex(a, 'customers.email', value), blindIndex(other, 'customers.email', value));
@@ -84,10 +115,13 @@ describe('blind indexes', () => {
     assert.equal(blindIndex(a, 'customers.email', value).includes('jane'), false);
   });
 
-  test('key ring derivations are independent and the KEK length is enforced', () => {
-    const ring = deriveKeyRing(randomBytes(32));
-    assert.notDeepEqual(ring.wrapKey, ring.auditKey);
-    assert.equal(ring.kekId.length, 16);
-    assert.throws(() => deriveKeyRing(randomBytes(16)));
+  test('the legacy keys of a KEK are independent of each other and the KEK length is enforced', () => {
+    const kek = randomBytes(32);
+    const [wrap, index, audit] = legacyDomainKeys(kek);
+    assert.notDeepEqual(wrap!.key, audit!.key);
+    assert.deepEqual(index!.key, kek, 'index keys were derived from the KEK itself');
+    assert.equal(wrap!.label, kekFacts(kek).kekId, 'old wraps were bound to the KEK fingerprint');
+    assert.equal(kekFacts(kek).kekId.length, 16);
+    assert.throws(() => kekFacts(randomBytes(16)));
   });
 });

@@ -4,7 +4,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
-import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { kekFacts } from '../../main/platform/crypto/keyRing.node.ts';
+import { kekName, unlockKek } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { StartupError } from '../../main/platform/startupError.std.ts';
@@ -75,10 +76,10 @@ test('an older database is not migrated until its key is proven', async () => {
   const file = join(dir, DATABASE_FILE);
   const old = openDatabase({ client: 'sqlite', filename: file });
   await migrate(old, MIGRATIONS.slice(0, 1));
-  const ring = await unlockKeyRing(old, vault);
+  const { kek } = await unlockKek(old, vault);
   const installId = (await old('meta').where({ key: 'install_id' }).first<{ value: string }>()).value;
   await old.destroy();
-  assert.ok(ring.kekId);
+  assert.equal(kekFacts(kek).kekId.length, 16);
   const rightKey = (await vault.get(kekName(installId)))!;
 
   await vault.set(kekName(installId), randomBytes(32));

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import { domainWrapper, type DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
@@ -49,7 +50,12 @@ export class AccountService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
   ) {
-    this.cipher = new RecordCipher(ring, USERS_TABLE);
+    this.cipher = new RecordCipher(USERS_TABLE);
+  }
+
+  /** Staff records belong to no customer: their data keys are wrapped by the current dek-wrap domain key. */
+  private keys(): DataKeyWrapper {
+    return domainWrapper(this.ring());
   }
 
   private index(username: string): string {
@@ -61,7 +67,7 @@ export class AccountService {
   }
 
   private toUser(row: UserRow): User {
-    const profile = openProfile(this.cipher, row);
+    const profile = openProfile(this.cipher, this.keys(), row);
     const lockedUntil = row.locked_until && Date.parse(row.locked_until) > this.clock.now() ? row.locked_until : null;
     return {
       id: row.id,
@@ -100,7 +106,7 @@ export class AccountService {
       throw new AppError('CONFLICT', 'That username is already taken.');
     }
     const id = randomUUID();
-    const sealed = this.cipher.sealNew(id, { profile: { username: input.username, displayName: input.displayName } });
+    const sealed = this.cipher.sealNew(this.keys(), id, { profile: { username: input.username, displayName: input.displayName } });
     const now = this.now();
     await q('users').insert({
       id,
@@ -134,8 +140,8 @@ export class AccountService {
     if (changes.status && changes.status !== row.status) change('status', { status: changes.status });
     if (changes.clearLockout) change('lockout', { failed_attempts: 0, locked_until: null });
     if (changes.displayName !== undefined) {
-      const profile = openProfile(this.cipher, row);
-      const columns = this.cipher.reseal(id, asBuffer(row.dek), { profile: { ...profile, displayName: changes.displayName } });
+      const profile = openProfile(this.cipher, this.keys(), row);
+      const columns = this.cipher.reseal(this.keys(), id, asBuffer(row.dek), { profile: { ...profile, displayName: changes.displayName } });
       change('displayName', { profile: columns.profile });
     }
     if (row.role === 'it_admin' && (patch.role !== undefined || patch.status === 'disabled')) {

@@ -1,3 +1,4 @@
+import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import type { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 
@@ -10,8 +11,8 @@ export interface StaffProfile {
 }
 
 /** Opens a staff account's profile: the one place a `users.profile` ciphertext is read. */
-export function openProfile(cipher: RecordCipher, row: { id: string; dek: Buffer; profile: Buffer }): StaffProfile {
-  return cipher.open<StaffProfile>(row.id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
+export function openProfile(cipher: RecordCipher, keys: DataKeyWrapper, row: { id: string; dek: Buffer; profile: Buffer }): StaffProfile {
+  return cipher.open<StaffProfile>(keys, row.id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
 }
 
 /** Anything that lists staff accounts with their display names (the AccountService). */

@@ -21,6 +21,8 @@ interface AuditRow {
   details: string;
   prev_hash: string;
   hash: string;
+  /** Version of the audit domain key the hash was made with. */
+  key_version: number;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -44,9 +46,19 @@ export class AuditLog {
     private readonly clock: Clock,
   ) {}
 
-  private hash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+  /** The version is not hashed: a changed version selects another key, so the hash no longer verifies. */
+  private hash(key: Buffer, prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash' | 'key_version'>): string {
     const body = [row.seq, row.at, row.actor_id ?? '', row.action, row.outcome, row.details].join('\u001f');
-    return createHmac('sha256', this.ring().auditKey).update(`${prevHash}\u001e${body}`).digest('hex');
+    return createHmac('sha256', key).update(`${prevHash}\u001e${body}`).digest('hex');
+  }
+
+  /** The audit key an event names, or null for a version this database does not hold. */
+  private keyFor(version: number): Buffer | null {
+    try {
+      return this.ring().domainKey('audit', Number(version)).key;
+    } catch {
+      return null;
+    }
   }
 
   /** Appends inside the caller's transaction, or its own. The head row serialises concurrent writers. */
@@ -64,8 +76,9 @@ export class AuditLog {
       outcome: event.outcome,
       details: canonicalDetails(details),
     };
-    const hash = this.hash(prevHash, row);
-    await q('audit_events').insert({ ...row, prev_hash: prevHash, hash });
+    const key = this.ring().audit;
+    const hash = this.hash(key.key, prevHash, row);
+    await q('audit_events').insert({ ...row, prev_hash: prevHash, hash, key_version: key.version });
     const value = `${row.seq}:${hash}`;
     if (head) await q('meta').where({ key: HEAD_KEY }).update({ value });
     else await q('meta').insert({ key: HEAD_KEY, value });
@@ -100,8 +113,9 @@ export class AuditLog {
       for (const row of rows) {
         if (row.seq !== expected) return broken(expected, 'event missing');
         if (row.prev_hash !== prevHash) return broken(row.seq, 'link to previous event broken');
-        const { prev_hash: _p, hash: _h, ...body } = row;
-        if (this.hash(prevHash, body) !== row.hash) return broken(row.seq, 'event altered');
+        const { prev_hash: _p, hash: _h, key_version: version, ...body } = row;
+        const key = this.keyFor(version);
+        if (!key || this.hash(key, prevHash, body) !== row.hash) return broken(row.seq, 'event altered');
         prevHash = row.hash;
         sawSetup ||= row.action === SETUP_ACTION;
         expected += 1;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.std.ts';
-import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
+import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 import type { CustomerService } from '../customers/customerService.node.ts';
@@ -41,12 +42,13 @@ export class BreakGlassService {
   private readonly cipher: RecordCipher;
 
   constructor(
-    ring: () => KeyRing,
+    /** A justification is about the customer opened: sealed under that customer's key. */
+    private readonly customerKeys: SubjectKeys,
     private readonly clock: Clock,
     /** Reads the masked display names of opened records, the same way customers.list does. */
     private readonly customers: CustomerService,
   ) {
-    this.cipher = new RecordCipher(ring, 'break_glass_reviews');
+    this.cipher = new RecordCipher('break_glass_reviews');
   }
 
   private now(): string {
@@ -55,12 +57,13 @@ export class BreakGlassService {
 
   async record(q: Queryable, customerId: string, openedBy: string, justification: string): Promise<string> {
     const id = randomUUID();
-    const sealed = this.cipher.sealNew(id, { justification });
+    const openedAt = this.now();
+    const sealed = this.cipher.sealNew(await this.customerKeys.ensure(q, customerId, openedAt), id, { justification });
     await q('break_glass_reviews').insert({
       id,
       customer_id: customerId,
       opened_by: openedBy,
-      opened_at: this.now(),
+      opened_at: openedAt,
       status: 'pending',
       dek: sealed.dek,
       justification: sealed.columns.justification,
@@ -69,10 +72,10 @@ export class BreakGlassService {
     return id;
   }
 
-  private toReview(row: ReviewDbRow, customerNames: ReadonlyMap<string, string>): Review {
+  private toReview(keys: DataKeyWrapper, row: ReviewDbRow, customerNames: ReadonlyMap<string, string>): Review {
     const blobs: Record<string, Buffer> = { justification: asBuffer(row.justification) };
     if (row.review_note) blobs.review_note = asBuffer(row.review_note);
-    const opened = this.cipher.openMany(row.id, asBuffer(row.dek), blobs);
+    const opened = this.cipher.openMany(keys, row.id, asBuffer(row.dek), blobs);
     return {
       id: row.id,
       customerId: row.customer_id,
@@ -92,7 +95,8 @@ export class BreakGlassService {
     const rows = await base.clone().orderBy('opened_at').orderBy('id').offset(opts.offset).limit(opts.limit);
     const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
     const customerNames = await this.customers.displayNames(q, rows.map((r) => r.customer_id));
-    return { reviews: rows.map((r) => this.toReview(r, customerNames)), total };
+    const keys = await this.customerKeys.wrappersFor(q, rows.map((r) => r.customer_id));
+    return { reviews: rows.map((r) => this.toReview(keys.get(r.customer_id)!, r, customerNames)), total };
   }
 
   async review(
@@ -104,9 +108,10 @@ export class BreakGlassService {
     if (!row) throw new AppError('NOT_FOUND', 'No such break-glass review.');
     if (row.opened_by === reviewerId) throw new AppError('FORBIDDEN', 'You cannot review your own break-glass access: another manager must.');
     if (row.status !== 'pending') throw new AppError('CONFLICT', 'This break-glass access has already been reviewed.');
-    const columns = this.cipher.reseal(row.id, asBuffer(row.dek), { review_note: input.note });
+    const keys = await this.customerKeys.wrapperFor(q, row.customer_id);
+    const columns = this.cipher.reseal(keys, row.id, asBuffer(row.dek), { review_note: input.note });
     const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.now(), review_note: columns.review_note! };
     await q('break_glass_reviews').where({ id: row.id }).update(patch);
-    return this.toReview({ ...row, ...patch }, await this.customers.displayNames(q, [row.customer_id]));
+    return this.toReview(keys, { ...row, ...patch }, await this.customers.displayNames(q, [row.customer_id]));
   }
 }

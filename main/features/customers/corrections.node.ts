@@ -114,7 +114,7 @@ export class CorrectionService {
       after: Object.fromEntries(fields.map((f) => [f, after[f]])),
     };
     const column = correctionColumn(correctionId);
-    const sealed = this.customers.cipher.reseal(row.id, asBuffer(row.dek), { [column]: change });
+    const sealed = this.customers.cipher.reseal(this.customers.keysOf(row), row.id, asBuffer(row.dek), { [column]: change });
     await q('customer_corrections').insert({
       id: correctionId,
       customer_id: row.id,
@@ -133,6 +133,7 @@ export class CorrectionService {
     if (!corrections.length) return [];
     const names = await staffNames(this.customers.staff, q);
     const opened = this.customers.cipher.openMany(
+      this.customers.keysOf(row),
       row.id,
       asBuffer(row.dek),
       Object.fromEntries(corrections.map((c) => [correctionColumn(c.id), asBuffer(c.change)])),

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
+import type { SubjectKeyRow, SubjectKeys, SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, isSqlite, type Queryable } from '../../platform/store/database.node.ts';
 import { nameOf, staffNames, type StaffDirectory } from '../accounts/staffNames.node.ts';
@@ -68,6 +71,8 @@ export interface CustomerDbRow {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** The customer's own wrapped key, joined from customer_keys (null: shredded, or not yet migrated). */
+  customer_key?: Buffer | null;
 }
 
 export interface ConsentDbRow {
@@ -85,6 +90,9 @@ export interface ConsentEventDbRow extends ConsentDbRow {
 
 export interface PreparedCustomer {
   row: CustomerDbRow;
+  key: SubjectKeyRow;
+  /** Wraps the data keys of anything else created with this customer (the benchmark's orders). */
+  keys: DataKeyWrapper;
   consents: ConsentDbRow[];
   events: Omit<ConsentEventDbRow, 'changed_at'>[];
 }
@@ -105,6 +113,15 @@ const NORMALIZE: Record<SearchField, (value: string) => string> = {
 
 export const SEARCH_LIMIT = 50;
 const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_at'] as const;
+export const CUSTOMER_KEYS_TABLE = 'customer_keys';
+export const CUSTOMER_KEYS: SubjectKeyTable = { table: CUSTOMER_KEYS_TABLE, subjectColumn: 'customer_id' };
+
+/** Customer columns plus the customer's own wrapped key, so opening a row needs no second query. */
+function withCustomerKey(q: Queryable): Knex.QueryBuilder {
+  return q(CUSTOMERS_TABLE)
+    .leftJoin(CUSTOMER_KEYS_TABLE, `${CUSTOMER_KEYS_TABLE}.customer_id`, `${CUSTOMERS_TABLE}.id`)
+    .select(`${CUSTOMERS_TABLE}.*`, `${CUSTOMER_KEYS_TABLE}.wrapped_key as customer_key`);
+}
 
 /** Inserts in fixed-size chunks inside the caller's transaction (the same batching knex's batchInsert uses). */
 export async function insertChunked(q: Queryable, table: string, rows: readonly object[], chunk = INSERT_CHUNK): Promise<void> {
@@ -124,8 +141,15 @@ export class CustomerService {
     private readonly clock: Clock,
     /** Staff display names for histories (consents here, corrections in CorrectionService), resolved at read time. */
     readonly staff: StaffDirectory,
+    /** Each customer's own key: every data key about the customer is wrapped by it. */
+    readonly keys: SubjectKeys,
   ) {
-    this.cipher = new RecordCipher(ring, CUSTOMERS_TABLE);
+    this.cipher = new RecordCipher(CUSTOMERS_TABLE);
+  }
+
+  /** The wrapper for a loaded row's data keys (and those of other records about the same customer). */
+  keysOf(row: Pick<CustomerDbRow, 'id' | 'customer_key'>): DataKeyWrapper {
+    return this.keys.fromColumn(row.id, row.customer_key);
   }
 
   now(): string {
@@ -196,7 +220,8 @@ export class CustomerService {
   ): PreparedCustomer {
     const id = randomUUID();
     const { identity, contact } = CustomerService.sections(details);
-    const sealed = this.cipher.sealNew(id, { summary: this.summaryOf(identity, contact), identity, contact });
+    const key = this.keys.create(id, opts.now);
+    const sealed = this.cipher.sealNew(key.keys, id, { summary: this.summaryOf(identity, contact), identity, contact });
     const row: CustomerDbRow = {
       id,
       kind: identity.kind,
@@ -220,11 +245,12 @@ export class CustomerService {
       consents.push({ customer_id: id, purpose, granted: true, channel, changed_at: opts.now });
       events.push({ id: randomUUID(), customer_id: id, purpose, granted: true, channel, actor_id: opts.actorId, at: opts.now });
     }
-    return { row, consents, events };
+    return { row, key: key.row, keys: key.keys, consents, events };
   }
 
   async insertPrepared(q: Queryable, prepared: readonly PreparedCustomer[], chunk = INSERT_CHUNK): Promise<void> {
     await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => p.row), chunk);
+    await insertChunked(q, CUSTOMER_KEYS_TABLE, prepared.map((p) => p.key), chunk);
     const consents = prepared.flatMap((p) => p.consents);
     if (consents.length) await insertChunked(q, 'customer_consents', consents, chunk);
     const events = prepared.flatMap((p) => p.events);
@@ -262,19 +288,25 @@ export class CustomerService {
     const prepared = this.prepare(details, { ...opts, now: this.now() });
     await this.assertEmailFree(q, prepared.row.email_index);
     await this.insertPrepared(q, [prepared]);
-    return this.toRow(prepared.row);
+    return this.toRow({ ...prepared.row, customer_key: prepared.key.wrapped_key });
   }
 
   async load(q: Queryable, id: string): Promise<CustomerDbRow> {
-    const row = await q<CustomerDbRow>(CUSTOMERS_TABLE).where({ id }).first();
+    const row = await withCustomerKey(q).where(`${CUSTOMERS_TABLE}.id`, id).first<CustomerDbRow | undefined>();
     if (!row) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
     return row;
   }
 
   /** A minimal masked row: unwraps the data key and opens the summary section only. */
-  toRow(row: Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number]>): CustomerRow {
-    const summary = this.cipher.open<Summary>(row.id, asBuffer(row.dek), 'summary', asBuffer(row.summary));
+  toRow(row: Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number] | 'customer_key'>, keys = this.keysOf(row)): CustomerRow {
+    const summary = this.cipher.open<Summary>(keys, row.id, asBuffer(row.dek), 'summary', asBuffer(row.summary));
     return { id: row.id, displayName: summary.displayName, city: summary.city, status: row.status, kind: row.kind, createdAt: row.created_at };
+  }
+
+  /** Masked rows for a page: the customers' keys are read in one query, not one per row. */
+  private async toRows(q: Queryable, rows: readonly Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number]>[]): Promise<CustomerRow[]> {
+    const keys = await this.keys.wrappersFor(q, rows.map((r) => r.id));
+    return rows.map((r) => this.toRow(r, keys.get(r.id)));
   }
 
   /**
@@ -286,23 +318,23 @@ export class CustomerService {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 500) {
       const rows = await q(CUSTOMERS_TABLE).whereIn('id', unique.slice(i, i + 500)).select<CustomerDbRow[]>(LIST_COLUMNS);
-      for (const row of rows) names.set(row.id, this.toRow(row).displayName);
+      for (const row of await this.toRows(q, rows)) names.set(row.id, row.displayName);
     }
     return names;
   }
 
   openSections(row: CustomerDbRow): { identity: Identity; contact: Contact } {
-    const opened = this.cipher.openMany(row.id, asBuffer(row.dek), { identity: asBuffer(row.identity), contact: asBuffer(row.contact) });
+    const opened = this.cipher.openMany(this.keysOf(row), row.id, asBuffer(row.dek), { identity: asBuffer(row.identity), contact: asBuffer(row.contact) });
     return { identity: opened.identity as Identity, contact: opened.contact as Contact };
   }
 
   openIdentity(row: CustomerDbRow): Identity {
-    return this.cipher.open<Identity>(row.id, asBuffer(row.dek), 'identity', asBuffer(row.identity));
+    return this.cipher.open<Identity>(this.keysOf(row), row.id, asBuffer(row.dek), 'identity', asBuffer(row.identity));
   }
 
   /** Re-seals identity, contact and summary with the record's own key and moves the blind indexes along. */
   async rewrite(q: Queryable, row: CustomerDbRow, identity: Identity, contact: Contact): Promise<CustomerDbRow> {
-    const columns = this.cipher.reseal(row.id, asBuffer(row.dek), { summary: this.summaryOf(identity, contact), identity, contact });
+    const columns = this.cipher.reseal(this.keysOf(row), row.id, asBuffer(row.dek), { summary: this.summaryOf(identity, contact), identity, contact });
     const patch = {
       kind: identity.kind,
       summary: columns.summary!,
@@ -326,15 +358,14 @@ export class CustomerService {
       ])
       .limit(SEARCH_LIMIT + 1)
       .select<CustomerDbRow[]>(LIST_COLUMNS);
-    return { rows: rows.slice(0, SEARCH_LIMIT).map((r) => this.toRow(r)), truncated: rows.length > SEARCH_LIMIT };
+    return { rows: await this.toRows(q, rows.slice(0, SEARCH_LIMIT)), truncated: rows.length > SEARCH_LIMIT };
   }
 
   async list(q: Queryable, opts: { offset: number; limit: number; status?: CustomerStatus | undefined }): Promise<{ rows: CustomerRow[]; total: number }> {
-    const base = q(CUSTOMERS_TABLE).modify((b) => {
-      if (opts.status) b.where({ status: opts.status });
-    });
-    const rows = await base
-      .clone()
+    const rows = await q(CUSTOMERS_TABLE)
+      .modify((b) => {
+        if (opts.status) b.where({ status: opts.status });
+      })
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -342,7 +373,7 @@ export class CustomerService {
       .offset(opts.offset)
       .limit(opts.limit)
       .select<CustomerDbRow[]>(LIST_COLUMNS);
-    return { rows: rows.map((r) => this.toRow(r)), total: await this.total(q, opts.status) };
+    return { rows: await this.toRows(q, rows), total: await this.total(q, opts.status) };
   }
 
   /** Number of customers (with a status): from the trigger-kept counts on SQLite, else count(*). */

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.std.ts';
-import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
+import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
+import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 import { CUSTOMERS_TABLE, INSERT_CHUNK, insertChunked, NO_SUCH_CUSTOMER, type StoredAddress } from '../customers/customerService.node.ts';
@@ -95,11 +96,12 @@ export class OrderService {
   private readonly revealCipher: RecordCipher;
 
   constructor(
-    ring: () => KeyRing,
     private readonly clock: Clock,
+    /** Orders and card reveals are about a customer: their data keys are wrapped by the customer's key. */
+    private readonly customerKeys: SubjectKeys,
   ) {
-    this.cipher = new RecordCipher(ring, ORDERS_TABLE);
-    this.revealCipher = new RecordCipher(ring, 'card_reveals');
+    this.cipher = new RecordCipher(ORDERS_TABLE);
+    this.revealCipher = new RecordCipher('card_reveals');
   }
 
   private now(): string {
@@ -115,7 +117,7 @@ export class OrderService {
   }
 
   /** Seals an order and its lines. No database access (bulk paths prepare many, then insert in chunks). */
-  prepare(input: OrderInput, opts: { actorId: string | null; now: string }): PreparedOrder {
+  prepare(input: OrderInput, opts: { actorId: string | null; now: string; keys: DataKeyWrapper }): PreparedOrder {
     const problem = this.cardProblem(input.card);
     if (problem) throw new AppError('INVALID_INPUT', `Invalid request — ${problem.field}: ${problem.problem}. Nothing was saved.`);
     const id = randomUUID();
@@ -142,7 +144,7 @@ export class OrderService {
     };
     const card: CardSection = { number: digits, expiryMonth: input.card.expiryMonth, expiryYear: input.card.expiryYear };
     // Two sections, one data-key wrap: three AES-GCM operations per order.
-    const sealed = this.cipher.sealNew(orderBinding(input.customerId, id), { billing, card });
+    const sealed = this.cipher.sealNew(opts.keys, orderBinding(input.customerId, id), { billing, card });
     return {
       order: {
         id,
@@ -168,9 +170,11 @@ export class OrderService {
     const customer = await q(CUSTOMERS_TABLE).where({ id: input.customerId }).first<{ status: string } | undefined>('status');
     if (!customer) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
     if (customer.status !== 'active') throw new AppError('CONFLICT', 'This customer record is closed: reopen it before taking an order.');
-    const prepared = this.prepare(input, { actorId, now: this.now() });
+    const now = this.now();
+    const keys = await this.customerKeys.ensure(q, input.customerId, now);
+    const prepared = this.prepare(input, { actorId, now, keys });
     await this.insertPrepared(q, [prepared]);
-    const [view] = this.toViews([prepared.order], prepared.items, new Map(), { fields: ['orders'], card: 'last4' });
+    const [view] = this.toViews(keys, [prepared.order], prepared.items, new Map(), { fields: ['orders'], card: 'last4' });
     return view!;
   }
 
@@ -188,10 +192,12 @@ export class OrderService {
       .whereIn('order_id', ids)
       .groupBy('item_id')
       .select<{ item_id: string; n: number; last: string }[]>('item_id', q.raw('count(*) as n'), q.raw('max(at) as last'));
-    return this.toViews(orders, items, new Map(resends.map((r) => [r.item_id, { count: Number(r.n), last: r.last }])), view);
+    const keys = await this.customerKeys.wrapperFor(q, customerId);
+    return this.toViews(keys, orders, items, new Map(resends.map((r) => [r.item_id, { count: Number(r.n), last: r.last }])), view);
   }
 
   private toViews(
+    keys: DataKeyWrapper,
     orders: OrderDbRow[],
     items: OrderItemDbRow[],
     resends: Map<string, { count: number; last: string }>,
@@ -200,8 +206,8 @@ export class OrderService {
     const fullKeys = view.fields.includes('orders.licenceKeys');
     const level = view.card === 'first6last4' ? 'first6last4' : 'last4';
     return orders.map((order) => {
-      const billing = this.cipher.open<BillingSection>(orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'billing', asBuffer(order.billing));
-      const keys = billing.licenceKeys;
+      const billing = this.cipher.open<BillingSection>(keys, orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'billing', asBuffer(order.billing));
+      const licenceKeys = billing.licenceKeys;
       const card = maskCard(billing.card, level);
       return {
         id: order.id,
@@ -216,7 +222,7 @@ export class OrderService {
             name: item.product_name,
             kind: item.kind,
             quantity: item.quantity,
-            licenceKey: item.kind === 'licence' && keys[item.id] ? (fullKeys ? keys[item.id]! : licenceHint(keys[item.id]!)) : null,
+            licenceKey: item.kind === 'licence' && licenceKeys[item.id] ? (fullKeys ? licenceKeys[item.id]! : licenceHint(licenceKeys[item.id]!)) : null,
             licenceKeyMasked: !(fullKeys && item.kind === 'licence'),
             resendCount: resends.get(item.id)?.count ?? 0,
             lastResentAt: resends.get(item.id)?.last ?? null,
@@ -231,15 +237,17 @@ export class OrderService {
   async revealCard(q: Queryable, orderId: string, reason: string, actorId: string): Promise<{ customerId: string; card: CardSection }> {
     const order = await q<OrderDbRow>(ORDERS_TABLE).where({ id: orderId }).first();
     if (!order) throw new AppError('NOT_FOUND', NO_SUCH_ORDER);
-    const card = this.cipher.open<CardSection>(orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'card', asBuffer(order.card));
+    const at = this.now();
+    const keys = await this.customerKeys.ensure(q, order.customer_id, at);
+    const card = this.cipher.open<CardSection>(keys, orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'card', asBuffer(order.card));
     const id = randomUUID();
-    const sealed = this.revealCipher.sealNew(id, { reason });
+    const sealed = this.revealCipher.sealNew(keys, id, { reason });
     await q('card_reveals').insert({
       id,
       order_id: order.id,
       customer_id: order.customer_id,
       actor_id: actorId,
-      at: this.now(),
+      at,
       dek: sealed.dek,
       reason: sealed.columns.reason,
     });

@@ -79,14 +79,6 @@ export function newDataKey(): Buffer {
   return Buffer.from(freshRandom(32));
 }
 
-export function wrapDataKey(ring: KeyRing, dek: Buffer, table: string, rowId: string): Buffer {
-  return seal(ring.wrapKey, dek, { table, column: `dek:${ring.kekId}`, rowId });
-}
-
-export function unwrapDataKey(ring: KeyRing, wrapped: Buffer, table: string, rowId: string): Buffer {
-  return open(ring.wrapKey, wrapped, { table, column: `dek:${ring.kekId}`, rowId });
-}
-
 /** Keyed HMAC for exact-match search; callers normalise the value first. */
 export function blindIndex(ring: KeyRing, indexName: string, normalized: string): string {
   return createHmac('sha256', ring.indexKey(indexName)).update(normalized, 'utf8').digest('base64url').slice(0, 32);

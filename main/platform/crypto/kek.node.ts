@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SecretVault } from '../keychain/vault.std.ts';
 import type { Db } from '../store/database.node.ts';
 import { StartupError } from '../startupError.std.ts';
-import { deriveKeyRing, KEK_BYTES, type KeyRing } from './keyRing.node.ts';
+import { KEK_BYTES, kekFacts } from './keyRing.node.ts';
 
 async function readMeta(db: Db, key: string): Promise<string | null> {
   const row = await db('meta').where({ key }).first<{ value: string } | undefined>();
@@ -35,10 +35,11 @@ async function fromVault<T>(action: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Loads the key-encryption key for this database, creating it only for a database that holds nothing yet.
- * A missing or different key over existing data is refused: a new key would make the data unreadable.
+ * Loads the key-encryption key for this database and proves it against the stored key check, creating it only
+ * for a database that holds nothing yet. A missing or different key over existing data is refused: a new key
+ * would make the data unreadable. The domain keys it unlocks are loaded after migrations (domainKeys.node.ts).
  */
-export async function unlockKeyRing(db: Db, vault: SecretVault): Promise<KeyRing> {
+export async function unlockKek(db: Db, vault: SecretVault): Promise<{ kek: Buffer; installId: string; newlyChecked: boolean }> {
   const id = await installId(db);
   const storedCheck = await readMeta(db, 'key_check');
   const userCount = Number((await db('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
@@ -57,18 +58,15 @@ export async function unlockKeyRing(db: Db, vault: SecretVault): Promise<KeyRing
     const created = kek;
     await fromVault(() => vault.set(kekName(id), created));
   }
-  if (kek.length !== KEK_BYTES) {
-    throw new StartupError('KEY_MISMATCH', 'The key in the keychain is not a valid key for this database. Nothing was changed.', [
-      `Ask IT to restore the key-encryption key backup for install ${id}.`,
-    ]);
+  if (kek.length !== KEK_BYTES) throw keyMismatch(id, 'The key in the keychain is not a valid key for this database. Nothing was changed.');
+  const { checkValue } = kekFacts(kek);
+  if (storedCheck !== null && storedCheck !== checkValue) {
+    throw keyMismatch(id, 'The key in the keychain does not belong to this database. Nothing was changed.', 'Check that the app points at the right database file.');
   }
-  const ring = deriveKeyRing(kek);
-  if (storedCheck !== null && storedCheck !== ring.checkValue) {
-    throw new StartupError('KEY_MISMATCH', 'The key in the keychain does not belong to this database. Nothing was changed.', [
-      `Ask IT to restore the key-encryption key backup for install ${id} into the keychain.`,
-      'Check that the app points at the right database file.',
-    ]);
-  }
-  if (storedCheck === null) await db('meta').insert({ key: 'key_check', value: ring.checkValue });
-  return ring;
+  if (storedCheck === null) await db('meta').insert({ key: 'key_check', value: checkValue });
+  return { kek, installId: id, newlyChecked: storedCheck === null };
+}
+
+export function keyMismatch(installId: string, message: string, ...more: string[]): StartupError {
+  return new StartupError('KEY_MISMATCH', message, [`Ask IT to restore the key-encryption key backup for install ${installId} into the keychain.`, ...more]);
 }

@@ -1,38 +1,103 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
 /**
- * Everything derived from the one key-encryption key (KEK) held in the keychain. Separate HKDF outputs keep
- * DEK wrapping, blind indexes and the audit chain from ever sharing key material.
+ * The key hierarchy. The key-encryption key (KEK) in the OS keychain wraps only a handful of versioned
+ * *domain keys* stored in the `domain_keys` table; everything else hangs off those:
+ *
+ *   KEK ─┬─ dek-wrap vN ── per-customer keys and staff-record data keys ── record data keys ── ciphertexts
+ *        ├─ blind-index vN ── one HKDF key per index (exact search)
+ *        └─ audit vN ── HMAC of the hash chain (each event records the version it was hashed with)
+ *
+ * Rotating the KEK rewraps the domain-key rows only: blind indexes, audit hashes and data keys stay valid.
  */
+export type DomainKeyPurpose = 'dek-wrap' | 'blind-index' | 'audit';
+export const DOMAIN_KEY_PURPOSES: readonly DomainKeyPurpose[] = ['dek-wrap', 'blind-index', 'audit'];
+
+export interface DomainKey {
+  readonly purpose: DomainKeyPurpose;
+  readonly version: number;
+  /** Bound into the associated data of what this key wraps (older databases used the KEK fingerprint). */
+  readonly label: string;
+  readonly key: Buffer;
+}
+
 export interface KeyRing {
-  /** Short public fingerprint; stored beside wrapped keys so rotation knows which KEK wrapped them. */
+  /** Public fingerprint of the KEK that unlocked this ring. */
   readonly kekId: string;
-  /** Stored in the database to detect a wrong KEK before anything is written. */
-  readonly checkValue: string;
-  readonly wrapKey: Buffer;
-  readonly auditKey: Buffer;
+  /** Current version of each domain key: what new data is wrapped, indexed or hashed with. */
+  readonly dekWrap: DomainKey;
+  readonly audit: DomainKey;
+  /** A domain key by version, for data written under an older one. Throws when the version is unknown. */
+  domainKey(purpose: DomainKeyPurpose, version: number): DomainKey;
+  /** The HMAC key of one blind index (e.g. `customers.email`), from the current blind-index key. */
   indexKey(indexName: string): Buffer;
 }
 
 export const KEK_BYTES = 32;
+export const DOMAIN_KEY_BYTES = 32;
 
-function derive(kek: Buffer, info: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `itpc/v1/${info}`, 32));
+export function hkdf(secret: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `itpc/v1/${info}`, 32));
 }
 
-export function deriveKeyRing(kek: Buffer): KeyRing {
+export interface KekFacts {
+  /** Short public fingerprint; stored beside the domain keys it wrapped. */
+  readonly kekId: string;
+  /** Stored in `meta.key_check` to detect a wrong KEK before anything is written. */
+  readonly checkValue: string;
+  /** Wraps the domain-key rows, never data. */
+  readonly domainWrapKey: Buffer;
+}
+
+export function kekFacts(kek: Buffer): KekFacts {
   if (kek.length !== KEK_BYTES) throw new Error('Key-encryption key has the wrong length');
-  const check = createHmac('sha256', derive(kek, 'key-check')).update('iTechno Privacy Console').digest('hex');
+  const check = createHmac('sha256', hkdf(kek, 'key-check')).update('iTechno Privacy Console').digest('hex');
+  return { kekId: check.slice(0, 16), checkValue: check, domainWrapKey: hkdf(kek, 'domain-key-wrap') };
+}
+
+/**
+ * The domain keys a database had before the hierarchy existed (schema ≤ 2), when everything was derived from
+ * the KEK directly. Adopting them as version 1 keeps every stored wrap, index and audit hash valid.
+ */
+export function legacyDomainKeys(kek: Buffer): DomainKey[] {
+  const { kekId } = kekFacts(kek);
+  return [
+    { purpose: 'dek-wrap', version: 1, label: kekId, key: hkdf(kek, 'dek-wrap') },
+    // Index keys were HKDF(KEK, blind-index/<name>): the KEK itself is the root they derive from.
+    { purpose: 'blind-index', version: 1, label: 'i1', key: Buffer.from(kek) },
+    { purpose: 'audit', version: 1, label: 'a1', key: hkdf(kek, 'audit-chain') },
+  ];
+}
+
+export function buildKeyRing(kekId: string, keys: readonly DomainKey[]): KeyRing {
+  const byPurpose = new Map<DomainKeyPurpose, Map<number, DomainKey>>();
+  for (const key of keys) {
+    const versions = byPurpose.get(key.purpose) ?? new Map<number, DomainKey>();
+    versions.set(key.version, key);
+    byPurpose.set(key.purpose, versions);
+  }
+  const current = (purpose: DomainKeyPurpose): DomainKey => {
+    const versions = byPurpose.get(purpose);
+    const newest = versions ? Math.max(...versions.keys()) : undefined;
+    const key = newest === undefined ? undefined : versions!.get(newest);
+    if (!key) throw new Error(`No ${purpose} domain key`);
+    return key;
+  };
+  const indexRoot = current('blind-index');
   const indexKeys = new Map<string, Buffer>();
   return {
-    kekId: check.slice(0, 16),
-    checkValue: check,
-    wrapKey: derive(kek, 'dek-wrap'),
-    auditKey: derive(kek, 'audit-chain'),
+    kekId,
+    dekWrap: current('dek-wrap'),
+    audit: current('audit'),
+    domainKey(purpose, version) {
+      const key = byPurpose.get(purpose)?.get(version);
+      if (!key) throw new Error(`Unknown ${purpose} key version`);
+      return key;
+    },
     indexKey(indexName) {
       let key = indexKeys.get(indexName);
       if (!key) {
-        key = derive(kek, `blind-index/${indexName}`);
+        key = hkdf(indexRoot.key, `blind-index/${indexName}`);
         indexKeys.set(indexName, key);
       }
       return key;

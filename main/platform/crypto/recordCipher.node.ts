@@ -1,5 +1,5 @@
-import { newDataKey, open, seal, unwrapDataKey, wrapDataKey } from './envelope.node.ts';
-import type { KeyRing } from './keyRing.node.ts';
+import type { DataKeyWrapper } from './dataKeys.node.ts';
+import { newDataKey, open, seal } from './envelope.node.ts';
 
 /** Sections are JSON objects; each becomes one ciphertext column. */
 export type Sections = Record<string, unknown>;
@@ -9,37 +9,38 @@ export interface SealedRecord {
   columns: Record<string, Buffer>;
 }
 
-/** Seals and opens whole records for one table. Holds no plaintext between calls. */
+/**
+ * Seals and opens whole records for one table. Holds no plaintext between calls. Each call names the wrapper of
+ * the record's data key: the domain key for staff records, the customer's own key for anything about a customer.
+ */
 export class RecordCipher {
-  constructor(
-    private readonly ring: () => KeyRing,
-    readonly table: string,
-  ) {}
+  constructor(readonly table: string) {}
 
-  sealNew(rowId: string, sections: Sections): SealedRecord {
+  sealNew(keys: DataKeyWrapper, rowId: string, sections: Sections): SealedRecord {
     const dek = newDataKey();
     const columns = this.sealWith(dek, rowId, sections);
-    return { dek: wrapDataKey(this.ring(), dek, this.table, rowId), columns };
+    return { dek: keys.wrap(dek, this.table, rowId), columns };
   }
 
   /** Re-seal some sections of an existing record with its own data key. */
-  reseal(rowId: string, wrappedDek: Buffer, sections: Sections): Record<string, Buffer> {
-    return this.sealWith(this.dataKey(rowId, wrappedDek), rowId, sections);
+  reseal(keys: DataKeyWrapper, rowId: string, wrappedDek: Buffer, sections: Sections): Record<string, Buffer> {
+    return this.sealWith(keys.unwrap(wrappedDek, this.table, rowId), rowId, sections);
   }
 
-  open<T>(rowId: string, wrappedDek: Buffer, column: string, blob: Buffer): T {
-    return this.openWith<T>(this.dataKey(rowId, wrappedDek), rowId, column, blob);
+  open<T>(keys: DataKeyWrapper, rowId: string, wrappedDek: Buffer, column: string, blob: Buffer): T {
+    return this.openWith<T>(keys.unwrap(wrappedDek, this.table, rowId), rowId, column, blob);
   }
 
-  openMany(rowId: string, wrappedDek: Buffer, blobs: Record<string, Buffer>): Record<string, unknown> {
-    const dek = this.dataKey(rowId, wrappedDek);
+  openMany(keys: DataKeyWrapper, rowId: string, wrappedDek: Buffer, blobs: Record<string, Buffer>): Record<string, unknown> {
+    const dek = keys.unwrap(wrappedDek, this.table, rowId);
     const out: Record<string, unknown> = {};
     for (const [column, blob] of Object.entries(blobs)) out[column] = this.openWith(dek, rowId, column, blob);
     return out;
   }
 
-  private dataKey(rowId: string, wrappedDek: Buffer): Buffer {
-    return unwrapDataKey(this.ring(), wrappedDek, this.table, rowId);
+  /** The same data key under another wrapper (moving a record to its customer's key); sections are untouched. */
+  rewrap(from: DataKeyWrapper, to: DataKeyWrapper, rowId: string, wrappedDek: Buffer): Buffer {
+    return to.wrap(from.unwrap(wrappedDek, this.table, rowId), this.table, rowId);
   }
 
   private sealWith(dek: Buffer, rowId: string, sections: Sections): Record<string, Buffer> {

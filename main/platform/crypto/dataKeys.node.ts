@@ -1,0 +1,82 @@
+import { DecryptionError, open, seal } from './envelope.node.ts';
+import type { KeyRing } from './keyRing.node.ts';
+
+/**
+ * Wraps and unwraps a record's data key. The first byte of a stored wrap says what wrapped it, so rows written
+ * before per-customer keys existed keep opening while they are migrated:
+ *   0x01 …            the dek-wrap domain key version 1, as written by schema ≤ 2 (the envelope's own version byte)
+ *   0x02 vv …         a dek-wrap domain key, version vv (16-bit); staff records and the per-customer keys
+ *   0x03 …            the key of the subject (customer) the record is about; gone when that key is shredded
+ */
+export interface DataKeyWrapper {
+  wrap(dek: Buffer, table: string, rowId: string): Buffer;
+  unwrap(wrapped: Buffer, table: string, rowId: string): Buffer;
+}
+
+const LEGACY = 0x01;
+const DOMAIN = 0x02;
+const SUBJECT = 0x03;
+
+function domainBinding(label: string, table: string, rowId: string) {
+  return { table, column: `dek:${label}`, rowId };
+}
+
+function subjectBinding(subjectId: string, table: string, rowId: string) {
+  return { table, column: `dek:subject:${subjectId}`, rowId };
+}
+
+function unwrapDomain(ring: KeyRing, wrapped: Buffer, table: string, rowId: string): Buffer {
+  if (wrapped[0] === LEGACY) {
+    const key = ring.domainKey('dek-wrap', 1);
+    return open(key.key, wrapped, domainBinding(key.label, table, rowId));
+  }
+  if (wrapped[0] === DOMAIN && wrapped.length > 3) {
+    const version = wrapped.readUInt16BE(1);
+    let key;
+    try {
+      key = ring.domainKey('dek-wrap', version);
+    } catch {
+      throw new DecryptionError();
+    }
+    return open(key.key, wrapped.subarray(3), domainBinding(key.label, table, rowId));
+  }
+  throw new DecryptionError();
+}
+
+/** Data keys of records that belong to no customer (staff accounts, key rows themselves). */
+export function domainWrapper(ring: KeyRing): DataKeyWrapper {
+  return {
+    wrap(dek, table, rowId) {
+      const key = ring.dekWrap;
+      const header = Buffer.alloc(3);
+      header[0] = DOMAIN;
+      header.writeUInt16BE(key.version, 1);
+      return Buffer.concat([header, seal(key.key, dek, domainBinding(key.label, table, rowId))]);
+    },
+    unwrap: (wrapped, table, rowId) => unwrapDomain(ring, wrapped, table, rowId),
+  };
+}
+
+/**
+ * Data keys of records about one subject, wrapped by that subject's own key and bound to its id, so a
+ * ciphertext moved to another customer fails and deleting the one key row makes them all unreadable.
+ * `subjectKey` is null when the subject has no key (shredded, or not yet migrated): then only older
+ * domain-wrapped rows open and nothing new can be wrapped.
+ */
+export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buffer | null): DataKeyWrapper {
+  return {
+    wrap(dek, table, rowId) {
+      if (!subjectKey) throw new Error('This subject has no key to wrap with');
+      return Buffer.concat([Buffer.of(SUBJECT), seal(subjectKey, dek, subjectBinding(subjectId, table, rowId))]);
+    },
+    unwrap(wrapped, table, rowId) {
+      if (wrapped[0] !== SUBJECT) return unwrapDomain(ring, wrapped, table, rowId);
+      if (!subjectKey) throw new DecryptionError();
+      return open(subjectKey, wrapped.subarray(1), subjectBinding(subjectId, table, rowId));
+    },
+  };
+}
+
+export function isSubjectWrapped(wrapped: Buffer): boolean {
+  return wrapped[0] === SUBJECT;
+}
