@@ -87,6 +87,21 @@ describe('hash-chained audit log', () => {
     await reopened.cleanup();
   });
 
+  test('a wiped log is still reported after a refused setup call (only a successful setup counts)', async () => {
+    const t = await seeded();
+    const reopened = await tamper(t, async (db) => {
+      await db('audit_events').delete();
+      await db('meta').where({ key: 'audit_head' }).delete();
+    });
+    // The attacker's one call: a setup that is refused (accounts exist) but still audited, as outcome 'failed'.
+    const refused = await reopened.core.handle(reopened.caller('attacker'), 'session.setup', ADMIN);
+    assert.equal(!refused.ok && refused.error.code, 'CONFLICT');
+    const result = await verify(reopened);
+    assert.equal(result.ok, false);
+    assert.equal(result.firstBrokenSeq, 1);
+    await reopened.cleanup();
+  });
+
   test('a re-chained forgery without the key is caught at the first forged event', async () => {
     const t = await seeded();
     const reopened = await tamper(t, async (db) => {

@@ -146,6 +146,27 @@ describe('key-encryption key in the keychain', () => {
     }
   });
 
+  test('a deleted key check is never re-stamped for a wrong key (attack: delete meta.key_check, plant a key)', async () => {
+    const file = join(dir, DATABASE_FILE);
+    const db = openDatabase({ client: 'sqlite', filename: file });
+    const check = (await db('meta').where({ key: 'key_check' }).first<{ value: string }>()).value;
+    await db('meta').where({ key: 'key_check' }).delete();
+    await db.destroy();
+    await vault.set(name, randomBytes(32));
+    const before = fileHash(file);
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    assert.equal(error.code, 'KEY_CHECK_MISSING');
+    assert.match(error.recovery.join(' '), /backup/i);
+    assert.equal(fileHash(file), before, 'no key check was written for the planted key');
+    // The right key is not locked out either: with the check restored the database opens as before.
+    await vault.set(name, kek);
+    const restore = openDatabase({ client: 'sqlite', filename: file });
+    await restore('meta').insert({ key: 'key_check', value: check });
+    await restore.destroy();
+    const t = await startCore({ dataDir: dir, vault });
+    await t.core.close();
+  });
+
   test('an unreachable keychain is refused with steps, not a crash', async () => {
     const broken: SecretVault = {
       kind: 'broken',

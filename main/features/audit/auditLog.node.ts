@@ -117,7 +117,8 @@ export class AuditLog {
         const key = this.keyFor(version);
         if (!key || this.hash(key, prevHash, body) !== row.hash) return broken(row.seq, 'event altered');
         prevHash = row.hash;
-        sawSetup ||= row.action === SETUP_ACTION;
+        // Only a setup that succeeded proves the log began with the first run; a refused one is logged as failed.
+        sawSetup ||= row.action === SETUP_ACTION && row.outcome === 'ok';
         expected += 1;
         checked += 1;
       }

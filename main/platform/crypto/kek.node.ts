@@ -43,7 +43,15 @@ export async function unlockKek(db: Db, vault: SecretVault): Promise<{ kek: Buff
   const id = await installId(db);
   const storedCheck = await readMeta(db, 'key_check');
   const userCount = Number((await db('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
-  const holdsData = storedCheck !== null || userCount > 0;
+  const domainKeys = (await db.schema.hasTable('domain_keys')) ? Number((await db('domain_keys').count<{ n: number }[]>('* as n'))[0]?.n ?? 0) : 0;
+  const holdsData = storedCheck !== null || userCount > 0 || domainKeys > 0;
+  if (holdsData && storedCheck === null) {
+    // Stamping a check for whatever key is in the keychain would let a wrong key in and lock the right one out.
+    throw new StartupError('KEY_CHECK_MISSING', 'This database holds data but its key check is missing, so no key can be proven against it. Nothing was changed.', [
+      'The database file may have been altered. Restore it from the most recent backup.',
+      `Ask IT to compare it with the backup for install ${id} before anyone signs in.`,
+    ]);
+  }
   let kek = await fromVault(() => vault.get(kekName(id)));
 
   if (!kek) {
