@@ -29,13 +29,15 @@ import {
   POLICY_VERSION,
   type CustomerDetails,
 } from '../../main/features/customers/customerFields.std.ts';
-import { CustomerService, INSERT_CHUNK, insertChunked, type SearchField } from '../../main/features/customers/customerService.node.ts';
+import { listCustomers, searchCustomers } from '../../main/features/customers/customerSearch.node.ts';
+import { CustomerStore, type SearchField } from '../../main/features/customers/customerStore.node.ts';
 import { cardBrand, cardDigits } from '../../main/features/orders/card.std.ts';
 import { generateLicenceKey, OrderService, type OrderInput } from '../../main/features/orders/orderService.node.ts';
 import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { createCustomerCounts } from '../../main/platform/store/migrations/0002_customers.node.ts';
 import { ADMIN, tempDir } from '../support/core.ts';
@@ -73,12 +75,10 @@ async function openEncrypted(dir: string) {
   await applyCache(db);
   await migrate(db);
   const ring = await unlockKeyRing(db, vault);
-  // The import path never labels staff, so no account directory is needed here.
-  const noStaff = { list: async () => [] };
-  return { db, customers: new CustomerService(() => ring, systemClock, noStaff), orders: new OrderService(() => ring, systemClock) };
+  return { db, customers: new CustomerStore(() => ring, systemClock), orders: new OrderService(() => ring, systemClock) };
 }
 
-async function writeEncrypted(db: Db, customers: CustomerService, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
+async function writeEncrypted(db: Db, customers: CustomerStore, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
   const started = performance.now();
   await db.transaction(async (q) => {
     const now = customers.now();
@@ -303,10 +303,10 @@ async function measure(
   };
 }
 
-async function measureService(db: Db, customers: CustomerService, total: number, sample: Probe[]): Promise<Latencies> {
+async function measureService(db: Db, customers: CustomerStore, total: number, sample: Probe[]): Promise<Latencies> {
   return measure(
-    (p) => customers.search(db, p.by, p.value),
-    (offset) => customers.list(db, { offset, limit: 50 }),
+    (p) => searchCustomers(db, customers, p.by, p.value),
+    (offset) => listCustomers(db, customers, { offset, limit: 50 }),
     total,
     sample,
     7,

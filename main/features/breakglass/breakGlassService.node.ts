@@ -4,8 +4,10 @@ import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
-import type { CustomerService } from '../customers/customerService.node.ts';
+import { countRows } from '../../platform/store/queries.node.ts';
+import type { CustomerDisplayNames } from '../customers/customers.port.node.ts';
 import type { REVIEW_DECISIONS, REVIEW_STATUSES } from './breakglass.contract.std.ts';
+import type { BreakGlassRecorder } from './breakglass.port.node.ts';
 
 type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
@@ -37,20 +39,16 @@ export interface Review {
 }
 
 /** Break-glass openings queued for manager review. Justifications and notes are encrypted per row. */
-export class BreakGlassService {
+export class BreakGlassService implements BreakGlassRecorder {
   private readonly cipher: RecordCipher;
 
   constructor(
     ring: () => KeyRing,
     private readonly clock: Clock,
     /** Reads the masked display names of opened records, the same way customers.list does. */
-    private readonly customers: CustomerService,
+    private readonly customers: CustomerDisplayNames,
   ) {
     this.cipher = new RecordCipher(ring, 'break_glass_reviews');
-  }
-
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
   }
 
   async record(q: Queryable, customerId: string, openedBy: string, justification: string): Promise<string> {
@@ -60,7 +58,7 @@ export class BreakGlassService {
       id,
       customer_id: customerId,
       opened_by: openedBy,
-      opened_at: this.now(),
+      opened_at: this.clock.nowIso(),
       status: 'pending',
       dek: sealed.dek,
       justification: sealed.columns.justification,
@@ -90,7 +88,7 @@ export class BreakGlassService {
   async list(q: Queryable, opts: { status: ReviewStatus; offset: number; limit: number }): Promise<{ reviews: Review[]; total: number }> {
     const base = q<ReviewDbRow>('break_glass_reviews').where({ status: opts.status });
     const rows = await base.clone().orderBy('opened_at').orderBy('id').offset(opts.offset).limit(opts.limit);
-    const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    const total = await countRows(base);
     const customerNames = await this.customers.displayNames(q, rows.map((r) => r.customer_id));
     return { reviews: rows.map((r) => this.toReview(r, customerNames)), total };
   }
@@ -105,7 +103,7 @@ export class BreakGlassService {
     if (row.opened_by === reviewerId) throw new AppError('FORBIDDEN', 'You cannot review your own break-glass access: another manager must.');
     if (row.status !== 'pending') throw new AppError('CONFLICT', 'This break-glass access has already been reviewed.');
     const columns = this.cipher.reseal(row.id, asBuffer(row.dek), { review_note: input.note });
-    const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.now(), review_note: columns.review_note! };
+    const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.clock.nowIso(), review_note: columns.review_note! };
     await q('break_glass_reviews').where({ id: row.id }).update(patch);
     return this.toReview({ ...row, ...patch }, await this.customers.displayNames(q, [row.customer_id]));
   }
