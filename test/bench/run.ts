@@ -2,12 +2,12 @@
  * Customer-records benchmark (issue #3). Run with `npm run bench`.
  *
  *  1. Import of N synthetic customers, each with one order (1–2 lines), through the real encrypted service path
- *     (CustomerService.prepare / OrderService.prepare → insertPrepared, pipelined, one transaction) versus a
+ *     (CustomerStore.prepare / OrderService.prepare → insertPrepared, pipelined, one transaction) versus a
  *     plaintext insert of the same rows: same tables, columns and indexes with the sections as clear JSON and
  *     the blind-index columns holding the clear normalised values, same 500-row chunks, same pipelined loop.
  *  2. Exact search p50/p95 and list-page (50 rows, decrypted) p50/p95 at N and at 1M customers, measured at the
  *     service and through the IPC router (session, permission, schema, audit-event write and commit included).
- *     The 1M database adds customers without orders through the same CustomerService.prepare path (real
+ *     The 1M database adds customers without orders through the same CustomerStore.prepare path (real
  *     ciphertexts and blind indexes; no orders, to keep seeding time down).
  *  3. The CSV import channel end to end (customers.importRun: parse, validate, seal, insert) for N rows.
  *
@@ -430,7 +430,7 @@ async function main() {
   const ipcN = await measureIpc(dir, N, sampleN);
   log('IPC latencies at N done');
 
-  // 1M: add customers (no orders) through the same CustomerService.prepare / insertPrepared path.
+  // 1M: add customers (no orders) through the same CustomerStore.prepare / insertPrepared path.
   let service1M: Latencies | null = null;
   let ipc1M: Latencies | null = null;
   let seed1M = 0;
@@ -472,7 +472,7 @@ async function main() {
   out.push(`### Import: encrypted service path vs plaintext insert (one transaction, 500-row chunks, best of ${ROUNDS})`, '');
   out.push('| path | customers | orders | order lines | time | customers/s |', '|---|---:|---:|---:|---:|---:|');
   out.push(`| plaintext insert (same rows, clear JSON, clear index values) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(plain)} | ${rate(N, plain)} |`);
-  out.push(`| encrypted (CustomerService/OrderService.prepare + insertPrepared) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(enc)} | ${rate(N, enc)} |`);
+  out.push(`| encrypted (CustomerStore/OrderService.prepare + insertPrepared) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(enc)} | ${rate(N, enc)} |`);
   out.push(`| **ratio encrypted / plaintext** | | | | **${(enc / plain).toFixed(2)}×** | target ≤ 2× |`, '');
   out.push(`All runs: plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}.`, '');
   out.push('### Exact search and list page latency', '');
@@ -495,7 +495,7 @@ async function main() {
   out.push('');
   if (service1M) {
     out.push(
-      `1M seeding (lighter path): ${(M - N).toLocaleString('en-GB')} more customers, no orders, through the same CustomerService.prepare/insertPrepared (real data keys, ciphertexts and blind indexes) in 100k-row transactions with a 64 MB page cache: ${fmt(seed1M)} (${rate(M - N, seed1M)}). Latencies are measured on a fresh connection with the app's settings.`,
+      `1M seeding (lighter path): ${(M - N).toLocaleString('en-GB')} more customers, no orders, through the same CustomerStore.prepare/insertPrepared (real data keys, ciphertexts and blind indexes) in 100k-row transactions with a 64 MB page cache: ${fmt(seed1M)} (${rate(M - N, seed1M)}). Latencies are measured on a fresh connection with the app's settings.`,
       '',
     );
   }

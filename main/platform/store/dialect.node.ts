@@ -41,7 +41,7 @@ export interface SqlDialect {
   classifyError(error: unknown): StoreErrorKind | null;
 }
 
-export function isSqliteClient(q: Queryable): boolean {
+function isSqliteClient(q: Queryable): boolean {
   return String(q.client.config.client).startsWith('sqlite');
 }
 
