@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
 
 const TS = ['**/*.ts', '**/*.tsx', '**/*.mts'];
 
@@ -28,6 +29,12 @@ const stdBoundary = {
     },
   ],
 };
+
+// What a *.std.ts file may not use at run time, whatever it imports (after Signal's file-suffix rule): these exist
+// under Node only, and *.std.ts is bundled into the renderer. Type-only uses (a `Buffer` parameter type) are fine.
+const NODE_GLOBALS = ['Buffer', 'process', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'].map(
+  (name) => ({ name, message: `${name} exists only under Node; *.std.ts runs in the renderer too. Move this to a *.node.ts file.` }),
+);
 
 const nodeBoundary = {
   paths: [{ name: 'electron', message: '*.node.ts must run under plain Node; put Electron code in a *.main.ts file.' }],
@@ -58,7 +65,17 @@ export default tseslint.config(
   },
   {
     files: ['**/*.std.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', stdBoundary] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', stdBoundary],
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
+    },
+  },
+  {
+    // Layers (scripts/eslint-layers.mjs): platform imports only platform; a feature reaches another only through
+    // its contract or a port; nothing below the composition root imports it.
+    files: ['main/**/*.ts'],
+    plugins: { local: layers },
+    rules: { 'local/layers': 'error' },
   },
   {
     files: ['**/*.node.ts'],

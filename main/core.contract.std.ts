@@ -1,12 +1,9 @@
 import type { ChannelName } from './api.std.ts';
 import type { ApiResult } from './platform/ipc/errors.std.ts';
+import type { Caller } from './platform/ipc/caller.std.ts';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 
-/** Who is calling: the transport (Electron IPC or the test bridge) decides whether the frame is the app's own. */
-export interface Caller {
-  senderId: string;
-  trusted: boolean;
-}
+export type { Caller } from './platform/ipc/caller.std.ts';
 
 export type EventListener = <E extends ApiEventName>(senderId: string, event: E, payload: ApiEvents[E]) => void;
 

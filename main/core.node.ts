@@ -1,35 +1,36 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
+import { API, type Api } from './api.std.ts';
 import type { Core, EventListener } from './core.contract.std.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
 import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
-import { AuditLog } from './features/audit/auditLog.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
 import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
 import { CorrectionService } from './features/customers/corrections.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
-import { CUSTOMER_KEYS, CustomerService } from './features/customers/customerService.node.ts';
+import { CUSTOMER_KEYS, CustomerStore } from './features/customers/customerStore.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
 import { sessionHandlers } from './features/session/session.handlers.node.ts';
-import { SessionManager } from './features/session/sessionManager.node.ts';
+import { sessionChannels } from './features/session/session.contract.std.ts';
+import { SessionManager, type Session } from './features/session/sessionManager.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
-import { systemClock, type Clock } from './platform/clock.std.ts';
-import { DomainKeyMismatchError, loadDomainKeys } from './platform/crypto/domainKeys.node.ts';
-import { keyMismatch, unlockKek } from './platform/crypto/kek.node.ts';
+import { AuditLog } from './platform/audit/auditLog.node.ts';
+import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
+import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
-import { openDatabase, type DatabaseConfig, type Db } from './platform/store/database.node.ts';
+import { openDatabase, type DatabaseConfig, type Db, type Queryable } from './platform/store/database.node.ts';
 import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
 
 export interface CoreOptions {
@@ -38,7 +39,8 @@ export interface CoreOptions {
   vault: SecretVault;
   /** electron-store in Electron; conf under plain Node when omitted. */
   settings?: SettingsStore;
-  clock?: Clock;
+  /** Tests move time; `nowIso` follows `now`. */
+  clock?: Pick<Clock, 'now'>;
   /** scrypt log2(N); production keeps the default. */
   passwordCost?: number;
   sweepIntervalMs?: number;
@@ -52,7 +54,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger: Logger = createFileLogger(join(options.dataDir, 'logs'));
   const settings = options.settings ?? openNodeSettings(options.dataDir);
-  const clock = options.clock ?? systemClock;
+  const clock: Clock = options.clock ? clockFrom(options.clock.now.bind(options.clock)) : systemClock;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   const db: Db = openDatabase(options.database ?? { client: 'sqlite', filename: databaseFile });
 
@@ -63,12 +65,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     await assertNotNewer(db);
     const proven = (await schemaVersion(db)) > 0 ? await unlockKek(db, options.vault) : null;
     const { from, to } = await migrate(db);
-    const { kek, installId, newlyChecked } = proven ?? (await unlockKek(db, options.vault));
-    ring = await db
-      .transaction((trx) => loadDomainKeys(trx, kek, { adoptLegacy: !newlyChecked, now: clock.nowIso() }))
-      .catch((error: unknown) => {
-        throw error instanceof DomainKeyMismatchError ? keyMismatch(installId, 'The key in the keychain does not open this database\'s keys. Nothing was changed.') : error;
-      });
+    ring = await loadKeyRing(db, proven ?? (await unlockKek(db, options.vault)), clock.nowIso());
     logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
   } catch (error) {
     logger.error('core.open_refused', error);
@@ -81,18 +78,22 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     for (const listener of listeners) listener(senderId, event, payload);
   };
   const keyRing = () => ring;
-  const audit = new AuditLog(db, keyRing, clock);
-  const accounts = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
+  const audit: AuditLog = new AuditLog(db, keyRing, clock, {
+    // Setup is the first audited call; accounts existing without it in the chain means the log was wiped.
+    firstRun: { action: sessionChannels['session.setup'].audit!, happened: async (q: Queryable): Promise<boolean> => (await accounts.count(q)) > 0 },
+  });
+  const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
   const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
-  const customers = new CustomerService(keyRing, clock, accounts, customerKeys);
+  const customers = new CustomerStore(keyRing, clock, customerKeys);
   const orders = new OrderService(clock, customerKeys);
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
-  const corrections = new CorrectionService(customers);
-  const records = new RecordAccess(customers, orders, breakGlass);
+  const corrections = new CorrectionService(customers, accounts);
+  const records = new RecordAccess(customers, orders, breakGlass, accounts);
   const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
-  const router = new Router({
+  const router = new Router<Api, Session>({
     db,
+    channels: API,
     audit,
     sessions,
     logger,
@@ -101,7 +102,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...accountsHandlers(accounts, sessions),
       ...auditHandlers(audit, accounts),
       ...settingsHandlers(settings),
-      ...customersHandlers({ customers, orders, corrections, records, importer }),
+      ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
     },

@@ -2,12 +2,12 @@
  * Customer-records benchmark (issue #3). Run with `npm run bench`.
  *
  *  1. Import of N synthetic customers, each with one order (1–2 lines), through the real encrypted service path
- *     (CustomerService.prepare / OrderService.prepare → insertPrepared, pipelined, one transaction) versus a
+ *     (CustomerStore.prepare / OrderService.prepare → insertPrepared, pipelined, one transaction) versus a
  *     plaintext insert of the same rows: same tables, columns and indexes with the sections as clear JSON and
  *     the blind-index columns holding the clear normalised values, same 500-row chunks, same pipelined loop.
  *  2. Exact search p50/p95 and list-page (50 rows, decrypted) p50/p95 at N and at 1M customers, measured at the
  *     service and through the IPC router (session, permission, schema, audit-event write and commit included).
- *     The 1M database adds customers without orders through the same CustomerService.prepare path (real
+ *     The 1M database adds customers without orders through the same CustomerStore.prepare path (real
  *     ciphertexts and blind indexes; no orders, to keep seeding time down).
  *  3. The CSV import channel end to end (customers.importRun: parse, validate, seal, insert) for N rows.
  *
@@ -29,15 +29,16 @@ import {
   POLICY_VERSION,
   type CustomerDetails,
 } from '../../main/features/customers/customerFields.std.ts';
-import { CUSTOMER_KEYS, CustomerService, INSERT_CHUNK, insertChunked, type SearchField } from '../../main/features/customers/customerService.node.ts';
+import { listCustomers, searchCustomers } from '../../main/features/customers/customerSearch.node.ts';
+import { CUSTOMER_KEYS, CustomerStore, type SearchField } from '../../main/features/customers/customerStore.node.ts';
 import { cardBrand, cardDigits } from '../../main/features/orders/card.std.ts';
 import { generateLicenceKey, OrderService, type OrderInput } from '../../main/features/orders/orderService.node.ts';
 import { systemClock } from '../../main/platform/clock.std.ts';
-import { loadDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
-import { unlockKek } from '../../main/platform/crypto/kek.node.ts';
+import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { createCustomerCounts } from '../../main/platform/store/migrations/0002_customers.node.ts';
 import { ADMIN, tempDir } from '../support/core.ts';
@@ -74,15 +75,12 @@ async function openEncrypted(dir: string) {
   const db = openDatabase({ client: 'sqlite', filename: join(dir, DATABASE_FILE) });
   await applyCache(db);
   await migrate(db);
-  const { kek, newlyChecked } = await unlockKek(db, vault);
-  const ring = await loadDomainKeys(db, kek, { adoptLegacy: !newlyChecked, now: systemClock.nowIso() });
-  // The import path never labels staff, so no account directory is needed here.
-  const noStaff = { list: async () => [] };
+  const ring = await unlockKeyRing(db, vault, systemClock.nowIso());
   const customerKeys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
-  return { db, customers: new CustomerService(() => ring, systemClock, noStaff, customerKeys), orders: new OrderService(systemClock, customerKeys) };
+  return { db, customers: new CustomerStore(() => ring, systemClock, customerKeys), orders: new OrderService(systemClock, customerKeys) };
 }
 
-async function writeEncrypted(db: Db, customers: CustomerService, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
+async function writeEncrypted(db: Db, customers: CustomerStore, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
   const started = performance.now();
   await db.transaction(async (q) => {
     const now = customers.now();
@@ -307,10 +305,10 @@ async function measure(
   };
 }
 
-async function measureService(db: Db, customers: CustomerService, total: number, sample: Probe[]): Promise<Latencies> {
+async function measureService(db: Db, customers: CustomerStore, total: number, sample: Probe[]): Promise<Latencies> {
   return measure(
-    (p) => customers.search(db, p.by, p.value),
-    (offset) => customers.list(db, { offset, limit: 50 }),
+    (p) => searchCustomers(db, customers, p.by, p.value),
+    (offset) => listCustomers(db, customers, { offset, limit: 50 }),
     total,
     sample,
     7,
@@ -434,7 +432,7 @@ async function main() {
   const ipcN = await measureIpc(dir, N, sampleN);
   log('IPC latencies at N done');
 
-  // 1M: add customers (no orders) through the same CustomerService.prepare / insertPrepared path.
+  // 1M: add customers (no orders) through the same CustomerStore.prepare / insertPrepared path.
   let service1M: Latencies | null = null;
   let ipc1M: Latencies | null = null;
   let seed1M = 0;
@@ -476,7 +474,7 @@ async function main() {
   out.push(`### Import: encrypted service path vs plaintext insert (one transaction, 500-row chunks, best of ${ROUNDS})`, '');
   out.push('| path | customers | orders | order lines | time | customers/s |', '|---|---:|---:|---:|---:|---:|');
   out.push(`| plaintext insert (same rows, clear JSON, clear index values) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(plain)} | ${rate(N, plain)} |`);
-  out.push(`| encrypted (CustomerService/OrderService.prepare + insertPrepared) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(enc)} | ${rate(N, enc)} |`);
+  out.push(`| encrypted (CustomerStore/OrderService.prepare + insertPrepared) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(enc)} | ${rate(N, enc)} |`);
   out.push(`| **ratio encrypted / plaintext** | | | | **${(enc / plain).toFixed(2)}×** | target ≤ 2× |`, '');
   out.push(`All runs: plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}.`, '');
   out.push('### Exact search and list page latency', '');
@@ -499,7 +497,7 @@ async function main() {
   out.push('');
   if (service1M) {
     out.push(
-      `1M seeding (lighter path): ${(M - N).toLocaleString('en-GB')} more customers, no orders, through the same CustomerService.prepare/insertPrepared (real data keys, ciphertexts and blind indexes) in 100k-row transactions with a 64 MB page cache: ${fmt(seed1M)} (${rate(M - N, seed1M)}). Latencies are measured on a fresh connection with the app's settings.`,
+      `1M seeding (lighter path): ${(M - N).toLocaleString('en-GB')} more customers, no orders, through the same CustomerStore.prepare/insertPrepared (real data keys, ciphertexts and blind indexes) in 100k-row transactions with a 64 MB page cache: ${fmt(seed1M)} (${rate(M - N, seed1M)}). Latencies are measured on a fresh connection with the app's settings.`,
       '',
     );
   }

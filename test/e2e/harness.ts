@@ -9,7 +9,7 @@ import type { Core } from '../../main/core.contract.std.ts';
 import { openCore } from '../../main/core.node.ts';
 import { RENDERER_DIR_ENV } from './rendererDir.ts';
 import { serveDirectory, type StaticServer } from './staticServer.ts';
-import { openTestVault } from './testVault.ts';
+import { openTestVault } from '../support/vaults.ts';
 
 export interface ConsoleApp {
   /** The first window, already showing the console. */
@@ -86,9 +86,9 @@ export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
 
   app: async ({ page, context, server, bridgeScript }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'itpc-e2e-'));
-    const testVault = openTestVault();
+    const testVault = await openTestVault();
     let clockOffset = 0;
-    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset, nowIso: () => new Date(Date.now() + clockOffset).toISOString() } });
+    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset } });
     const calls: string[] = [];
     const consoleErrors: string[] = [];
     const cspViolations: string[] = [];

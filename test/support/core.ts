@@ -29,8 +29,7 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Tes
   const dataDir = options.dataDir ?? tempDir();
   const vault = options.vault ?? new MemoryVault();
   let offset = 0;
-  const now = () => Date.now() + offset;
-  const clock = { now, nowIso: () => new Date(now()).toISOString(), advance: (ms: number) => void (offset += ms) };
+  const clock = { now: () => Date.now() + offset, advance: (ms: number) => void (offset += ms) };
   const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, ...options, dataDir, vault });
   const caller = (senderId = 'window-1') => ({ senderId, trusted: true as const });
   return {

@@ -1,6 +1,7 @@
 import type { CoreOptions } from '../../main/core.node.ts';
 import type { ApiResult } from '../../main/platform/ipc/errors.std.ts';
 import { ADMIN, startCore, type TestCore } from './core.ts';
+import { countRows } from '../../main/platform/store/queries.node.ts';
 
 /** Test users for customer-record tests; each is signed in on its own sender (window). */
 export const USERS = {
@@ -52,7 +53,7 @@ export async function startCustomerCore(options: Partial<CoreOptions> = {}): Pro
   // A separate read-only connection for counting rows (the core's own connection is busy inside calls).
   const knex = (await import('knex')).default;
   const reader = knex({ client: 'sqlite3', connection: { filename: t.core.paths.database }, useNullAsDefault: true, pool: { min: 0, max: 1 } });
-  const count = async (table: string) => Number((await reader(table).count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+  const count = (table: string) => countRows(reader(table));
   const cleanup = t.cleanup;
   return {
     ...t,

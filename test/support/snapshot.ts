@@ -1,5 +1,6 @@
 import type { TestCore } from './core.ts';
 import { openDatabase } from '../../main/platform/store/database.node.ts';
+import { countRows } from '../../main/platform/store/queries.node.ts';
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../../main/core.node.ts';
 
@@ -9,7 +10,7 @@ export async function tableCounts(t: TestCore): Promise<Record<string, number>> 
   try {
     const tables = (await db('sqlite_master').where({ type: 'table' }).select<{ name: string }[]>('name')).map((r) => r.name);
     const counts: Record<string, number> = {};
-    for (const name of tables.sort()) counts[name] = Number((await db(name).count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    for (const name of tables.sort()) counts[name] = await countRows(db(name));
     return counts;
   } finally {
     await db.destroy();

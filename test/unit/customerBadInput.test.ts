@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CARD_SECURITY_CODE_REFUSED } from '../../main/features/orders/card.std.ts';
+import { CARD_SECURITY_CODE_REFUSED } from '../../main/shared/cardSecurityCode.std.ts';
 import { expectError, nextYear, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
 /**

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DATABASE_FILE } from '../../main/core.node.ts';
-import { CUSTOMER_KEYS } from '../../main/features/customers/customerService.node.ts';
+import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
 import { addDomainKeyVersion, loadDomainKeys, rewrapDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
 import { DecryptionError } from '../../main/platform/crypto/envelope.node.ts';
 import { kekName } from '../../main/platform/crypto/kek.node.ts';

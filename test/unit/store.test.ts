@@ -13,7 +13,7 @@ import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { ADMIN, FAST_PASSWORDS, startCore, tempDir } from '../support/core.ts';
-import { testVault } from '../support/vaults.ts';
+import { openTestVault } from '../support/vaults.ts';
 
 const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -106,7 +106,7 @@ describe('key-encryption key in the keychain', () => {
   let kek: Buffer;
 
   before(async () => {
-    vault = await testVault();
+    vault = (await openTestVault()).vault;
     dir = tempDir();
     const t = await startCore({ dataDir: dir, vault });
     await t.call('session.setup', ADMIN);

@@ -8,11 +8,25 @@ import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
 import { asBuffer, type Db, type Queryable } from '../../platform/store/database.node.ts';
-import type { AuditLog } from '../audit/auditLog.node.ts';
+import type { AuditSink } from '../../platform/audit/auditSink.node.ts';
+import { countRows } from '../../platform/store/queries.node.ts';
 import type { Account } from './accounts.contract.std.ts';
+import type { StaffAccounts, StaffDirectory } from './accounts.port.node.ts';
 import { passwordProblem } from './passwordRules.std.ts';
 import type { PasswordHasher } from './passwords.node.ts';
-import { openProfile, USERS_TABLE } from './staffNames.node.ts';
+
+export const USERS_TABLE = 'users';
+
+/** The encrypted `profile` section of a staff account. */
+interface StaffProfile {
+  username: string;
+  displayName: string;
+}
+
+/** Opens a staff account's profile: the one place a `users.profile` ciphertext is read. */
+function openProfile(cipher: RecordCipher, keys: DataKeyWrapper, row: { id: string; dek: Buffer; profile: Buffer }): StaffProfile {
+  return cipher.open<StaffProfile>(keys, row.id, asBuffer(row.dek), 'profile', asBuffer(row.profile));
+}
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCKOUT_MS = 15 * 60_000;
@@ -40,7 +54,7 @@ export interface User extends Account {
 const INVALID_CREDENTIALS = new AppError('INVALID_CREDENTIALS', 'Username or password is incorrect.');
 
 /** Staff accounts. Usernames and display names are encrypted like any PII; lookups go through a blind index. */
-export class AccountService {
+export class AccountService implements StaffAccounts, StaffDirectory {
   private readonly cipher: RecordCipher;
 
   constructor(
@@ -48,7 +62,7 @@ export class AccountService {
     private readonly ring: () => KeyRing,
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditSink,
   ) {
     this.cipher = new RecordCipher(USERS_TABLE);
   }
@@ -60,10 +74,6 @@ export class AccountService {
 
   private index(username: string): string {
     return blindIndex(this.ring(), 'users.username', username.trim().toLowerCase());
-  }
-
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
   }
 
   private toUser(row: UserRow): User {
@@ -84,7 +94,7 @@ export class AccountService {
   }
 
   async count(q: Queryable = this.db): Promise<number> {
-    return Number((await q('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    return countRows(q(USERS_TABLE));
   }
 
   async get(q: Queryable, id: string): Promise<User> {
@@ -107,7 +117,7 @@ export class AccountService {
     }
     const id = randomUUID();
     const sealed = this.cipher.sealNew(this.keys(), id, { profile: { username: input.username, displayName: input.displayName } });
-    const now = this.now();
+    const now = this.clock.nowIso();
     await q('users').insert({
       id,
       username_index: usernameIndex,
@@ -130,7 +140,7 @@ export class AccountService {
   ): Promise<{ user: User; fields: string[] }> {
     const row = await q<UserRow>('users').where({ id }).first();
     if (!row) throw new AppError('NOT_FOUND', 'No such account.');
-    const patch: Partial<UserRow> = { updated_at: this.now() };
+    const patch: Partial<UserRow> = { updated_at: this.clock.nowIso() };
     const fields: string[] = [];
     const change = (field: string, values: Partial<UserRow>) => {
       Object.assign(patch, values);
@@ -157,14 +167,14 @@ export class AccountService {
     if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
     await q('users')
       .where({ id })
-      .update({ password_hash: await this.hasher.hash(password), failed_attempts: 0, locked_until: null, updated_at: this.now() });
+      .update({ password_hash: await this.hasher.hash(password), failed_attempts: 0, locked_until: null, updated_at: this.clock.nowIso() });
     return this.get(q, id);
   }
 
   /** Refuses a change that would leave nobody able to manage accounts and keys. */
   private async keepOneAdmin(q: Queryable, changingId: string): Promise<void> {
-    const others = await q('users').where({ role: 'it_admin', status: 'active' }).whereNot({ id: changingId }).count<{ n: number }[]>('* as n');
-    if (Number(others[0]?.n ?? 0) === 0) {
+    const others = await countRows(q(USERS_TABLE).where({ role: 'it_admin', status: 'active' }).whereNot({ id: changingId }));
+    if (others === 0) {
       throw new AppError('CONFLICT', 'At least one active IT administrator must remain.');
     }
   }
@@ -186,9 +196,9 @@ export class AccountService {
       throw INVALID_CREDENTIALS;
     }
     const user = await this.checkPassword(row.id, password, 'auth.login');
-    await this.db('users').where({ id: user.id }).update({ last_login_at: this.now() });
+    await this.db('users').where({ id: user.id }).update({ last_login_at: this.clock.nowIso() });
     await this.audit.append(this.db, { actorId: user.id, action: 'auth.login', outcome: 'ok' });
-    return { ...user, lastLoginAt: this.now() };
+    return { ...user, lastLoginAt: this.clock.nowIso() };
   }
 
   /**
@@ -212,7 +222,7 @@ export class AccountService {
     if (current.lockedUntil) return fail('locked_out', lockedOut(current.lockedUntil, this.clock.now()));
     if (current.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
     if (!valid) {
-      const now = this.now();
+      const now = this.clock.nowIso();
       const notLocked = (b: Knex.QueryBuilder) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now);
       const counted = await this.db('users').where({ id: user.id }).where(notLocked).increment('failed_attempts', 1);
       const after = await this.counters(user.id);

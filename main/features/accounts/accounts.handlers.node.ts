@@ -1,14 +1,12 @@
-import type { Handlers } from '../../platform/ipc/router.node.ts';
-import type { SessionManager } from '../session/sessionManager.node.ts';
+import type { ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import type { SessionEnder } from '../session/sessions.port.node.ts';
 import type { AccountService, User } from './accountService.node.ts';
-import type { Account } from './accounts.contract.std.ts';
-
-type AccountHandlers = Pick<Handlers, `accounts.${string}` & keyof Handlers>;
+import type { Account, accountsChannels } from './accounts.contract.std.ts';
 
 /** The output schema strips the password hash and counters; this keeps the intent explicit too. */
 const toAccount = ({ passwordHash: _h, failedAttempts: _f, ...account }: User): Account => account;
 
-export function accountsHandlers(accounts: AccountService, sessions: SessionManager): AccountHandlers {
+export function accountsHandlers(accounts: AccountService, sessions: SessionEnder): ChannelHandlers<typeof accountsChannels> {
   return {
     'accounts.list': async (_input, ctx) => ({ accounts: (await accounts.list(ctx.q)).map(toAccount) }),
     'accounts.create': async (input, ctx) => {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { empty } from '../../platform/ipc/schemas.std.ts';
+import { AUDIT_OUTCOMES, auditDetails, auditVerification } from '../../platform/audit/auditEvent.std.ts';
 
-/** Audit details hold ids, field names, purposes and counts — never PII values. */
-export const auditDetailValue = z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.string().max(100)).max(50), z.null()]);
-export const auditDetails = z.record(z.string().max(40), auditDetailValue);
-export type AuditDetails = z.infer<typeof auditDetails>;
+export { auditDetails, auditDetailValue, auditVerification } from '../../platform/audit/auditEvent.std.ts';
+export type { AuditDetails, AuditVerification } from '../../platform/audit/auditEvent.std.ts';
 
 export const auditEvent = z.object({
   seq: z.number(),
@@ -13,18 +12,10 @@ export const auditEvent = z.object({
   actorId: z.string().nullable(),
   actorName: z.string().nullable(),
   action: z.string(),
-  outcome: z.enum(['ok', 'denied', 'failed']),
+  outcome: z.enum(AUDIT_OUTCOMES),
   details: auditDetails,
 });
 export type AuditEvent = z.infer<typeof auditEvent>;
-
-export const auditVerification = z.object({
-  ok: z.boolean(),
-  checked: z.number(),
-  firstBrokenSeq: z.number().nullable(),
-  reason: z.string().nullable(),
-});
-export type AuditVerification = z.infer<typeof auditVerification>;
 
 export const auditChannels = {
   'audit.list': channel({

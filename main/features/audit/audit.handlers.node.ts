@@ -1,23 +1,21 @@
-import type { Handlers } from '../../platform/ipc/router.node.ts';
-import type { AccountService } from '../accounts/accountService.node.ts';
-import { nameOf, staffNames } from '../accounts/staffNames.node.ts';
-import type { AuditLog } from './auditLog.node.ts';
+import type { AuditLog } from '../../platform/audit/auditLog.node.ts';
+import type { ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
+import type { auditChannels } from './audit.contract.std.ts';
 
-type AuditHandlers = Pick<Handlers, `audit.${string}` & keyof Handlers>;
-
-export function auditHandlers(audit: AuditLog, accounts: AccountService): AuditHandlers {
+export function auditHandlers(audit: AuditLog, staff: StaffDirectory): ChannelHandlers<typeof auditChannels> {
   return {
     'audit.list': async (input, ctx) => {
       const { rows, total } = await audit.list(ctx.q, input);
       // Staff names are resolved for display here, never stored in the log itself.
-      const names = await staffNames(accounts, ctx.q);
+      const nameOf = await staffNameResolver(staff, ctx.q);
       return {
         total,
         events: rows.map((row) => ({
           seq: row.seq,
           at: row.at,
           actorId: row.actor_id,
-          actorName: nameOf(names, row.actor_id),
+          actorName: nameOf(row.actor_id),
           action: row.action,
           outcome: row.outcome,
           details: JSON.parse(row.details) as Record<string, never>,

@@ -5,8 +5,10 @@ import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
-import type { CustomerService } from '../customers/customerService.node.ts';
+import { countRows } from '../../platform/store/queries.node.ts';
+import type { CustomerDisplayNames } from '../customers/customers.port.node.ts';
 import type { REVIEW_DECISIONS, REVIEW_STATUSES } from './breakglass.contract.std.ts';
+import type { BreakGlassRecorder } from './breakglass.port.node.ts';
 
 type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
@@ -38,7 +40,7 @@ export interface Review {
 }
 
 /** Break-glass openings queued for manager review. Justifications and notes are encrypted per row. */
-export class BreakGlassService {
+export class BreakGlassService implements BreakGlassRecorder {
   private readonly cipher: RecordCipher;
 
   constructor(
@@ -46,18 +48,14 @@ export class BreakGlassService {
     private readonly customerKeys: SubjectKeys,
     private readonly clock: Clock,
     /** Reads the masked display names of opened records, the same way customers.list does. */
-    private readonly customers: CustomerService,
+    private readonly customers: CustomerDisplayNames,
   ) {
     this.cipher = new RecordCipher('break_glass_reviews');
   }
 
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
   async record(q: Queryable, customerId: string, openedBy: string, justification: string): Promise<string> {
     const id = randomUUID();
-    const openedAt = this.now();
+    const openedAt = this.clock.nowIso();
     const sealed = this.cipher.sealNew(await this.customerKeys.ensure(q, customerId, openedAt), id, { justification });
     await q('break_glass_reviews').insert({
       id,
@@ -93,7 +91,7 @@ export class BreakGlassService {
   async list(q: Queryable, opts: { status: ReviewStatus; offset: number; limit: number }): Promise<{ reviews: Review[]; total: number }> {
     const base = q<ReviewDbRow>('break_glass_reviews').where({ status: opts.status });
     const rows = await base.clone().orderBy('opened_at').orderBy('id').offset(opts.offset).limit(opts.limit);
-    const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    const total = await countRows(base);
     const customerNames = await this.customers.displayNames(q, rows.map((r) => r.customer_id));
     const keys = await this.customerKeys.wrappersFor(q, rows.map((r) => r.customer_id));
     return { reviews: rows.map((r) => this.toReview(keys.get(r.customer_id)!, r, customerNames)), total };
@@ -110,7 +108,7 @@ export class BreakGlassService {
     if (row.status !== 'pending') throw new AppError('CONFLICT', 'This break-glass access has already been reviewed.');
     const keys = await this.customerKeys.wrapperFor(q, row.customer_id);
     const columns = this.cipher.reseal(keys, row.id, asBuffer(row.dek), { review_note: input.note });
-    const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.now(), review_note: columns.review_note! };
+    const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.clock.nowIso(), review_note: columns.review_note! };
     await q('break_glass_reviews').where({ id: row.id }).update(patch);
     return this.toReview(keys, { ...row, ...patch }, await this.customers.displayNames(q, [row.customer_id]));
   }

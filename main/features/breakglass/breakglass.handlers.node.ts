@@ -1,17 +1,14 @@
-import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
+import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
-import type { AccountService } from '../accounts/accountService.node.ts';
-import { nameOf, staffNames } from '../accounts/staffNames.node.ts';
-import type { BreakGlassReview } from './breakglass.contract.std.ts';
+import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
+import type { BreakGlassReview, breakglassChannels } from './breakglass.contract.std.ts';
 import type { BreakGlassService, Review } from './breakGlassService.node.ts';
 
-type BreakglassHandlers = Pick<Handlers, `breakglass.${string}` & keyof Handlers>;
-
-export function breakglassHandlers(reviews: BreakGlassService, accounts: AccountService): BreakglassHandlers {
+export function breakglassHandlers(reviews: BreakGlassService, staff: StaffDirectory): ChannelHandlers<typeof breakglassChannels> {
   // Staff names are resolved for display, never stored with the review.
   const withNames = async (q: Queryable, list: Review[]): Promise<BreakGlassReview[]> => {
-    const names = await staffNames(accounts, q);
-    return list.map((r) => ({ ...r, openedByName: nameOf(names, r.openedBy), reviewerName: nameOf(names, r.reviewerId) }));
+    const nameOf = await staffNameResolver(staff, q);
+    return list.map((r) => ({ ...r, openedByName: nameOf(r.openedBy), reviewerName: nameOf(r.reviewerId) }));
   };
   return {
     'breakglass.list': async (input, ctx) => {

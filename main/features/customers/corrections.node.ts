@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
-import { nameOf, staffNames } from '../accounts/staffNames.node.ts';
-import { ADDRESS_FIELDS } from './customerFields.std.ts';
+import { ADDRESS_FIELDS } from '../../shared/address.std.ts';
+import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import type { CorrectableField, CORRECTION_SOURCES, customersChannels } from './customers.contract.std.ts';
-import type { Contact, CustomerService, Identity } from './customerService.node.ts';
+import type { Contact, CustomerDbRow, CustomerStore, Identity } from './customerStore.node.ts';
 
 export type CorrectionInput = z.output<(typeof customersChannels)['customers.correct']['input']>;
 type Source = (typeof CORRECTION_SOURCES)[number];
@@ -53,13 +53,17 @@ const correctionColumn = (correctionId: string) => `correction:${correctionId}`;
  * names the fields only.
  */
 export class CorrectionService {
-  constructor(private readonly customers: CustomerService) {}
+  constructor(
+    private readonly customers: CustomerStore,
+    /** Who recorded each correction, resolved at read time. */
+    private readonly staff: StaffDirectory,
+  ) {}
 
   async correct(
     q: Queryable,
     input: CorrectionInput,
     actorId: string | null,
-  ): Promise<{ correctionId: string; fields: CorrectableField[]; row: CustomerDbRowLike }> {
+  ): Promise<{ correctionId: string; fields: CorrectableField[]; row: CustomerDbRow }> {
     const row = await this.customers.load(q, input.customerId);
     const { identity, contact } = this.customers.openSections(row);
     const c = input.changes;
@@ -114,7 +118,7 @@ export class CorrectionService {
       after: Object.fromEntries(fields.map((f) => [f, after[f]])),
     };
     const column = correctionColumn(correctionId);
-    const sealed = this.customers.cipher.reseal(this.customers.keysOf(row), row.id, asBuffer(row.dek), { [column]: change });
+    const sealed = this.customers.sealAttached(row, column, change);
     await q('customer_corrections').insert({
       id: correctionId,
       customer_id: row.id,
@@ -122,7 +126,7 @@ export class CorrectionService {
       at: updated.updated_at,
       source: input.source,
       fields: JSON.stringify(fields),
-      change: sealed[column],
+      change: sealed,
     });
     return { correctionId, fields, row: updated };
   }
@@ -131,20 +135,15 @@ export class CorrectionService {
     const row = await this.customers.load(q, customerId);
     const corrections = await q<CorrectionDbRow>('customer_corrections').where({ customer_id: customerId }).orderBy('at', 'desc').orderBy('id');
     if (!corrections.length) return [];
-    const names = await staffNames(this.customers.staff, q);
-    const opened = this.customers.cipher.openMany(
-      this.customers.keysOf(row),
-      row.id,
-      asBuffer(row.dek),
-      Object.fromEntries(corrections.map((c) => [correctionColumn(c.id), asBuffer(c.change)])),
-    );
+    const nameOf = await staffNameResolver(this.staff, q);
+    const opened = this.customers.openAttached(row, Object.fromEntries(corrections.map((c) => [correctionColumn(c.id), asBuffer(c.change)])));
     return corrections.map((c) => {
       const change = opened[correctionColumn(c.id)] as ChangeSection;
       return {
         id: c.id,
         at: c.at,
         actorId: c.actor_id,
-        actorName: nameOf(names, c.actor_id),
+        actorName: nameOf(c.actor_id),
         source: c.source,
         reason: change.reason,
         fields: JSON.parse(c.fields) as CorrectableField[],
@@ -154,5 +153,3 @@ export class CorrectionService {
     });
   }
 }
-
-type CustomerDbRowLike = Awaited<ReturnType<CustomerService['rewrite']>>;

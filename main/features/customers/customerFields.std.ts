@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { line, text } from '../../platform/ipc/schemas.std.ts';
+import { address } from '../../shared/address.std.ts';
 
 /**
  * Customer fields shared by the create form, corrections and the CSV import, so every path validates a value
  * the same way. Messages describe the rule, never the value.
  */
 
-/** The version of the privacy policy in force when a record is collected; stored with every customer and order. */
-export const POLICY_VERSION = '2024.1';
+export { POLICY_VERSION } from '../../shared/policy.std.ts';
 
 /** The policy: iTechno does not knowingly collect personal information from anyone under 18. */
 export const MINIMUM_AGE = 18;
@@ -19,7 +19,6 @@ export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^\+?[0-9 ().\-/]+$/;
-const POSTAL = /^[A-Za-z0-9][A-Za-z0-9 -]*$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export const personName = line(100);
@@ -28,29 +27,11 @@ export const emailAddress = text(254).refine((s) => EMAIL.test(s), { message: 'N
 export const phoneNumber = text(32).refine((s) => PHONE.test(s) && normalizePhone(s).length >= 6 && normalizePhone(s).length <= 15, {
   message: 'Not a valid phone number (6–15 digits; +, spaces, brackets, dots and dashes allowed)',
 });
-export const postalCode = text(16).refine((s) => POSTAL.test(s), { message: 'Not a valid postal code (letters, digits, spaces, dashes)' });
-export const countryCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{2}$/, { message: 'Use a two-letter country code (ISO 3166-1, e.g. GB, US, DE)' });
 export const isoDate = z
   .string()
   .trim()
   .regex(ISO_DATE, { message: 'Use the date format YYYY-MM-DD' })
   .refine((s) => realDate(s), { message: 'Not a real calendar date' });
-
-export const addressShape = {
-  street: line(200),
-  city: line(100),
-  region: line(100).optional(),
-  postalCode,
-  country: countryCode,
-};
-export const address = z.object(addressShape).strict();
-export type Address = z.output<typeof address>;
-export const ADDRESS_FIELDS = ['street', 'city', 'region', 'postalCode', 'country'] as const;
-export type AddressField = (typeof ADDRESS_FIELDS)[number];
 
 /** What a customer record holds. The create form, corrections and the import all go through this. */
 export const customerDetailsShape = {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ApiEvents } from '../../platform/ipc/events.std.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
-import { isCardSecurityCodeKey } from '../orders/card.std.ts';
+import { isCardSecurityCodeKey } from '../../shared/cardSecurityCode.std.ts';
 import { IMPORTABLE_CONSENTS, type ConsentPurpose } from './consents.std.ts';
 import {
   IMPORT_FIELDS,
@@ -14,7 +14,8 @@ import {
 } from './customers.contract.std.ts';
 import { customerDetails, normalizeEmail, type CustomerDetails } from './customerFields.std.ts';
 import { pipelinedWrite } from './bulkWrite.node.ts';
-import { INSERT_CHUNK, type CustomerService } from './customerService.node.ts';
+import { INSERT_CHUNK } from '../../platform/store/queries.node.ts';
+import type { CustomerStore } from './customerStore.node.ts';
 
 type RunInput = z.output<(typeof customersChannels)['customers.importRun']['input']>;
 type RunResult = z.input<(typeof customersChannels)['customers.importRun']['output']>;
@@ -85,7 +86,7 @@ export class CustomerImportService {
   private readonly earlyCancels = new Map<string, string>();
 
   constructor(
-    private readonly customers: CustomerService,
+    private readonly customers: CustomerStore,
     private readonly emitProgress: ProgressEmitter,
     private readonly options: { progressEvery?: number; chunk?: number } = {},
   ) {}

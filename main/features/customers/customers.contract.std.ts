@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { id, ok, text } from '../../platform/ipc/schemas.std.ts';
-import { NO_CARD_SECURITY_CODE } from '../orders/card.std.ts';
+import { ADDRESS_FIELDS, addressShape } from '../../shared/address.std.ts';
+import { NO_CARD_SECURITY_CODE } from '../../shared/cardSecurityCode.std.ts';
 import { orderView } from '../orders/orders.contract.std.ts';
 import { CONSENT_CHANNELS, CONSENT_PURPOSES, IMPORTABLE_CONSENTS, STAFF_CONSENT_CHANNELS } from './consents.std.ts';
 import {
-  ADDRESS_FIELDS,
-  addressShape,
   CUSTOMER_KINDS,
   CUSTOMER_STATUSES,
   customerDetailsShape,

@@ -1,31 +1,30 @@
-import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
-import type { OrderService } from '../orders/orderService.node.ts';
+import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import { setConsent } from './consents.node.ts';
 import type { CorrectionService } from './corrections.node.ts';
 import type { CustomerImportService } from './customerImport.node.ts';
-import type { CustomerService } from './customerService.node.ts';
+import type { customersChannels } from './customers.contract.std.ts';
+import { listCustomers, searchCustomers } from './customerSearch.node.ts';
+import type { CustomerStore } from './customerStore.node.ts';
 import type { RecordAccess } from './recordAccess.node.ts';
 
-type CustomersHandlers = Pick<Handlers, `customers.${string}` & keyof Handlers>;
-
 export interface CustomerServices {
-  customers: CustomerService;
-  orders: OrderService;
+  customers: CustomerStore;
   corrections: CorrectionService;
   records: RecordAccess;
   importer: CustomerImportService;
 }
 
 /** Audit details name ids, purposes, field names and counts — never a value that was searched for or stored. */
-export function customersHandlers({ customers, corrections, records, importer }: CustomerServices): CustomersHandlers {
+export function customersHandlers({ customers, corrections, records, importer }: CustomerServices): ChannelHandlers<typeof customersChannels> {
   return {
     'customers.search': async (input, ctx) => {
       ctx.auditDetails({ by: input.by });
-      const result = await customers.search(ctx.q, input.by, input.value);
+      const result = await searchCustomers(ctx.q, customers, input.by, input.value);
       ctx.auditDetails({ results: result.rows.length, truncated: result.truncated });
       return result;
     },
     'customers.list': async (input, ctx) => {
-      const { rows, total } = await customers.list(ctx.q, input);
+      const { rows, total } = await listCustomers(ctx.q, customers, input);
       ctx.auditDetails({ offset: input.offset, limit: input.limit, returned: rows.length, status: input.status ?? null });
       return { rows, total, offset: input.offset, limit: input.limit };
     },
@@ -58,7 +57,8 @@ export function customersHandlers({ customers, corrections, records, importer }:
     },
     'customers.setConsent': async (input, ctx) => {
       const session = requireSession(ctx);
-      const consent = await customers.setConsent(ctx.q, input, session.userId);
+      await customers.load(ctx.q, input.customerId);
+      const consent = await setConsent(ctx.q, input, session.userId, customers.now());
       ctx.auditDetails({ customerId: input.customerId, purpose: input.purpose, granted: input.granted, channel: input.channel });
       return { consent };
     },

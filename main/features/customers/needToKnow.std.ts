@@ -1,3 +1,4 @@
+import type { CardMask } from '../../shared/cardMask.std.ts';
 import { roleHolds, type Permission, type Role } from '../../platform/ipc/roles.std.ts';
 
 /**
@@ -33,8 +34,7 @@ export const RECORD_FIELDS = [
 ] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
 
-/** How much of a card number a view may show. A full number is only ever shown by `orders.revealCard`. */
-export type CardMask = 'none' | 'last4' | 'first6last4';
+export type { CardMask } from '../../shared/cardMask.std.ts';
 
 export interface PurposeRule {
   /** The permission the caller must hold to open a record for this purpose. */

@@ -1,10 +1,12 @@
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
-import type { BreakGlassService } from '../breakglass/breakGlassService.node.ts';
-import type { OrderService } from '../orders/orderService.node.ts';
+import type { StaffDirectory } from '../accounts/accounts.port.node.ts';
+import type { BreakGlassRecorder } from '../breakglass/breakglass.port.node.ts';
+import type { CustomerOrders } from '../orders/orders.port.node.ts';
+import { consentsOf } from './consents.node.ts';
 import type { CustomerRecord } from './customers.contract.std.ts';
-import type { CustomerService } from './customerService.node.ts';
+import type { CustomerStore } from './customerStore.node.ts';
 import { recordView, type RecordPurpose } from './needToKnow.std.ts';
 
 /**
@@ -13,9 +15,10 @@ import { recordView, type RecordPurpose } from './needToKnow.std.ts';
  */
 export class RecordAccess {
   constructor(
-    private readonly customers: CustomerService,
-    private readonly orders: OrderService,
-    private readonly breakGlass: BreakGlassService,
+    private readonly customers: CustomerStore,
+    private readonly orders: CustomerOrders,
+    private readonly breakGlass: BreakGlassRecorder,
+    private readonly staff: StaffDirectory,
   ) {}
 
   async open(
@@ -54,7 +57,7 @@ export class RecordAccess {
     if (contact && has('shippingAddress')) record.shippingAddress = { ...contact.shippingAddress };
     if (has('orders')) record.orders = await this.orders.viewsForCustomer(q, row.id, view);
     if (has('consents')) {
-      const { states, history } = await this.customers.consents(q, row.id);
+      const { states, history } = await consentsOf(q, row.id, this.staff);
       record.consents = states;
       record.consentHistory = history;
     }

@@ -6,11 +6,13 @@ import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
-import { CUSTOMERS_TABLE, INSERT_CHUNK, insertChunked, NO_SUCH_CUSTOMER, type StoredAddress } from '../customers/customerService.node.ts';
-import { POLICY_VERSION } from '../customers/customerFields.std.ts';
-import type { RecordView } from '../customers/needToKnow.std.ts';
+import { countRows, INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
+import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
+import { POLICY_VERSION } from '../../shared/policy.std.ts';
+import { customerStatus, NO_SUCH_CUSTOMER } from '../customers/customers.port.node.ts';
 import { cardBrand, cardDigits, cardExpiryProblem, luhnValid, maskCard, type CardBrand } from './card.std.ts';
 import type { billingInput, cardInput, lineItem, LINE_ITEM_KINDS, OrderView } from './orders.contract.std.ts';
+import type { CustomerOrders, OrderViewScope } from './orders.port.node.ts';
 
 export const ORDERS_TABLE = 'orders';
 
@@ -82,7 +84,6 @@ export function licenceHint(key: string): string {
 
 const NO_SUCH_ORDER = 'No such order.';
 
-/** Orders from the order form. The card number is sealed in its own section and shown masked everywhere else. */
 /**
  * An order's ciphertexts are bound to its customer as well as its own id, so re-linking an order to another
  * customer in the clear `customer_id` column makes it unreadable instead of silently moving a card.
@@ -91,7 +92,8 @@ function orderBinding(customerId: string, orderId: string): string {
   return `${customerId}/${orderId}`;
 }
 
-export class OrderService {
+/** Orders from the order form. The card number is sealed in its own section and shown masked everywhere else. */
+export class OrderService implements CustomerOrders {
   readonly cipher: RecordCipher;
   private readonly revealCipher: RecordCipher;
 
@@ -102,10 +104,6 @@ export class OrderService {
   ) {
     this.cipher = new RecordCipher(ORDERS_TABLE);
     this.revealCipher = new RecordCipher('card_reveals');
-  }
-
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
   }
 
   /** Card rules that need today's date (Luhn is already checked by the contract; checked again here). */
@@ -128,10 +126,9 @@ export class OrderService {
       if (item.kind === 'licence') licenceKeys[itemId] = generateLicenceKey();
       return { id: itemId, order_id: id, line_no: i + 1, sku: item.sku, product_name: item.name, kind: item.kind, quantity: item.quantity };
     });
-    const a = input.billing.address;
     const billing: BillingSection = {
       name: input.billing.name,
-      address: { street: a.street, city: a.city, region: a.region ?? null, postalCode: a.postalCode, country: a.country },
+      address: storedAddress(input.billing.address),
       card: {
         brand: cardBrand(digits),
         first6: digits.slice(0, 6),
@@ -167,10 +164,10 @@ export class OrderService {
   }
 
   async create(q: Queryable, input: OrderInput, actorId: string | null): Promise<OrderView> {
-    const customer = await q(CUSTOMERS_TABLE).where({ id: input.customerId }).first<{ status: string } | undefined>('status');
-    if (!customer) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
-    if (customer.status !== 'active') throw new AppError('CONFLICT', 'This customer record is closed: reopen it before taking an order.');
-    const now = this.now();
+    const status = await customerStatus(q, input.customerId);
+    if (!status) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
+    if (status !== 'active') throw new AppError('CONFLICT', 'This customer record is closed: reopen it before taking an order.');
+    const now = this.clock.nowIso();
     const keys = await this.customerKeys.ensure(q, input.customerId, now);
     const prepared = this.prepare(input, { actorId, now, keys });
     await this.insertPrepared(q, [prepared]);
@@ -179,11 +176,11 @@ export class OrderService {
   }
 
   async count(q: Queryable, customerId: string): Promise<number> {
-    return Number((await q(ORDERS_TABLE).where({ customer_id: customerId }).count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    return countRows(q(ORDERS_TABLE).where({ customer_id: customerId }));
   }
 
   /** A customer's orders as a record view allows: masked card always, billing / expiry / full keys only if listed. */
-  async viewsForCustomer(q: Queryable, customerId: string, view: Pick<RecordView, 'fields' | 'card'>): Promise<OrderView[]> {
+  async viewsForCustomer(q: Queryable, customerId: string, view: OrderViewScope): Promise<OrderView[]> {
     const orders = await q<OrderDbRow>(ORDERS_TABLE).where({ customer_id: customerId }).orderBy('created_at', 'desc').orderBy('id');
     if (!orders.length) return [];
     const ids = orders.map((o) => o.id);
@@ -201,7 +198,7 @@ export class OrderService {
     orders: OrderDbRow[],
     items: OrderItemDbRow[],
     resends: Map<string, { count: number; last: string }>,
-    view: Pick<RecordView, 'fields' | 'card'>,
+    view: OrderViewScope,
   ): OrderView[] {
     const fullKeys = view.fields.includes('orders.licenceKeys');
     const level = view.card === 'first6last4' ? 'first6last4' : 'last4';
@@ -237,7 +234,7 @@ export class OrderService {
   async revealCard(q: Queryable, orderId: string, reason: string, actorId: string): Promise<{ customerId: string; card: CardSection }> {
     const order = await q<OrderDbRow>(ORDERS_TABLE).where({ id: orderId }).first();
     if (!order) throw new AppError('NOT_FOUND', NO_SUCH_ORDER);
-    const at = this.now();
+    const at = this.clock.nowIso();
     const keys = await this.customerKeys.ensure(q, order.customer_id, at);
     const card = this.cipher.open<CardSection>(keys, orderBinding(order.customer_id, order.id), asBuffer(order.dek), 'card', asBuffer(order.card));
     const id = randomUUID();
@@ -260,9 +257,9 @@ export class OrderService {
     const item = await q<OrderItemDbRow>('order_items').where({ id: itemId, order_id: orderId }).first();
     if (!item) throw new AppError('NOT_FOUND', 'No such line on this order.');
     if (item.kind !== 'licence') throw new AppError('CONFLICT', 'This line is not a licence: there is no key to re-send.');
-    const resentAt = this.now();
+    const resentAt = this.clock.nowIso();
     await q('licence_resends').insert({ id: randomUUID(), order_id: orderId, item_id: itemId, actor_id: actorId, at: resentAt });
-    const n = await q('licence_resends').where({ item_id: itemId }).count<{ n: number }[]>('* as n');
-    return { customerId: order.customer_id, resentAt, resendCount: Number(n[0]?.n ?? 0) };
+    const resendCount = await countRows(q('licence_resends').where({ item_id: itemId }));
+    return { customerId: order.customer_id, resentAt, resendCount };
   }
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { id, line, text } from '../../platform/ipc/schemas.std.ts';
-import { address } from '../customers/customerFields.std.ts';
-import { CARD_BRANDS, CARD_REVEAL_SECONDS, cardDigits, luhnValid, NO_CARD_SECURITY_CODE } from './card.std.ts';
+import { address } from '../../shared/address.std.ts';
+import { NO_CARD_SECURITY_CODE } from '../../shared/cardSecurityCode.std.ts';
+import { CARD_BRANDS, CARD_REVEAL_SECONDS, cardDigits, luhnValid } from './card.std.ts';
 
 export const LINE_ITEM_KINDS = ['product', 'licence'] as const;
 export const ORDER_STATUSES = ['placed'] as const;

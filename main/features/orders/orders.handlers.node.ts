@@ -1,10 +1,9 @@
-import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
+import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import type { ordersChannels } from './orders.contract.std.ts';
 import { CARD_REVEAL_SECONDS } from './card.std.ts';
 import type { OrderService } from './orderService.node.ts';
 
-type OrdersHandlers = Pick<Handlers, `orders.${string}` & keyof Handlers>;
-
-export function ordersHandlers(orders: OrderService): OrdersHandlers {
+export function ordersHandlers(orders: OrderService): ChannelHandlers<typeof ordersChannels> {
   return {
     'orders.create': async (input, ctx) => {
       const session = requireSession(ctx);

@@ -1,13 +1,16 @@
-import type { AccountService, User } from '../accounts/accountService.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
-import { requireSession, type Handlers } from '../../platform/ipc/router.node.ts';
+import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
 import type { SettingsStore } from '../../platform/settings/settings.node.ts';
-import type { SessionInfo } from './session.contract.std.ts';
+import type { StaffAccounts } from '../accounts/accounts.port.node.ts';
+import type { Account } from '../accounts/accounts.contract.std.ts';
+import type { sessionChannels, SessionInfo } from './session.contract.std.ts';
 import type { Session, SessionManager } from './sessionManager.node.ts';
 
-type SessionHandlers = Pick<Handlers, `session.${string}` & keyof Handlers>;
-
-export function sessionHandlers(accounts: AccountService, sessions: SessionManager, settings: SettingsStore): SessionHandlers {
+export function sessionHandlers(
+  accounts: StaffAccounts,
+  sessions: SessionManager,
+  settings: SettingsStore,
+): ChannelHandlers<typeof sessionChannels, Session> {
   const info = (session: Session): SessionInfo => ({
     userId: session.userId,
     username: session.username,
@@ -16,7 +19,7 @@ export function sessionHandlers(accounts: AccountService, sessions: SessionManag
     locked: session.locked,
     idleLockMinutes: settings.get('idleLockMinutes'),
   });
-  const start = (senderId: string, user: User) =>
+  const start = (senderId: string, user: Account) =>
     info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role }));
 
   return {

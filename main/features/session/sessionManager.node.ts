@@ -1,6 +1,8 @@
 import type { Clock } from '../../platform/clock.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
 import type { ApiEventName, ApiEvents } from '../../platform/ipc/events.std.ts';
+import type { SessionLookup } from '../../platform/ipc/router.node.ts';
+import type { SessionEnder } from './sessions.port.node.ts';
 
 /** How long a password re-entry unlocks sensitive actions. */
 export const REAUTH_WINDOW_MS = 5 * 60_000;
@@ -22,7 +24,7 @@ type Emit = <E extends ApiEventName>(senderId: string, event: E, payload: ApiEve
  * Sessions live only in main-process memory, one per window, and die with the process — like the policy's
  * session cookies that end when the browser closes. Nothing about them is persisted.
  */
-export class SessionManager {
+export class SessionManager implements SessionLookup<Session>, SessionEnder {
   private readonly sessions = new Map<string, Session>();
 
   constructor(

@@ -1,9 +1,8 @@
-import type { Handlers } from '../../platform/ipc/router.node.ts';
+import type { ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import type { settingsChannels } from './settings.contract.std.ts';
 import type { SettingsStore } from '../../platform/settings/settings.node.ts';
 
-type SettingsHandlers = Pick<Handlers, `settings.${string}` & keyof Handlers>;
-
-export function settingsHandlers(settings: SettingsStore): SettingsHandlers {
+export function settingsHandlers(settings: SettingsStore): ChannelHandlers<typeof settingsChannels> {
   const current = () => ({ idleLockMinutes: settings.get('idleLockMinutes') });
   return {
     'settings.get': async () => current(),

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SecretVault } from '../keychain/vault.std.ts';
 import type { Db } from '../store/database.node.ts';
 import { StartupError } from '../startupError.std.ts';
-import { KEK_BYTES, kekFacts } from './keyRing.node.ts';
+import { DomainKeyMismatchError, loadDomainKeys } from './domainKeys.node.ts';
+import { KEK_BYTES, kekFacts, type KeyRing } from './keyRing.node.ts';
 
 async function readMeta(db: Db, key: string): Promise<string | null> {
   const row = await db('meta').where({ key }).first<{ value: string } | undefined>();
@@ -39,7 +40,14 @@ async function fromVault<T>(action: () => Promise<T>): Promise<T> {
  * for a database that holds nothing yet. A missing or different key over existing data is refused: a new key
  * would make the data unreadable. The domain keys it unlocks are loaded after migrations (domainKeys.node.ts).
  */
-export async function unlockKek(db: Db, vault: SecretVault): Promise<{ kek: Buffer; installId: string; newlyChecked: boolean }> {
+export interface UnlockedKek {
+  kek: Buffer;
+  installId: string;
+  /** True when this call stamped the key check: the database held nothing before. */
+  newlyChecked: boolean;
+}
+
+export async function unlockKek(db: Db, vault: SecretVault): Promise<UnlockedKek> {
   const id = await installId(db);
   const storedCheck = await readMeta(db, 'key_check');
   const userCount = Number((await db('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
@@ -77,4 +85,19 @@ export async function unlockKek(db: Db, vault: SecretVault): Promise<{ kek: Buff
 
 export function keyMismatch(installId: string, message: string, ...more: string[]): StartupError {
   return new StartupError('KEY_MISMATCH', message, [`Ask IT to restore the key-encryption key backup for install ${installId} into the keychain.`, ...more]);
+}
+
+/** The domain keys under a proven KEK (after migrations); one that does not open means a wrong key. */
+export async function loadKeyRing(db: Db, unlocked: UnlockedKek, now: string): Promise<KeyRing> {
+  try {
+    return await db.transaction((trx) => loadDomainKeys(trx, unlocked.kek, { adoptLegacy: !unlocked.newlyChecked, now }));
+  } catch (error) {
+    if (error instanceof DomainKeyMismatchError) throw keyMismatch(unlocked.installId, "The key in the keychain does not open this database's keys. Nothing was changed.");
+    throw error;
+  }
+}
+
+/** Proves the KEK of an up-to-date database and loads its key ring (tools, the benchmark and tests). */
+export async function unlockKeyRing(db: Db, vault: SecretVault, now: string): Promise<KeyRing> {
+  return loadKeyRing(db, await unlockKek(db, vault), now);
 }

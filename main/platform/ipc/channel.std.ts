@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import type { Permission } from './roles.std.ts';
 
 /**
- * Who may call a channel. `public` needs no session (setup, login); `session` needs any unlocked session;
- * `unlocked-or-locked` is only for the lock screen's own calls. Everything else names a permission.
+ * Who may call a channel. `public` needs no session (setup, login); `session` needs any unlocked session, or a
+ * locked one too with `allowWhileLocked` (the lock screen's own calls). Everything else names a permission.
  */
 export type Access =
   | { kind: 'public' }

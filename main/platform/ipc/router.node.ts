@@ -1,43 +1,65 @@
 import type { z } from 'zod';
-import { API, type Api, type ChannelName } from '../../api.std.ts';
-import type { Caller } from '../../core.contract.std.ts';
-import type { AuditDetails } from '../../features/audit/audit.contract.std.ts';
-import type { AuditLog } from '../../features/audit/auditLog.node.ts';
-import type { Session, SessionManager } from '../../features/session/sessionManager.node.ts';
+import type { AuditDetails } from '../audit/auditEvent.std.ts';
+import type { AuditSink } from '../audit/auditSink.node.ts';
 import type { Logger } from '../log/logger.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
+import { dialectOf, storeAppError } from '../store/dialect.node.ts';
+import type { Caller } from './caller.std.ts';
+import type { ChannelSpec } from './channel.std.ts';
 import { AppError, type ApiError, type ApiResult } from './errors.std.ts';
-import { roleHolds } from './roles.std.ts';
+import { roleHolds, type Role } from './roles.std.ts';
 import { describeIssues } from './validation.std.ts';
 
-export interface HandlerContext {
+/** The channels the router serves, by name (the app passes `API`). */
+export type ChannelTable = Readonly<Record<string, ChannelSpec>>;
+
+/** What the router needs to know of a signed-in session. */
+export interface RouterSession {
+  readonly senderId: string;
+  readonly userId: string;
+  readonly role: Role;
+  readonly locked: boolean;
+}
+
+/** Finds and maintains sessions; implemented by the session feature's SessionManager. */
+export interface SessionLookup<S extends RouterSession> {
+  get(senderId: string): S | undefined;
+  /** Locks a session whose idle time has run out (checked on every call, not only by the sweep). */
+  lockIfIdle(session: S): void;
+  hasRecentReauth(session: S): boolean;
+  touch(session: S): void;
+}
+
+export interface HandlerContext<S extends RouterSession = RouterSession> {
   readonly q: Queryable;
   readonly caller: Caller;
   /** Present for every channel except public ones. */
-  readonly session: Session | null;
+  readonly session: S | null;
   /** Ids, field names and purposes for the audit event the router writes; never values. */
   auditDetails(details: AuditDetails): void;
   /** For calls that create the actor (first-run setup). */
   setActor(userId: string): void;
 }
 
-export type Handler<C extends ChannelName> = (
-  input: z.output<Api[C]['input']>,
-  ctx: HandlerContext,
-) => Promise<z.input<Api[C]['output']>>;
-export type Handlers = { [C in ChannelName]: Handler<C> };
+export type Handler<Spec extends ChannelSpec, S extends RouterSession = RouterSession> = (
+  input: z.output<Spec['input']>,
+  ctx: HandlerContext<S>,
+) => Promise<z.input<Spec['output']>>;
+/** One handler per channel of a table: a missing handler is a compile error. */
+export type ChannelHandlers<T extends ChannelTable, S extends RouterSession = RouterSession> = { [C in keyof T]: Handler<T[C], S> };
 
-export interface RouterDeps {
+export interface RouterDeps<T extends ChannelTable, S extends RouterSession> {
   db: Db;
-  audit: AuditLog;
-  sessions: SessionManager;
+  channels: T;
+  audit: AuditSink;
+  sessions: SessionLookup<S>;
   logger: Logger;
-  handlers: Handlers;
+  handlers: ChannelHandlers<T, S>;
 }
 
 const fail = (code: ApiError['code'], message: string): ApiResult<never> => ({ ok: false, error: { code, message } });
 
-export function requireSession(ctx: HandlerContext): Session {
+export function requireSession<S extends RouterSession>(ctx: HandlerContext<S>): S {
   if (!ctx.session) throw new AppError('NOT_AUTHENTICATED', 'Please sign in.');
   return ctx.session;
 }
@@ -46,23 +68,23 @@ export function requireSession(ctx: HandlerContext): Session {
  * The one way into the core: sender → session → schema → permission → re-auth → handler → audit.
  * A channel that declares no access rule cannot be called.
  */
-export class Router {
-  constructor(private readonly deps: RouterDeps) {}
+export class Router<T extends ChannelTable, S extends RouterSession> {
+  constructor(private readonly deps: RouterDeps<T, S>) {}
 
   async handle(caller: Caller, channel: string, payload: unknown): Promise<ApiResult<unknown>> {
-    const { audit, sessions, logger, db } = this.deps;
+    const { audit, sessions, logger, db, channels } = this.deps;
     const denied = async (code: ApiError['code'], message: string, actorId: string | null) => {
-      await audit.append(db, { actorId, action: 'access.denied', outcome: 'denied', details: { channel: Object.hasOwn(API, channel) ? channel : '(unknown)', code } });
+      await audit.append(db, { actorId, action: 'access.denied', outcome: 'denied', details: { channel: Object.hasOwn(channels, channel) ? channel : '(unknown)', code } });
       return fail(code, message);
     };
 
     if (!caller.trusted) return denied('UNTRUSTED_SENDER', 'This request did not come from the app window.', null);
-    if (!Object.hasOwn(API, channel)) return denied('UNKNOWN_CHANNEL', 'Unknown request.', null);
-    const name = channel as ChannelName;
-    const spec = API[name];
+    if (!Object.hasOwn(channels, channel)) return denied('UNKNOWN_CHANNEL', 'Unknown request.', null);
+    const name = channel as keyof T & string;
+    const spec: ChannelSpec = channels[name]!;
     if (!spec.access) return denied('FORBIDDEN', 'This action is not permitted.', null);
 
-    let session: Session | null = null;
+    let session: S | null = null;
     if (spec.access.kind !== 'public') {
       session = sessions.get(caller.senderId) ?? null;
       if (!session) return fail('NOT_AUTHENTICATED', 'Please sign in.');
@@ -86,14 +108,14 @@ export class Router {
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;
     const run = async (q: Queryable) => {
-      const ctx: HandlerContext = {
+      const ctx: HandlerContext<S> = {
         q,
         caller,
         session,
         auditDetails: (d) => void (details = { ...details, ...d }),
         setActor: (id) => void (actorId = id),
       };
-      const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
+      const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext<S>) => Promise<unknown>;
       const result = await handler(parsed.data, ctx);
       if (spec.audit) await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
       return result;
@@ -104,11 +126,16 @@ export class Router {
       // Stripping to the declared shape means nothing extra ever reaches the renderer.
       return { ok: true, value: spec.output.parse(result) };
     } catch (error) {
-      if (error instanceof AppError) {
+      // A driver error the database dialect recognises (busy, unique violation, serialization failure) is an
+      // answer the caller can act on; it is logged by class only, like any other.
+      const storeError = error instanceof AppError ? null : storeAppError(dialectOf(db).classifyError(error));
+      if (storeError) logger.error('ipc.store_conflict', error, { channel: name });
+      const appError = error instanceof AppError ? error : storeError;
+      if (appError) {
         if (spec.audit) {
-          await audit.append(db, { actorId, action: spec.audit, outcome: 'failed', details: { ...details, code: error.code } });
+          await audit.append(db, { actorId, action: spec.audit, outcome: 'failed', details: { ...details, code: appError.code } });
         }
-        return fail(error.code, error.message);
+        return fail(appError.code, appError.message);
       }
       logger.error('ipc.handler_failed', error, { channel: name });
       return fail('INTERNAL', 'Something went wrong. The details are in the application log.');

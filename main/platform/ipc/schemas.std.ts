@@ -19,6 +19,5 @@ export function line(max: number) {
 }
 
 export const id = z.string().uuid({ message: 'Not a valid id' });
-export const isoTime = z.string();
 export const empty = z.object({}).strict();
 export const ok = z.object({ ok: z.literal(true) });

@@ -35,10 +35,6 @@ export function openDatabase(config: DatabaseConfig): Db {
   });
 }
 
-export function isSqlite(db: Queryable): boolean {
-  return String(db.client.config.client).startsWith('sqlite');
-}
-
 /** Blobs come back as Buffer from both drivers; this narrows the type. */
 export function asBuffer(value: unknown): Buffer {
   if (Buffer.isBuffer(value)) return value;

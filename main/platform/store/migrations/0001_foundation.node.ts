@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../database.node.ts';
+import { dialectOf } from '../dialect.node.ts';
 import type { Migration } from './migration.node.ts';
 
 export const foundation: Migration = {
@@ -36,12 +36,7 @@ export const foundation: Migration = {
       t.string('hash', 64).notNullable();
       t.index(['action']);
     });
-    if (isSqlite(db)) {
-      // Append-only at the database too: the app never updates or deletes audit events.
-      await db.raw(`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`);
-      await db.raw(`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`);
-    }
+    // Append-only at the database too: the app never updates or deletes audit events.
+    await dialectOf(db).appendOnly(db, 'audit_events', 'audit events are append-only');
   },
 };

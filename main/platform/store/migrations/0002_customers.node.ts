@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../database.node.ts';
+import { dialectOf } from '../dialect.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /**
@@ -7,23 +7,13 @@ import type { Migration } from './migration.node.ts';
  * every customer (≈90 ms at 1M rows). Shared with the benchmark's plaintext schema so both pay the same cost.
  */
 export async function createCustomerCounts(db: Knex | Knex.Transaction): Promise<void> {
-  await db.schema.createTable('customer_counts', (t) => {
-    t.string('status', 16).primary();
-    t.integer('n').notNullable();
+  await dialectOf(db).createGroupCounter(db, {
+    table: 'customers',
+    column: 'status',
+    width: 16,
+    counterTable: 'customer_counts',
+    values: ['active', 'closed'],
   });
-  await db('customer_counts').insert([
-    { status: 'active', n: 0 },
-    { status: 'closed', n: 0 },
-  ]);
-  await db.raw(`CREATE TRIGGER customers_count_insert AFTER INSERT ON customers
-    BEGIN UPDATE customer_counts SET n = n + 1 WHERE status = NEW.status; END`);
-  await db.raw(`CREATE TRIGGER customers_count_delete AFTER DELETE ON customers
-    BEGIN UPDATE customer_counts SET n = n - 1 WHERE status = OLD.status; END`);
-  await db.raw(`CREATE TRIGGER customers_count_status AFTER UPDATE OF status ON customers WHEN OLD.status <> NEW.status
-    BEGIN
-      UPDATE customer_counts SET n = n - 1 WHERE status = OLD.status;
-      UPDATE customer_counts SET n = n + 1 WHERE status = NEW.status;
-    END`);
 }
 
 /**
@@ -64,8 +54,8 @@ export const customers: Migration = {
       t.index(['status', 'created_at', 'id']);
     });
 
-    // SQLite only (like the audit triggers); other databases fall back to count(*).
-    if (isSqlite(db)) await createCustomerCounts(db);
+    // Where the dialect keeps counters (SQLite, like the audit triggers); other databases fall back to count(*).
+    await createCustomerCounts(db);
 
     await db.schema.createTable('customer_consents', (t) => {
       t.uuid('customer_id').notNullable().references('id').inTable('customers');

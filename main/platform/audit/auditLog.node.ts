@@ -1,23 +1,20 @@
 import { createHmac } from 'node:crypto';
-import type { Clock } from '../../platform/clock.std.ts';
-import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
-import { isSqlite, type Db, type Queryable } from '../../platform/store/database.node.ts';
-import { sessionChannels } from '../session/session.contract.std.ts';
-import { auditDetails, type AuditDetails, type AuditEvent, type AuditVerification } from './audit.contract.std.ts';
+import type { Clock } from '../clock.std.ts';
+import type { KeyRing } from '../crypto/keyRing.node.ts';
+import type { Db, Queryable } from '../store/database.node.ts';
+import { dialectOf } from '../store/dialect.node.ts';
+import { countRows } from '../store/queries.node.ts';
+import { auditDetails, type AuditDetails, type AuditOutcome, type AuditVerification } from './auditEvent.std.ts';
+import type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
 
-export interface NewAuditEvent {
-  actorId: string | null;
-  action: string;
-  outcome: AuditEvent['outcome'];
-  details?: AuditDetails;
-}
+export type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
 
-interface AuditRow {
+export interface AuditRow {
   seq: number;
   at: string;
   actor_id: string | null;
   action: string;
-  outcome: AuditEvent['outcome'];
+  outcome: AuditOutcome;
   details: string;
   prev_hash: string;
   hash: string;
@@ -27,7 +24,14 @@ interface AuditRow {
 
 const GENESIS = '0'.repeat(64);
 const HEAD_KEY = 'audit_head';
-const SETUP_ACTION = sessionChannels['session.setup'].audit;
+
+export interface AuditLogOptions {
+  /**
+   * First-run setup is itself audited under this action. Whenever `happened` says setup has taken place (accounts
+   * exist), the chain must hold that event: otherwise the log was wiped, which the chain alone cannot show.
+   */
+  firstRun: { action: string; happened(q: Queryable): Promise<boolean> };
+}
 
 /** Sorted keys so the same event always hashes the same way. */
 function canonicalDetails(details: AuditDetails): string {
@@ -39,11 +43,12 @@ function canonicalDetails(details: AuditDetails): string {
  * and the event, so editing, inserting or deleting an event breaks the chain at that sequence number, and a
  * copied database cannot be re-chained without the key.
  */
-export class AuditLog {
+export class AuditLog implements AuditSink {
   constructor(
     private readonly db: Db,
     private readonly ring: () => KeyRing,
     private readonly clock: Clock,
+    private readonly options: AuditLogOptions,
   ) {}
 
   /** The version is not hashed: a changed version selects another key, so the hash no longer verifies. */
@@ -65,12 +70,11 @@ export class AuditLog {
   async append(q: Queryable, event: NewAuditEvent): Promise<number> {
     if (!q.isTransaction) return this.db.transaction((trx) => this.append(trx, event));
     const details = auditDetails.parse(event.details ?? {});
-    const headQuery = q('meta').where({ key: HEAD_KEY });
-    const head = await (isSqlite(q) ? headQuery : headQuery.forUpdate()).first<{ value: string } | undefined>();
+    const head = await dialectOf(q).forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
     const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
     const row = {
       seq: lastSeq + 1,
-      at: new Date(this.clock.now()).toISOString(),
+      at: this.clock.nowIso(),
       actor_id: event.actorId,
       action: event.action,
       outcome: event.outcome,
@@ -96,7 +100,7 @@ export class AuditLog {
       })
       .orderBy('seq', 'desc')
       .limit(opts.limit);
-    const total = Number((await base.clone().count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
+    const total = await countRows(base);
     return { rows, total };
   }
 
@@ -118,7 +122,7 @@ export class AuditLog {
         if (!key || this.hash(key, prevHash, body) !== row.hash) return broken(row.seq, 'event altered');
         prevHash = row.hash;
         // Only a setup that succeeded proves the log began with the first run; a refused one is logged as failed.
-        sawSetup ||= row.action === SETUP_ACTION && row.outcome === 'ok';
+        sawSetup ||= row.action === this.options.firstRun.action && row.outcome === 'ok';
         expected += 1;
         checked += 1;
       }
@@ -128,9 +132,8 @@ export class AuditLog {
     const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     if (headSeq !== checked) return broken(Math.min(headSeq, checked) + 1, 'events missing at the end of the log');
     if (headHash !== prevHash) return broken(headSeq, 'event altered');
-    // First-run setup is itself audited: accounts without a setup event in the chain mean the log was wiped
-    // (and perhaps restarted), which the chain alone cannot show.
-    if (!sawSetup && Number((await q('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0) > 0) {
+    // Setup has happened but its event is not in the chain: the log was wiped (and perhaps restarted).
+    if (!sawSetup && (await this.options.firstRun.happened(q))) {
       return broken(1, 'events missing: the log no longer holds the first-run setup');
     }
     return { ok: true, checked, firstBrokenSeq: null, reason: null };

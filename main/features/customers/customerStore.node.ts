@@ -7,9 +7,12 @@ import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import type { SubjectKeyRow, SubjectKeys, SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
-import { asBuffer, isSqlite, type Queryable } from '../../platform/store/database.node.ts';
-import { nameOf, staffNames, type StaffDirectory } from '../accounts/staffNames.node.ts';
-import { CONSENT_PURPOSES, type ConsentChannel, type ConsentPurpose } from './consents.std.ts';
+import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import { INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
+import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
+import { POLICY_VERSION } from '../../shared/policy.std.ts';
+import type { ConsentChannel, ConsentPurpose } from './consents.std.ts';
+import { initialConsents, insertConsentRows, type InitialConsents } from './consents.node.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
 import {
   dateOfBirthProblem,
@@ -18,23 +21,14 @@ import {
   normalizeFamilyName,
   normalizePhone,
   normalizePostalCode,
-  POLICY_VERSION,
   type CustomerDetails,
   type CustomerKind,
   type CustomerStatus,
 } from './customerFields.std.ts';
 
 export const CUSTOMERS_TABLE = 'customers';
-/** Rows per INSERT statement for bulk writes (import, benchmark). */
-export const INSERT_CHUNK = 500;
+export const NO_SUCH_CUSTOMER = 'No such customer.';
 
-export interface StoredAddress {
-  street: string;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
-}
 /** The `identity` section. */
 export interface Identity {
   kind: CustomerKind;
@@ -75,35 +69,14 @@ export interface CustomerDbRow {
   customer_key?: Buffer | null;
 }
 
-export interface ConsentDbRow {
-  customer_id: string;
-  purpose: ConsentPurpose;
-  granted: boolean | number;
-  channel: ConsentChannel;
-  changed_at: string;
-}
-export interface ConsentEventDbRow extends ConsentDbRow {
-  id: string;
-  actor_id: string | null;
-  at: string;
-}
-
-export interface PreparedCustomer {
+export interface PreparedCustomer extends InitialConsents {
   row: CustomerDbRow;
   key: SubjectKeyRow;
   /** Wraps the data keys of anything else created with this customer (the benchmark's orders). */
   keys: DataKeyWrapper;
-  consents: ConsentDbRow[];
-  events: Omit<ConsentEventDbRow, 'changed_at'>[];
 }
 
 export type SearchField = 'email' | 'phone' | 'postalCode' | 'familyName';
-const INDEX_COLUMN: Record<SearchField, keyof CustomerDbRow> = {
-  email: 'email_index',
-  phone: 'phone_index',
-  postalCode: 'postal_index',
-  familyName: 'family_index',
-};
 const NORMALIZE: Record<SearchField, (value: string) => string> = {
   email: normalizeEmail,
   phone: normalizePhone,
@@ -111,36 +84,36 @@ const NORMALIZE: Record<SearchField, (value: string) => string> = {
   familyName: normalizeFamilyName,
 };
 
-export const SEARCH_LIMIT = 50;
-const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_at'] as const;
+/** The columns a list row (toRow) needs. */
+export const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_at'] as const;
+export type ListDbRow = Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number] | 'customer_key'>;
 export const CUSTOMER_KEYS_TABLE = 'customer_keys';
 export const CUSTOMER_KEYS: SubjectKeyTable = { table: CUSTOMER_KEYS_TABLE, subjectColumn: 'customer_id' };
 
-/** Customer columns plus the customer's own wrapped key, so opening a row needs no second query. */
+/** Customer columns plus the customer's own wrapped key, so opening a record needs no second query. */
 function withCustomerKey(q: Queryable): Knex.QueryBuilder {
   return q(CUSTOMERS_TABLE)
     .leftJoin(CUSTOMER_KEYS_TABLE, `${CUSTOMER_KEYS_TABLE}.customer_id`, `${CUSTOMERS_TABLE}.id`)
     .select(`${CUSTOMERS_TABLE}.*`, `${CUSTOMER_KEYS_TABLE}.wrapped_key as customer_key`);
 }
 
-/** Inserts in fixed-size chunks inside the caller's transaction (the same batching knex's batchInsert uses). */
-export async function insertChunked(q: Queryable, table: string, rows: readonly object[], chunk = INSERT_CHUNK): Promise<void> {
-  for (let i = 0; i < rows.length; i += chunk) await q(table).insert(rows.slice(i, i + chunk));
+/** A customer's status, or null when there is no such customer. Reads no PII. */
+export async function customerStatus(q: Queryable, id: string): Promise<CustomerStatus | null> {
+  const row = await q(CUSTOMERS_TABLE).where({ id }).first<{ status: CustomerStatus } | undefined>('status');
+  return row?.status ?? null;
 }
 
-export const NO_SUCH_CUSTOMER = 'No such customer.';
-
 /**
- * Customer records: sealing, blind indexes, search and listing. Each customer has its own data key; its PII
- * sits in three sections (summary, identity, contact), each one AES-GCM ciphertext bound to the row.
+ * Customer records: the only place that seals or opens a customer's sections. Each customer has its own data
+ * key; its PII sits in three sections (summary, identity, contact), each one AES-GCM ciphertext bound to the row,
+ * and exact search goes through keyed blind indexes. Search and listing are in customerSearch.node.ts, consents in
+ * consents.node.ts.
  */
-export class CustomerService {
-  readonly cipher: RecordCipher;
+export class CustomerStore {
+  private readonly cipher: RecordCipher;
   constructor(
     private readonly ring: () => KeyRing,
     private readonly clock: Clock,
-    /** Staff display names for histories (consents here, corrections in CorrectionService), resolved at read time. */
-    readonly staff: StaffDirectory,
     /** Each customer's own key: every data key about the customer is wrapped by it. */
     readonly keys: SubjectKeys,
   ) {
@@ -153,11 +126,7 @@ export class CustomerService {
   }
 
   now(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  nowMs(): number {
-    return this.clock.now();
+    return this.clock.nowIso();
   }
 
   private index(field: SearchField, normalized: string): string {
@@ -180,7 +149,7 @@ export class CustomerService {
     };
   }
 
-  summaryOf(identity: Identity, contact: Contact): Summary {
+  private summaryOf(identity: Identity, contact: Contact): Summary {
     return {
       displayName: maskedDisplayName(identity.givenName, identity.familyName, identity.organisationName),
       city: contact.shippingAddress.city,
@@ -193,7 +162,6 @@ export class CustomerService {
   }
 
   static sections(details: CustomerDetails): { identity: Identity; contact: Contact } {
-    const a = details.shippingAddress;
     return {
       identity: {
         kind: details.kind,
@@ -202,11 +170,7 @@ export class CustomerService {
         organisationName: details.organisationName ?? null,
         dateOfBirth: details.dateOfBirth ?? null,
       },
-      contact: {
-        email: details.email,
-        phone: details.phone ?? null,
-        shippingAddress: { street: a.street, city: a.city, region: a.region ?? null, postalCode: a.postalCode, country: a.country },
-      },
+      contact: { email: details.email, phone: details.phone ?? null, shippingAddress: storedAddress(details.shippingAddress) },
     };
   }
 
@@ -219,7 +183,7 @@ export class CustomerService {
     opts: { actorId: string | null; now: string; consents?: Partial<Record<ConsentPurpose, boolean>>; consentChannel?: ConsentChannel },
   ): PreparedCustomer {
     const id = randomUUID();
-    const { identity, contact } = CustomerService.sections(details);
+    const { identity, contact } = CustomerStore.sections(details);
     const key = this.keys.create(id, opts.now);
     const sealed = this.cipher.sealNew(key.keys, id, { summary: this.summaryOf(identity, contact), identity, contact });
     const row: CustomerDbRow = {
@@ -236,25 +200,13 @@ export class CustomerService {
       created_at: opts.now,
       updated_at: opts.now,
     };
-    const consents: ConsentDbRow[] = [];
-    const events: PreparedCustomer['events'] = [];
-    for (const purpose of CONSENT_PURPOSES) {
-      if (!opts.consents?.[purpose]) continue;
-      const channel = opts.consentChannel;
-      if (!channel) throw new AppError('INVALID_INPUT', 'Invalid request — consentChannel: Say how the consent was given');
-      consents.push({ customer_id: id, purpose, granted: true, channel, changed_at: opts.now });
-      events.push({ id: randomUUID(), customer_id: id, purpose, granted: true, channel, actor_id: opts.actorId, at: opts.now });
-    }
-    return { row, key: key.row, keys: key.keys, consents, events };
+    return { row, key: key.row, keys: key.keys, ...initialConsents(id, opts) };
   }
 
   async insertPrepared(q: Queryable, prepared: readonly PreparedCustomer[], chunk = INSERT_CHUNK): Promise<void> {
     await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => p.row), chunk);
     await insertChunked(q, CUSTOMER_KEYS_TABLE, prepared.map((p) => p.key), chunk);
-    const consents = prepared.flatMap((p) => p.consents);
-    if (consents.length) await insertChunked(q, 'customer_consents', consents, chunk);
-    const events = prepared.flatMap((p) => p.events);
-    if (events.length) await insertChunked(q, 'consent_events', events, chunk);
+    await insertConsentRows(q, prepared, chunk);
   }
 
   /** Refuses a second record with the same email address (kept accurate: one customer, one record). */
@@ -298,13 +250,13 @@ export class CustomerService {
   }
 
   /** A minimal masked row: unwraps the data key and opens the summary section only. */
-  toRow(row: Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number] | 'customer_key'>, keys = this.keysOf(row)): CustomerRow {
+  toRow(row: ListDbRow, keys = this.keysOf(row)): CustomerRow {
     const summary = this.cipher.open<Summary>(keys, row.id, asBuffer(row.dek), 'summary', asBuffer(row.summary));
     return { id: row.id, displayName: summary.displayName, city: summary.city, status: row.status, kind: row.kind, createdAt: row.created_at };
   }
 
   /** Masked rows for a page: the customers' keys are read in one query, not one per row. */
-  private async toRows(q: Queryable, rows: readonly Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number]>[]): Promise<CustomerRow[]> {
+  async toRows(q: Queryable, rows: readonly ListDbRow[]): Promise<CustomerRow[]> {
     const keys = await this.keys.wrappersFor(q, rows.map((r) => r.id));
     return rows.map((r) => this.toRow(r, keys.get(r.id)));
   }
@@ -317,7 +269,7 @@ export class CustomerService {
     const names = new Map<string, string>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 500) {
-      const rows = await q(CUSTOMERS_TABLE).whereIn('id', unique.slice(i, i + 500)).select<CustomerDbRow[]>(LIST_COLUMNS);
+      const rows = await q(CUSTOMERS_TABLE).whereIn('id', unique.slice(i, i + 500)).select<ListDbRow[]>(LIST_COLUMNS);
       for (const row of await this.toRows(q, rows)) names.set(row.id, row.displayName);
     }
     return names;
@@ -330,6 +282,19 @@ export class CustomerService {
 
   openIdentity(row: CustomerDbRow): Identity {
     return this.cipher.open<Identity>(this.keysOf(row), row.id, asBuffer(row.dek), 'identity', asBuffer(row.identity));
+  }
+
+  /**
+   * Seals a value that belongs to a customer but lives in another table (a correction's before/after) under the
+   * customer's own data key, bound to the customer and `column`, so erasing the key erases it too.
+   */
+  sealAttached(row: Pick<CustomerDbRow, 'id' | 'dek' | 'customer_key'>, column: string, value: unknown): Buffer {
+    return this.cipher.reseal(this.keysOf(row), row.id, asBuffer(row.dek), { [column]: value })[column]!;
+  }
+
+  /** Opens values sealed by `sealAttached`, by column. */
+  openAttached(row: Pick<CustomerDbRow, 'id' | 'dek' | 'customer_key'>, blobs: Record<string, Buffer>): Record<string, unknown> {
+    return this.cipher.openMany(this.keysOf(row), row.id, asBuffer(row.dek), blobs);
   }
 
   /** Re-seals identity, contact and summary with the record's own key and moves the blind indexes along. */
@@ -347,106 +312,10 @@ export class CustomerService {
     return { ...row, ...patch };
   }
 
-  async search(q: Queryable, by: SearchField, value: string): Promise<{ rows: CustomerRow[]; truncated: boolean }> {
-    const index = this.searchIndex(by, value);
-    if (!index) throw new AppError('INVALID_INPUT', `Invalid request — value: nothing searchable in this ${by === 'phone' ? 'phone number (no digits)' : 'value'}`);
-    const rows = await q(CUSTOMERS_TABLE)
-      .where(INDEX_COLUMN[by], index)
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(SEARCH_LIMIT + 1)
-      .select<CustomerDbRow[]>(LIST_COLUMNS);
-    return { rows: await this.toRows(q, rows.slice(0, SEARCH_LIMIT)), truncated: rows.length > SEARCH_LIMIT };
-  }
-
-  async list(q: Queryable, opts: { offset: number; limit: number; status?: CustomerStatus | undefined }): Promise<{ rows: CustomerRow[]; total: number }> {
-    const rows = await q(CUSTOMERS_TABLE)
-      .modify((b) => {
-        if (opts.status) b.where({ status: opts.status });
-      })
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .offset(opts.offset)
-      .limit(opts.limit)
-      .select<CustomerDbRow[]>(LIST_COLUMNS);
-    return { rows: await this.toRows(q, rows), total: await this.total(q, opts.status) };
-  }
-
-  /** Number of customers (with a status): from the trigger-kept counts on SQLite, else count(*). */
-  async total(q: Queryable, status?: CustomerStatus): Promise<number> {
-    if (isSqlite(q)) {
-      const rows = await q('customer_counts')
-        .modify((b) => {
-          if (status) b.where({ status });
-        })
-        .sum<{ n: number | null }[]>('n as n');
-      return Number(rows[0]?.n ?? 0);
-    }
-    const rows = await q(CUSTOMERS_TABLE)
-      .modify((b) => {
-        if (status) b.where({ status });
-      })
-      .count<{ n: number }[]>('* as n');
-    return Number(rows[0]?.n ?? 0);
-  }
-
   async setStatus(q: Queryable, id: string, status: CustomerStatus): Promise<{ row: CustomerRow; changed: boolean }> {
     const row = await this.load(q, id);
     if (row.status === status) return { row: this.toRow(row), changed: false };
-    const updated_at = this.now();
-    await q(CUSTOMERS_TABLE).where({ id }).update({ status, updated_at });
+    await q(CUSTOMERS_TABLE).where({ id }).update({ status, updated_at: this.now() });
     return { row: this.toRow({ ...row, status }), changed: true };
-  }
-
-  // ---- consents ----
-
-  async consents(q: Queryable, customerId: string): Promise<{
-    states: { purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel | null; changedAt: string | null }[];
-    history: { purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel; at: string; recordedBy: string | null; actorName: string | null }[];
-  }> {
-    const current = new Map((await q<ConsentDbRow>('customer_consents').where({ customer_id: customerId })).map((r) => [r.purpose, r]));
-    const events = await q<ConsentEventDbRow>('consent_events').where({ customer_id: customerId }).orderBy('at').orderBy('id');
-    const names = events.some((e) => e.actor_id) ? await staffNames(this.staff, q) : new Map<string, string>();
-    return {
-      states: CONSENT_PURPOSES.map((purpose) => {
-        const row = current.get(purpose);
-        return { purpose, granted: Boolean(row?.granted), channel: row?.channel ?? null, changedAt: row?.changed_at ?? null };
-      }),
-      history: events.map((e) => ({
-        purpose: e.purpose,
-        granted: Boolean(e.granted),
-        channel: e.channel,
-        at: e.at,
-        recordedBy: e.actor_id,
-        actorName: nameOf(names, e.actor_id),
-      })),
-    };
-  }
-
-  async setConsent(
-    q: Queryable,
-    input: { customerId: string; purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel },
-    actorId: string | null,
-  ): Promise<{ purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel; changedAt: string }> {
-    await this.load(q, input.customerId);
-    const at = this.now();
-    await q('consent_events').insert({
-      id: randomUUID(),
-      customer_id: input.customerId,
-      purpose: input.purpose,
-      granted: input.granted,
-      channel: input.channel,
-      actor_id: actorId,
-      at,
-    });
-    await q('customer_consents')
-      .insert({ customer_id: input.customerId, purpose: input.purpose, granted: input.granted, channel: input.channel, changed_at: at })
-      .onConflict(['customer_id', 'purpose'])
-      .merge();
-    return { purpose: input.purpose, granted: input.granted, channel: input.channel, changedAt: at };
   }
 }

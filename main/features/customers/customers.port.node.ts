@@ -1,0 +1,16 @@
+import type { Queryable } from '../../platform/store/database.node.ts';
+
+/**
+ * What other features may use of customers. Features import this file or the contract, never the customer
+ * store, search or consents modules themselves.
+ */
+
+/** "Has this customer consented to X now?" */
+export { hasConsent } from './consents.node.ts';
+/** A customer's status (null: no such customer), and the message for a missing one. */
+export { customerStatus, NO_SUCH_CUSTOMER } from './customerStore.node.ts';
+
+/** Masked display names ("Jane D."), exactly as the customer list shows them (implemented by CustomerStore). */
+export interface CustomerDisplayNames {
+  displayNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>>;
+}

@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import { AppError } from '../ipc/errors.std.ts';
+import type { Queryable } from './database.node.ts';
+import { postgresDialect } from './postgresDialect.node.ts';
+import { sqliteDialect } from './sqliteDialect.node.ts';
+
+/** What a database driver error means to the app; null for anything else (a bug, a broken file...). */
+export type StoreErrorKind = 'busy' | 'unique_violation' | 'serialization_failure';
+
+/** A count of a table's rows per value of one column (e.g. customers per status), kept by the database. */
+export interface GroupCounter {
+  /** The counted table, e.g. `customers`. */
+  table: string;
+  /** The column counted by, e.g. `status`, and its width. */
+  column: string;
+  width: number;
+  /** Where the counts live: one row (column, n) per value. */
+  counterTable: string;
+  /** Values that start at zero. */
+  values: readonly string[];
+}
+
+/**
+ * Everything that differs between the databases the app runs on (SQLite now; PostgreSQL for a shared
+ * database later). Services never branch on the client: they ask the dialect of the connection they were given.
+ */
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgresql';
+  /** Makes a table append-only in the database itself: any UPDATE or DELETE aborts with `message`. */
+  appendOnly(q: Knex.Transaction, table: string, message: string): Promise<void>;
+  /**
+   * Locks the selected rows until the transaction ends (`SELECT … FOR UPDATE`). SQLite has one writer at a time,
+   * so its transactions are already serialised and this returns the query unchanged.
+   */
+  forUpdate<B extends Knex.QueryBuilder>(query: B): B;
+  /** True when `createGroupCounter` keeps counts; otherwise readers count rows (`count(*)`). */
+  readonly keepsCounters: boolean;
+  /** Creates the counter table and what keeps it current; does nothing when `keepsCounters` is false. */
+  createGroupCounter(q: Knex | Knex.Transaction, counter: GroupCounter): Promise<void>;
+  /** What a driver error means (busy, unique violation, serialization failure), or null when it is none of them. */
+  classifyError(error: unknown): StoreErrorKind | null;
+}
+
+function isSqliteClient(q: Queryable): boolean {
+  return String(q.client.config.client).startsWith('sqlite');
+}
+
+/** The dialect of a connection or transaction. */
+export function dialectOf(q: Queryable): SqlDialect {
+  return isSqliteClient(q) ? sqliteDialect : postgresDialect;
+}
+
+/**
+ * The AppError a classified driver error becomes, so the caller sees a code it can act on (try again, search
+ * for the existing record) instead of INTERNAL. Messages name no value.
+ */
+export function storeAppError(kind: StoreErrorKind | null): AppError | null {
+  switch (kind) {
+    case 'unique_violation':
+      return new AppError('CONFLICT', 'This conflicts with a record saved meanwhile. Nothing was saved.');
+    case 'busy':
+    case 'serialization_failure':
+      return new AppError('CONFLICT', 'Another change was being saved at the same time. Nothing was saved; try again.');
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { hasConsent, setConsent } from '../../main/features/customers/consents.node.ts';
+import { customerDetails } from '../../main/features/customers/customerFields.std.ts';
+import { CUSTOMER_KEYS, CustomerStore } from '../../main/features/customers/customerStore.node.ts';
+import { countCustomers } from '../../main/features/customers/customerSearch.node.ts';
+import { systemClock } from '../../main/platform/clock.std.ts';
+import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
+import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
+import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { dialectOf, storeAppError } from '../../main/platform/store/dialect.node.ts';
+import { migrate } from '../../main/platform/store/migrate.node.ts';
+import { postgresDialect } from '../../main/platform/store/postgresDialect.node.ts';
+import { sqliteDialect } from '../../main/platform/store/sqliteDialect.node.ts';
+import { tempDir } from '../support/core.ts';
+
+describe('SQL dialect', () => {
+  let dir: string;
+  let db: Db;
+  before(async () => {
+    dir = tempDir();
+    db = openDatabase({ client: 'sqlite', filename: join(dir, 'dialect.sqlite') });
+    await migrate(db);
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is taken from the connection and from a transaction alike', async () => {
+    assert.equal(dialectOf(db), sqliteDialect);
+    await db.transaction(async (trx) => assert.equal(dialectOf(trx), sqliteDialect));
+  });
+
+  it('classifies SQLite driver errors: a real unique violation, busy, and anything else as null', async () => {
+    await db('meta').insert({ key: 'dialect-probe', value: 'x' });
+    const error = await db('meta').insert({ key: 'dialect-probe', value: 'y' }).catch((e: unknown) => e);
+    assert.equal(sqliteDialect.classifyError(error), 'unique_violation');
+    assert.equal(sqliteDialect.classifyError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })), 'busy');
+    const notNull = await db('meta').insert({ key: 'dialect-probe-2', value: null }).catch((e: unknown) => e);
+    assert.equal(sqliteDialect.classifyError(notNull), null, 'a NOT NULL failure is a bug, not a conflict');
+    assert.equal(sqliteDialect.classifyError(new Error('boom')), null);
+    assert.equal(sqliteDialect.classifyError(undefined), null);
+  });
+
+  it('classifies PostgreSQL SQLSTATEs: unique violation, serialization failure, deadlock', () => {
+    assert.equal(postgresDialect.classifyError({ code: '23505' }), 'unique_violation');
+    assert.equal(postgresDialect.classifyError({ code: '40001' }), 'serialization_failure');
+    assert.equal(postgresDialect.classifyError({ code: '40P01' }), 'serialization_failure');
+    assert.equal(postgresDialect.classifyError({ code: '23502' }), null);
+  });
+
+  it('turns a classified error into an app error code the caller can act on', () => {
+    assert.equal(storeAppError('unique_violation')?.code, 'CONFLICT');
+    assert.equal(storeAppError('busy')?.code, 'CONFLICT');
+    assert.equal(storeAppError('serialization_failure')?.code, 'CONFLICT');
+    assert.equal(storeAppError(null), null);
+  });
+
+  it('shipped migrations still create exactly the triggers they created before the dialect existed', async () => {
+    const triggers = await db('sqlite_master').where({ type: 'trigger' }).orderBy('name').select<{ name: string; sql: string }[]>('name', 'sql');
+    assert.deepEqual(
+      triggers.map((t) => t.name),
+      ['audit_events_no_delete', 'audit_events_no_update', 'customers_count_delete', 'customers_count_insert', 'customers_count_status'],
+    );
+    const sql = Object.fromEntries(triggers.map((t) => [t.name, t.sql]));
+    assert.equal(
+      sql.audit_events_no_update,
+      `CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`,
+    );
+    assert.equal(
+      sql.customers_count_status,
+      `CREATE TRIGGER customers_count_status AFTER UPDATE OF status ON customers WHEN OLD.status <> NEW.status
+    BEGIN
+      UPDATE customer_counts SET n = n - 1 WHERE status = OLD.status;
+      UPDATE customer_counts SET n = n + 1 WHERE status = NEW.status;
+    END`,
+    );
+    await db('audit_events').insert({ seq: 999, at: 'x', actor_id: null, action: 'probe', outcome: 'ok', details: '{}', prev_hash: 'p', hash: 'h' });
+    await assert.rejects(db('audit_events').where({ seq: 999 }).delete(), /append-only/);
+    await assert.rejects(db('audit_events').where({ seq: 999 }).update({ action: 'edited' }), /append-only/);
+  });
+
+  it('counts customers from the kept counters, and consents answer "has this customer consented to X now?"', async () => {
+    const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
+    const store = new CustomerStore(() => ring, systemClock, new SubjectKeys(() => ring, CUSTOMER_KEYS));
+    const details = customerDetails.parse({
+      givenName: 'Dana',
+      familyName: 'Dialect',
+      email: 'dana.dialect@example.com',
+      shippingAddress: { street: '1 High St', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
+    });
+    const row = await db.transaction((q) => store.create(q, details, { actorId: null, consents: { newsletter: true }, consentChannel: 'email' }));
+    assert.equal(await countCustomers(db), 1);
+    assert.equal(await countCustomers(db, 'closed'), 0);
+    assert.equal(await hasConsent(db, row.id, 'newsletter'), true);
+    assert.equal(await hasConsent(db, row.id, 'research'), false);
+    await setConsent(db, { customerId: row.id, purpose: 'newsletter', granted: false, channel: 'phone' }, null, systemClock.nowIso());
+    assert.equal(await hasConsent(db, row.id, 'newsletter'), false);
+  });
+});
