@@ -5,6 +5,9 @@ import type { Core, EventListener } from './core.contract.std.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
 import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
+import { ApprovalKinds, type ApprovalKind } from './features/approvals/approvalKinds.node.ts';
+import { approvalsHandlers } from './features/approvals/approvals.handlers.node.ts';
+import { ApprovalService } from './features/approvals/approvalService.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { AuditLog } from './features/audit/auditLog.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
@@ -40,6 +43,8 @@ export interface CoreOptions {
   passwordCost?: number;
   sweepIntervalMs?: number;
   database?: DatabaseConfig;
+  /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
+  approvalKinds?: readonly ApprovalKind[];
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -81,6 +86,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const breakGlass = new BreakGlassService(keyRing, clock, customers);
   const corrections = new CorrectionService(customers);
   const records = new RecordAccess(customers, orders, breakGlass);
+  const approvalKinds = new ApprovalKinds();
+  for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
+  const approvals = new ApprovalService(keyRing, clock, approvalKinds);
   const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
   const router = new Router({
     db,
@@ -95,6 +103,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...customersHandlers({ customers, orders, corrections, records, importer }),
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
+      ...approvalsHandlers(approvals, accounts),
     },
   });
   const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);
