@@ -52,7 +52,7 @@ export const DATABASE_FILE = 'privacy-console.sqlite';
 /** The composition root: opens the store, unlocks keys, wires services to the router. */
 export async function openCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
-  const logger: Logger = createFileLogger(join(options.dataDir, 'logs'));
+  const logger: Logger = await createFileLogger(join(options.dataDir, 'logs'));
   const settings = options.settings ?? openNodeSettings(options.dataDir);
   const clock = options.clock ?? systemClock;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
@@ -70,6 +70,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   } catch (error) {
     logger.error('core.open_refused', error);
     await db.destroy();
+    await logger.close();
     throw error;
   }
 
@@ -121,6 +122,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       clearInterval(sweeper);
       await db.destroy();
       logger.info('core.closed');
+      await logger.close();
     },
     paths: { dataDir: options.dataDir, database: databaseFile, logs: logger.file, settings: settings.path },
   };
