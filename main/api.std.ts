@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
+import { approvalsChannels } from './features/approvals/approvals.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
@@ -18,6 +19,7 @@ export const API = {
   ...customersChannels,
   ...ordersChannels,
   ...breakglassChannels,
+  ...approvalsChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -6,6 +6,9 @@ import type { Core, EventListener } from './core.contract.std.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
 import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
+import { ApprovalKinds, type ApprovalKind } from './features/approvals/approvalKinds.node.ts';
+import { approvalsHandlers } from './features/approvals/approvals.handlers.node.ts';
+import { ApprovalService } from './features/approvals/approvalService.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
@@ -45,6 +48,8 @@ export interface CoreOptions {
   passwordCost?: number;
   sweepIntervalMs?: number;
   database?: DatabaseConfig;
+  /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
+  approvalKinds?: readonly ApprovalKind[];
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -52,7 +57,7 @@ export const DATABASE_FILE = 'privacy-console.sqlite';
 /** The composition root: opens the store, unlocks keys, wires services to the router. */
 export async function openCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
-  const logger: Logger = createFileLogger(join(options.dataDir, 'logs'));
+  const logger: Logger = await createFileLogger(join(options.dataDir, 'logs'));
   const settings = options.settings ?? openNodeSettings(options.dataDir);
   const clock: Clock = options.clock ? clockFrom(options.clock.now.bind(options.clock)) : systemClock;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
@@ -70,6 +75,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   } catch (error) {
     logger.error('core.open_refused', error);
     await db.destroy();
+    await logger.close();
     throw error;
   }
 
@@ -90,6 +96,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const corrections = new CorrectionService(customers, accounts);
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
+  const approvalKinds = new ApprovalKinds();
+  for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
+  const approvals = new ApprovalService(keyRing, clock, approvalKinds);
   const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
   const router = new Router<Api, Session>({
     db,
@@ -105,6 +114,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
+      ...approvalsHandlers(approvals, accounts),
     },
   });
   const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);
@@ -131,6 +141,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await migratingKeys;
       await db.destroy();
       logger.info('core.closed');
+      await logger.close();
     },
     paths: { dataDir: options.dataDir, database: databaseFile, logs: logger.file, settings: settings.path },
   };

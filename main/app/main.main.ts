@@ -46,12 +46,13 @@ function focusMainWindow(): void {
 }
 
 /** Startup refusals and crashes alike: log class and frames only, show steps or a generic box, exit. */
-function failFatally(error: unknown): void {
+async function failFatally(error: unknown): Promise<void> {
   let logFile: string | null = null;
   try {
-    const logger = createFileLogger(path.join(app.getPath('userData'), 'logs'));
+    const logger = await createFileLogger(path.join(app.getPath('userData'), 'logs'));
     logger.error('app.fatal', error);
     logFile = logger.file;
+    await logger.close();
   } catch {
     // An unwritable data folder must not hide the dialog below.
   }
@@ -91,9 +92,9 @@ if (app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('window-all-closed', () => app.quit());
   // Electron's default crash dialog would show the error message, which could carry PII.
-  process.on('uncaughtException', failFatally);
-  process.on('unhandledRejection', failFatally);
-  start().catch(failFatally);
+  process.on('uncaughtException', (error) => void failFatally(error));
+  process.on('unhandledRejection', (reason) => void failFatally(reason));
+  start().catch((error: unknown) => failFatally(error));
 } else {
   // Another instance owns the database; it gets focus through 'second-instance'.
   app.quit();

@@ -86,6 +86,15 @@ async function screen(page: Page, name: string): Promise<void> {
   await saveScreen(page, name);
 }
 
+/** The same screen with the system set to light and to dark (the console forces its light theme for now). */
+async function screenBothSchemes(page: Page, name: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await screen(page, `${name}-light`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screen(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: null });
+}
+
 /**
  * Notifications sit bottom-right, over whatever is below them, and pause while hovered. Moving the pointer away
  * lets them close (as a person would), so a button underneath can be clicked.
@@ -249,9 +258,12 @@ test('a manager reveals a full card number with a reason and a password re-entry
   await page.clock.install();
   await card.getByRole('button', { name: 'Reveal full number' }).click();
   const reveal = page.getByRole('dialog', { name: 'Reveal the full card number' });
+  // The shared ReasonModal puts the caret in the reason field.
+  await expect(reveal.getByLabel('Reason')).toBeFocused();
   await reveal.getByLabel('Reason').fill('too short');
   await reveal.getByRole('button', { name: 'Reveal' }).click();
   await expect(reveal.getByText('Write at least 10 characters (9 so far)')).toBeVisible();
+  await screenBothSchemes(page, '25-reveal-reason');
   await reveal.getByLabel('Reason').fill('Chargeback query from the card issuer');
   await reveal.getByRole('button', { name: 'Reveal' }).click();
 
@@ -385,7 +397,9 @@ test('break-glass needs a written justification, is flagged, and lands in the ma
   await review.getByRole('button', { name: 'Mark justified' }).click();
   await expect(review.getByText('Add a short note for the record')).toBeVisible();
   await review.getByLabel('Review note').fill('Confirmed with the caller; the parcel query was genuine.');
-  await review.getByRole('button', { name: 'Mark justified' }).click();
+  await screenBothSchemes(manager, '31-break-glass-review');
+  // Ctrl+Enter in the reason field submits the modal's primary action.
+  await review.getByLabel('Review note').press('Control+Enter');
   await expect(review).toBeHidden();
   await expect(manager.getByText('Nothing to review. Every break-glass access has been reviewed.')).toBeVisible();
 

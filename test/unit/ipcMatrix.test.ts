@@ -59,6 +59,11 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'orders.resendLicence': { allowed: STAFF_AND_MANAGERS, sample: () => ({ orderId: ids.order, itemId: ids.licenceItem }) },
   'breakglass.list': { allowed: ['manager'], sample: () => ({}) },
   'breakglass.review': { allowed: ['manager'], sample: () => ({ reviewId: ids.review, decision: 'justified', note: 'Confirmed with the team lead' }) },
+  // Approvals: anyone signed in sees their own requests (and the kinds they may decide) and withdraws their own;
+  // deciding needs approvals.decide plus the kind's own permission (checked by the service).
+  'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
+  'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
+  'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
 };
 
 const PASSWORD = 'matrix test passphrase';

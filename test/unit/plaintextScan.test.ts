@@ -122,7 +122,7 @@ test('no PII is readable in the database, its WAL, the logs or settings', async 
     await t.cleanup();
     const afterClose = scan(dataDir, values);
     assert.ok(scan(dataDir, [customer.id]).length >= 1, 'control value found after close');
-    for (const name of ['/privacy-console.sqlite', '/privacy-console.sqlite-wal', '/logs/app.log', '/settings.json']) {
+    for (const name of ['/privacy-console.sqlite', '/privacy-console.sqlite-wal', '/logs/app.1.log', '/settings.json']) {
       assert.ok(openFiles.includes(name), `${name} was scanned (have ${openFiles.join(', ')})`);
     }
     assert.deepEqual(whileOpen, [], 'while open (DB, -wal, -shm, logs)');

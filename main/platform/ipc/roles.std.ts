@@ -39,6 +39,9 @@ export const PERMISSIONS = {
   'cards.first6': ['manager'],
   /** Reveal a full card number, with a written reason and a fresh password re-entry. */
   'cards.reveal': ['manager'],
+  // Approvals (issue #6). Each kind also names the permission its decider must hold (erasure, role changes…).
+  /** Decide (approve or deny) other people's approval requests, for kinds the role's own permissions cover. */
+  'approvals.decide': ['manager', 'it_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

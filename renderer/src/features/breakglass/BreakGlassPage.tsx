@@ -1,15 +1,13 @@
-import { Alert, Badge, Button, Center, Code, Group, Loader, Modal, Paper, SegmentedControl, Stack, Table, Text, Textarea, Tooltip } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Alert, Badge, Button, Center, Code, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { REVIEW_STATUSES, type BreakGlassReview } from '../../../../main/features/breakglass/breakglass.contract.std';
 import { call } from '../../api/client';
-import { FormFailure } from '../../ui/FormFailure';
 import { formatDateTime } from '../../ui/format';
 import { notifySuccess } from '../../ui/notify';
 import { PageHeader } from '../../ui/PageHeader';
+import { ReasonModal } from '../../ui/ReasonModal';
 import { useRemoteData } from '../../ui/useRemoteData';
-import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
 
 type Status = (typeof REVIEW_STATUSES)[number];
@@ -176,31 +174,13 @@ interface ReviewModalProps {
 }
 
 function ReviewModal({ review, decision, onClose, onDone }: ReviewModalProps) {
-  const { submitting, failure, run } = useSubmission();
-  const form = useForm({
-    mode: 'controlled',
-    initialValues: { note: '' },
-    validate: {
-      note: (value) => {
-        if (!value.trim()) return decision === 'escalated' ? 'Say what needs escalating and why' : 'Add a short note for the record';
-        return value.trim().length > 2000 ? 'At most 2000 characters' : null;
-      },
-    },
-  });
   const escalate = decision === 'escalated';
-
-  const submit = form.onSubmit(({ note }) =>
-    run(async () => {
-      await call('breakglass.review', { reviewId: review.id, decision, note: note.trim() });
-      notifySuccess(escalate ? 'Break-glass access escalated.' : 'Break-glass access marked justified.');
-      onDone();
-    }),
-  );
-
   return (
-    <Modal opened onClose={onClose} title={escalate ? 'Escalate break-glass access' : 'Mark break-glass access justified'} centered>
-      <form onSubmit={submit} noValidate aria-label="Break-glass review">
-        <Stack>
+    <ReasonModal
+      title={escalate ? 'Escalate break-glass access' : 'Mark break-glass access justified'}
+      formLabel="Break-glass review"
+      summary={
+        <>
           <Text size="sm">
             Record of <b>{review.customerDisplayName ?? 'an unknown customer'}</b>, opened by <b>{review.openedByName ?? 'a removed account'}</b> on{' '}
             {formatDateTime(review.openedAt)}.
@@ -213,33 +193,24 @@ function ReviewModal({ review, decision, onClose, onDone }: ReviewModalProps) {
               {review.justification}
             </Text>
           </Paper>
-          <FormFailure message={failure} title="Review not saved" />
-          <Textarea
-            label="Review note"
-            description={escalate ? 'What should happen next, and why' : 'Why the access was justified'}
-            withAsterisk
-            autosize
-            minRows={3}
-            maxLength={2000}
-            data-autofocus
-            key={form.key('note')}
-            {...form.getInputProps('note')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button
-              type="submit"
-              color={escalate ? 'red' : 'teal'}
-              loading={submitting}
-              leftSection={escalate ? <IconAlertTriangle size={16} aria-hidden /> : <IconCircleCheck size={16} aria-hidden />}
-            >
-              {escalate ? 'Escalate' : 'Mark justified'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      }
+      reasonLabel="Review note"
+      reasonDescription={escalate ? 'What should happen next, and why' : 'Why the access was justified'}
+      maxLength={2000}
+      emptyMessage={escalate ? 'Say what needs escalating and why' : 'Add a short note for the record'}
+      failureTitle="Review not saved"
+      actions={[
+        escalate
+          ? { decision, label: 'Escalate', color: 'red', icon: <IconAlertTriangle size={16} aria-hidden /> }
+          : { decision, label: 'Mark justified', color: 'teal', icon: <IconCircleCheck size={16} aria-hidden /> },
+      ]}
+      onSubmit={async (_decision, note) => {
+        await call('breakglass.review', { reviewId: review.id, decision, note });
+        notifySuccess(escalate ? 'Break-glass access escalated.' : 'Break-glass access marked justified.');
+        onDone();
+      }}
+      onClose={onClose}
+    />
   );
 }

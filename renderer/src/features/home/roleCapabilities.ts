@@ -23,6 +23,7 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'orders.write': 'Place orders and re-send licence keys',
   'cards.first6': 'See the issuer digits of masked card numbers',
   'cards.reveal': 'Reveal a full card number, with a written reason and your password',
+  'approvals.decide': 'Approve or deny other people’s requests that need a second person (four eyes)',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */

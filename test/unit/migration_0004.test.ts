@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { ApprovalKinds } from '../../main/features/approvals/approvalKinds.node.ts';
+import { ApprovalService } from '../../main/features/approvals/approvalService.node.ts';
+import { systemClock } from '../../main/platform/clock.std.ts';
+import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
+import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
+import { approvals as approvalsMigration } from '../../main/platform/store/migrations/0004_approvals.node.ts';
+import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
+import { tempDir } from '../support/core.ts';
+
+async function everyRow(db: Db): Promise<Record<string, unknown[]>> {
+  const tables = (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select<{ name: string }[]>('name')).map((r) => r.name);
+  const rows: Record<string, unknown[]> = {};
+  for (const table of tables.sort()) if (table !== 'schema_migrations') rows[table] = await db(table).select('*').orderBy(db.raw('rowid'));
+  return rows;
+}
+
+test('migration 0004 (approvals): a database holding data migrates, still reads, and takes approvals', async () => {
+  const dir = tempDir();
+  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'old.sqlite') });
+  try {
+    const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(approvalsMigration));
+    assert.ok(before.length > 0 && MIGRATIONS.includes(approvalsMigration));
+    await migrate(db, before);
+    assert.equal(await schemaVersion(db), before.at(-1)!.version);
+    const ring = await unlockKeyRing(db, new MemoryVault(), new Date().toISOString());
+    const userId = randomUUID();
+    const now = new Date().toISOString();
+    await db('users').insert({
+      id: userId,
+      username_index: randomBytes(16).toString('hex'),
+      dek: randomBytes(60),
+      profile: randomBytes(80),
+      role: 'manager',
+      password_hash: 'scrypt$test',
+      created_at: now,
+      updated_at: now,
+    });
+    await db('meta').insert({ key: 'migration_0004_probe', value: 'kept' });
+    const rows = await everyRow(db);
+    assert.equal(rows.approvals, undefined, 'no approvals table before 0004');
+
+    await migrate(db);
+    assert.equal(await schemaVersion(db), MIGRATIONS.at(-1)!.version);
+    const after = await everyRow(db);
+    for (const [table, list] of Object.entries(rows)) assert.deepEqual(after[table], list, `${table} reads the same`);
+    assert.deepEqual(after.approvals, []);
+    const indexes = (await db.raw(`PRAGMA index_list('approvals')`)) as { name: string }[];
+    assert.ok(indexes.some((i) => i.name.includes('status_requested_at')), 'the pending queue is indexed');
+
+    const kinds = new ApprovalKinds().register({
+      name: 'test.migration',
+      label: 'Migration probe',
+      permission: 'accounts.manage',
+      payload: z.object({ accountId: z.string().uuid() }).strict(),
+      expiresInMs: 60_000,
+    });
+    const service = new ApprovalService(() => ring, systemClock, kinds);
+    const filed = await service.request(db, { kind: 'test.migration', subjectId: userId, requesterId: userId, reason: 'Probe after the migration', payload: { accountId: userId } });
+    const read = await service.get(db, filed.id);
+    assert.equal(read.requestReason, 'Probe after the migration');
+    assert.equal(read.status, 'pending');
+  } finally {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
