@@ -12,6 +12,7 @@ import { BreakGlassService } from './features/breakglass/breakGlassService.node.
 import { CorrectionService } from './features/customers/corrections.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
+import { customerImportJob } from './features/customers/importJob.node.ts';
 import { CustomerService } from './features/customers/customerService.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
@@ -23,6 +24,7 @@ import { systemClock, type Clock } from './platform/clock.std.ts';
 import { unlockKeyRing } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
+import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
@@ -81,7 +83,14 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const breakGlass = new BreakGlassService(keyRing, clock, customers);
   const corrections = new CorrectionService(customers);
   const records = new RecordAccess(customers, orders, breakGlass);
-  const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
+  const jobs = new JobRunner(db, clock, { audit, logger });
+  jobs.register(customerImportJob);
+  // Jobs a killed process left running are resumed or rolled back before the first call.
+  const recovered = await jobs.recover();
+  if (recovered.resumed.length || recovered.rolledBack.length) {
+    logger.info('jobs.recovered', { resumed: recovered.resumed.length, rolledBack: recovered.rolledBack.length });
+  }
+  const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
   const router = new Router({
     db,
     audit,
@@ -110,6 +119,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sweepIdle: () => sessions.sweepIdle(),
     async close() {
       clearInterval(sweeper);
+      await jobs.stop();
       await db.destroy();
       logger.info('core.closed');
     },

@@ -104,6 +104,11 @@ const NORMALIZE: Record<SearchField, (value: string) => string> = {
 };
 
 export const SEARCH_LIMIT = 50;
+/**
+ * Jobs (issue #6): customers staged by a running import carry its job id until one transaction publishes them;
+ * until then search, list, counts and load do not see them (email checks do, so a publish adds no duplicate).
+ */
+const STAGED_BY_IMPORT = 'import_job_id';
 const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_at'] as const;
 
 /** Inserts in fixed-size chunks inside the caller's transaction (the same batching knex's batchInsert uses). */
@@ -266,7 +271,7 @@ export class CustomerService {
   }
 
   async load(q: Queryable, id: string): Promise<CustomerDbRow> {
-    const row = await q<CustomerDbRow>(CUSTOMERS_TABLE).where({ id }).first();
+    const row = await q<CustomerDbRow>(CUSTOMERS_TABLE).where({ id }).whereNull(STAGED_BY_IMPORT).first();
     if (!row) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
     return row;
   }
@@ -320,6 +325,7 @@ export class CustomerService {
     if (!index) throw new AppError('INVALID_INPUT', `Invalid request — value: nothing searchable in this ${by === 'phone' ? 'phone number (no digits)' : 'value'}`);
     const rows = await q(CUSTOMERS_TABLE)
       .where(INDEX_COLUMN[by], index)
+      .whereNull(STAGED_BY_IMPORT)
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -330,9 +336,11 @@ export class CustomerService {
   }
 
   async list(q: Queryable, opts: { offset: number; limit: number; status?: CustomerStatus | undefined }): Promise<{ rows: CustomerRow[]; total: number }> {
-    const base = q(CUSTOMERS_TABLE).modify((b) => {
-      if (opts.status) b.where({ status: opts.status });
-    });
+    const base = q(CUSTOMERS_TABLE)
+      .whereNull(STAGED_BY_IMPORT)
+      .modify((b) => {
+        if (opts.status) b.where({ status: opts.status });
+      });
     const rows = await base
       .clone()
       .orderBy([
@@ -356,6 +364,7 @@ export class CustomerService {
       return Number(rows[0]?.n ?? 0);
     }
     const rows = await q(CUSTOMERS_TABLE)
+      .whereNull(STAGED_BY_IMPORT)
       .modify((b) => {
         if (status) b.where({ status });
       })

@@ -19,6 +19,11 @@ export interface HandlerContext {
   auditDetails(details: AuditDetails): void;
   /** For calls that create the actor (first-run setup). */
   setActor(userId: string): void;
+  /**
+   * Non-transactional calls whose effect commits in a transaction of their own (jobs): writes the channel's
+   * audit event now, inside `q`, so the effect and its audit commit together; the router then writes none.
+   */
+  auditIn(q: Queryable): Promise<void>;
 }
 
 export type Handler<C extends ChannelName> = (
@@ -86,16 +91,22 @@ export class Router {
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;
     const run = async (q: Queryable) => {
+      let audited = false;
       const ctx: HandlerContext = {
         q,
         caller,
         session,
         auditDetails: (d) => void (details = { ...details, ...d }),
         setActor: (id) => void (actorId = id),
+        async auditIn(inner) {
+          if (!spec.audit || audited) return;
+          await audit.append(inner, { actorId, action: spec.audit, outcome: 'ok', details });
+          audited = true;
+        },
       };
       const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
       const result = await handler(parsed.data, ctx);
-      if (spec.audit) await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
+      if (spec.audit && !audited) await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
       return result;
     };
 

@@ -1,6 +1,7 @@
 import { foundation } from './0001_foundation.node.ts';
 import { customers } from './0002_customers.node.ts';
+import { jobs } from './0005_jobs.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, jobs];
