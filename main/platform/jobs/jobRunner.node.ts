@@ -177,6 +177,11 @@ export class JobRunner {
     return { resumed, rolledBack };
   }
 
+  /** Resolves once no job runs in this process (tests, and jobs resumed by `recover`). */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.all([...this.active.values()].map((entry) => entry.loop));
+  }
+
   /** Stops every job after its current batch and waits; unfinished jobs are recovered at the next open. */
   async stop(): Promise<void> {
     this.stopping = true;
