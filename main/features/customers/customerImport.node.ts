@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { ApiEvents } from '../../platform/ipc/events.std.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
+import { timeSlicer } from '../../platform/jobs/job.node.ts';
 import type { JobRunner } from '../../platform/jobs/jobRunner.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { isCardSecurityCodeKey } from '../orders/card.std.ts';
@@ -65,7 +66,6 @@ export function isRefusedColumn(header: string): boolean {
   return CARD_COLUMN.test(header) || isCardSecurityCodeKey(header.replace(/\s+/g, ''));
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Characters parsed between two yields to the event loop (a few ms of work). */
 const PARSE_SLICE = 64 * 1024;
 
@@ -257,7 +257,8 @@ export class CustomerImportService {
       const progress = (done: number) => this.emitProgress(caller.senderId, { taskId, done, total });
       progress(0);
 
-      // 1. Validate every row (no database writes yet), yielding to the event loop every 1000 rows.
+      // 1. Validate every row (no database writes yet), in time slices that yield to the event loop.
+      const slice = timeSlicer();
       const problems: Problem[] = [];
       const rejected = new Set<number>();
       const valid: ImportRow[] = [];
@@ -267,8 +268,9 @@ export class CustomerImportService {
         problems.push({ row: index + 2, field, problem });
       };
       for (let i = 0; i < rows.length; i += 1) {
-        if (i % 1000 === 999) {
-          await yieldToEventLoop();
+        const yielded = slice();
+        if (yielded) {
+          await yielded;
           checkCancelled();
         }
         if (malformedRows.has(i)) {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Job, JobKind, JobWork, StepResult } from '../../platform/jobs/job.node.ts';
+import { timeSlicer, type Job, type JobKind, type JobWork, type StepResult } from '../../platform/jobs/job.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { ConsentPurpose } from './consents.std.ts';
 import type { CustomerDetails } from './customerFields.std.ts';
@@ -8,8 +8,8 @@ import { CUSTOMERS_TABLE, INSERT_CHUNK, type CustomerDbRow, type CustomerService
 export const CUSTOMER_IMPORT_JOB = 'customers.import';
 /** Status of a customer staged by a running import: no kept count, not listed, not searchable, not openable. */
 export const STAGED_STATUS = 'importing';
-/** Customers per batch transaction: short enough that other calls wait at most one batch (tens of ms). */
-export const IMPORT_BATCH = 500;
+/** Customers per batch transaction: short enough that another call waits at most one batch (tens of ms). */
+export const IMPORT_BATCH = 100;
 const ROLLBACK_BATCH = 500;
 
 /**
@@ -52,7 +52,8 @@ export interface ImportRow {
 export class ImportWork implements JobWork {
   private next = 0;
   private staged = 0;
-  private sealed: PreparedCustomer[] | null = null;
+  private current: PreparedCustomer[] | null = null;
+  private sealing: Promise<PreparedCustomer[]> | null = null;
 
   constructor(
     private readonly customers: CustomerService,
@@ -75,11 +76,32 @@ export class ImportWork implements JobWork {
     return this.staged;
   }
 
-  private seal(from: number): PreparedCustomer[] {
-    const batch = this.opts.batch ?? IMPORT_BATCH;
-    return this.rows
-      .slice(from, from + batch)
-      .map((v) => this.customers.prepare(v.details, { actorId: this.opts.actorId, now: this.opts.now, consents: v.consents, consentChannel: 'import' }));
+  /** Seals one batch in time slices, yielding to the event loop between them. */
+  private async seal(from: number): Promise<PreparedCustomer[]> {
+    const slice = timeSlicer();
+    const out: PreparedCustomer[] = [];
+    for (const v of this.rows.slice(from, from + this.batch)) {
+      await slice();
+      out.push(this.customers.prepare(v.details, { actorId: this.opts.actorId, now: this.opts.now, consents: v.consents, consentChannel: 'import' }));
+    }
+    return out;
+  }
+
+  private get batch(): number {
+    return this.opts.batch ?? IMPORT_BATCH;
+  }
+
+  /**
+   * Outside the batch's transaction: takes the sealed batch and starts sealing the one after it, which runs in
+   * slices while this batch's transaction is on the driver's thread.
+   */
+  async prepare(): Promise<void> {
+    if (this.next >= this.rows.length) return;
+    this.opts.beforeBatch?.();
+    this.current = await (this.sealing ?? this.seal(this.next));
+    const after = this.next + this.batch;
+    this.sealing = after < this.rows.length ? this.seal(after) : null;
+    this.sealing?.catch(() => undefined); // awaited by the next prepare
   }
 
   async step(trx: Knex.Transaction, job: Job): Promise<StepResult> {
@@ -89,11 +111,9 @@ export class ImportWork implements JobWork {
       await this.opts.publish(trx, published);
       return { done: this.opts.total, finished: true };
     }
-    this.opts.beforeBatch?.();
-    const batch = this.opts.batch ?? IMPORT_BATCH;
-    const rows = this.rows.slice(this.next, this.next + batch);
-    const prepared = this.sealed ?? this.seal(this.next);
-    this.sealed = null;
+    const rows = this.rows.slice(this.next, this.next + this.batch);
+    const prepared = this.current ?? (await this.seal(this.next));
+    this.current = null;
     // Checked again inside the batch's transaction: a customer created (or staged by another import) since the
     // file was validated must not get a second record.
     const taken = await this.customers.existingEmailIndexes(trx, rows.map((r) => r.emailIndex));
@@ -102,12 +122,8 @@ export class ImportWork implements JobWork {
       if (taken.has(p.row.email_index)) this.opts.onTaken(rows[k]!);
       else keep.push({ ...p, row: { ...p.row, status: STAGED_STATUS, import_job_id: job.id } as unknown as CustomerDbRow });
     });
-    const writing = this.customers.insertPrepared(trx, keep, INSERT_CHUNK);
-    writing.catch(() => undefined); // awaited below; sealing the next batch meanwhile must not leave it unhandled
+    await this.customers.insertPrepared(trx, keep, INSERT_CHUNK);
     this.next += rows.length;
-    // Seal the next batch while the driver writes this one on its own thread.
-    if (this.next < this.rows.length) this.sealed = this.seal(this.next);
-    await writing;
     this.staged += keep.length;
     return { done: this.opts.doneBefore + this.next, cursor: { staged: this.staged, next: this.next } };
   }

@@ -41,6 +41,11 @@ export interface StepResult {
 
 /** The work of one job while it runs: the runner calls `step` until it reports `finished`. */
 export interface JobWork {
+  /**
+   * CPU work for the next batch (sealing…), run outside any transaction before each `step` so the store is not
+   * held meanwhile; it should yield to the event loop in slices (see `timeSlicer`).
+   */
+  prepare?(job: Job): Promise<void>;
   /** One batch, inside `trx` (its own transaction, which the runner also uses to record progress). */
   step(trx: Knex.Transaction, job: Job): Promise<StepResult>;
 }
@@ -58,4 +63,21 @@ export interface JobKind {
    * stored job alone (the process that started it may be gone) and must be safe to call again after a kill.
    */
   rollbackBatch(trx: Knex.Transaction, job: Job): Promise<boolean>;
+}
+
+/**
+ * For long CPU loops on the main process: `await slicer()` yields to the event loop once `budgetMs` have passed
+ * since the last yield, so other calls are never held for more than about that long.
+ */
+export function timeSlicer(budgetMs = 8): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < budgetMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
 }

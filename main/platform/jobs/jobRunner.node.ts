@@ -202,6 +202,8 @@ export class JobRunner {
       for (;;) {
         if (this.stopping) throw new Stopped();
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
+        await work.prepare?.(current);
+        if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
         current = await this.db.transaction(async (trx) => {
           const step = await work.step(trx, current);
           const now = this.nowIso();
