@@ -17,6 +17,7 @@ import { CorrectionService } from './features/customers/corrections.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
 import { CUSTOMER_KEYS, CustomerStore } from './features/customers/customerStore.node.ts';
+import { customerImportJob } from './features/customers/importJob.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
@@ -30,6 +31,7 @@ import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
+import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
@@ -99,7 +101,18 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds);
-  const importer = new CustomerImportService(customers, (senderId, payload) => emit(senderId, 'progress', payload));
+  const jobs = new JobRunner(db, clock, { audit, logger });
+  jobs.register(customerImportJob);
+  const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso());
+  jobs.register(customerKeyMigration);
+  // Jobs a killed process left running are resumed or rolled back before the first call.
+  const recovered = await jobs.recover();
+  if (recovered.resumed.length || recovered.rolledBack.length) {
+    logger.info('jobs.recovered', { resumed: recovered.resumed.length, rolledBack: recovered.rolledBack.length });
+  }
+  // A database from before per-customer keys moves onto them in the background.
+  await customerKeyMigration.startIfNeeded(jobs, db);
+  const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
   const router = new Router<Api, Session>({
     db,
     channels: API,
@@ -120,13 +133,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);
   sweeper.unref();
 
-  // A database from before per-customer keys moves onto them in the background, a batch per transaction.
-  const keyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso());
-  let closing = false;
-  const migratingKeys = (async () => {
-    while (!closing && !(await db.transaction((trx) => keyMigration.runBatch(trx)))) await new Promise((resolve) => setImmediate(resolve));
-  })().catch((error: unknown) => logger.error('keys.customer_migration_failed', error));
-
   return {
     handle: (caller, channel, payload) => router.handle(caller, channel, payload),
     onEvent(listener) {
@@ -137,8 +143,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sweepIdle: () => sessions.sweepIdle(),
     async close() {
       clearInterval(sweeper);
-      closing = true;
-      await migratingKeys;
+      await jobs.stop();
       await db.destroy();
       logger.info('core.closed');
       await logger.close();

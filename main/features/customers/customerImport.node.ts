@@ -1,7 +1,10 @@
+import type { Knex } from 'knex';
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { ApiEvents } from '../../platform/ipc/events.std.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
+import { timeSlicer } from '../../platform/jobs/job.node.ts';
+import type { JobRunner } from '../../platform/jobs/jobRunner.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { isCardSecurityCodeKey } from '../../shared/cardSecurityCode.std.ts';
 import { IMPORTABLE_CONSENTS, type ConsentPurpose } from './consents.std.ts';
@@ -13,9 +16,8 @@ import {
   type ImportField,
 } from './customers.contract.std.ts';
 import { customerDetails, normalizeEmail, type CustomerDetails } from './customerFields.std.ts';
-import { pipelinedWrite } from './bulkWrite.node.ts';
-import { INSERT_CHUNK } from '../../platform/store/queries.node.ts';
 import type { CustomerStore } from './customerStore.node.ts';
+import { CUSTOMER_IMPORT_JOB, ImportWork, type ImportRow } from './importJob.node.ts';
 
 type RunInput = z.output<(typeof customersChannels)['customers.importRun']['input']>;
 type RunResult = z.input<(typeof customersChannels)['customers.importRun']['output']>;
@@ -64,35 +66,68 @@ export function isRefusedColumn(header: string): boolean {
   return CARD_COLUMN.test(header) || isCardSecurityCodeKey(header.replace(/\s+/g, ''));
 }
 
-function parseCsv(csv: string): { header: string[]; rows: string[][]; malformedRows: Set<number> } {
-  const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
-  const [header, ...rows] = parsed.data;
+/** Characters parsed between two yields to the event loop (a few ms of work). */
+const PARSE_SLICE = 64 * 1024;
+
+/**
+ * Parses the CSV in slices, yielding to the event loop between them, so a 20 MB file never blocks other calls.
+ * `between` runs at every yield (a cancel check may throw there).
+ */
+async function parseCsv(csv: string, between?: () => void): Promise<{ header: string[]; rows: string[][]; malformedRows: Set<number> }> {
+  const all: string[][] = [];
+  const malformed = new Set<number>();
+  await new Promise<void>((resolve, reject) => {
+    Papa.parse<string[]>(csv.startsWith('\uFEFF') ? csv.slice(1) : csv, {
+      skipEmptyLines: 'greedy',
+      chunkSize: PARSE_SLICE,
+      chunk(result: Papa.ParseResult<string[]>, parser: Papa.Parser) {
+        // Papa's error rows count from the start of the slice; ours count from the header (row 0).
+        for (const e of result.errors) if (e.row !== undefined) malformed.add(all.length + e.row);
+        for (const row of result.data) all.push(row);
+        parser.pause();
+        setImmediate(() => {
+          try {
+            between?.();
+          } catch (error) {
+            parser.abort();
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          parser.resume();
+        });
+      },
+      complete: () => resolve(),
+      error: (error: Error) => reject(error),
+    });
+  });
+  const [header, ...rows] = all;
   if (!header || header.every((h) => !h.trim())) throw new AppError('INVALID_INPUT', 'The file has no header row.');
-  // Papa's row numbers count the header as row 0; ours count data rows from 0.
-  const malformedRows = new Set(parsed.errors.filter((e) => e.row !== undefined && e.row > 0).map((e) => e.row! - 1));
+  // Data rows count from 0 (the row after the header).
+  const malformedRows = new Set([...malformed].filter((row) => row > 0).map((row) => row - 1));
   return { header: header.map((h) => h.trim()), rows, malformedRows };
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * CSV import of an existing customer list. Every row is validated with the same schema as the create form;
- * the valid rows are then sealed and inserted in chunks inside the caller's one transaction, so a cancel or
- * a failure leaves nothing behind. Problems name the row, the field and the rule — never the value.
+ * the valid rows are then written by a job (`importJob.node.ts`): staged batch by batch, each batch its own
+ * short transaction, and published in one final transaction — so an import lands whole or not at all, also
+ * after a cancel, a failure or a kill (recovery at the next open rolls it back). Problems name the row, the
+ * field and the rule — never the value.
  */
 export class CustomerImportService {
-  private readonly running = new Map<string, { userId: string; cancelled: boolean }>();
+  private readonly running = new Map<string, { userId: string; cancelled: boolean; jobId: string | null }>();
   /** Cancels that arrived before their run started (the renderer picks the task id up front). */
   private readonly earlyCancels = new Map<string, string>();
 
   constructor(
     private readonly customers: CustomerStore,
+    private readonly jobs: JobRunner,
     private readonly emitProgress: ProgressEmitter,
-    private readonly options: { progressEvery?: number; chunk?: number } = {},
+    private readonly options: { progressEvery?: number; batch?: number } = {},
   ) {}
 
-  preview(csv: string) {
-    const { header, rows } = parseCsv(csv);
+  async preview(csv: string) {
+    const { header, rows } = await parseCsv(csv);
     const refusedColumns = header.filter((h) => h && isRefusedColumn(h));
     const suggestedMapping: Partial<Record<ImportField, string>> = {};
     const used = new Set<string>();
@@ -117,7 +152,9 @@ export class CustomerImportService {
   cancel(taskId: string, userId: string): void {
     const task = this.running.get(taskId);
     if (task) {
-      if (task.userId === userId) task.cancelled = true;
+      if (task.userId !== userId) return;
+      task.cancelled = true;
+      if (task.jobId) this.jobs.cancel(task.jobId);
       return;
     }
     this.earlyCancels.set(taskId, userId);
@@ -193,35 +230,47 @@ export class CustomerImportService {
     return { details: parsed.data, consents };
   }
 
-  async run(q: Queryable, input: RunInput, caller: { userId: string; senderId: string }): Promise<RunResult> {
+  /**
+   * `q` is the plain connection (the channel is not transactional): the job owns its transactions. `publish`
+   * runs inside the final, publishing transaction (the channel writes its audit event there).
+   */
+  async run(
+    q: Queryable,
+    input: RunInput,
+    caller: { userId: string; senderId: string },
+    hooks: { publish?: (trx: Knex.Transaction, counts: { totalRows: number; imported: number; rejectedRows: number }) => Promise<void> } = {},
+  ): Promise<RunResult> {
     const { taskId } = input;
     if (this.running.has(taskId)) throw new AppError('CONFLICT', 'An import with this task id is already running.');
-    const task = { userId: caller.userId, cancelled: this.earlyCancels.get(taskId) === caller.userId };
+    const task = { userId: caller.userId, cancelled: this.earlyCancels.get(taskId) === caller.userId, jobId: null as string | null };
     this.earlyCancels.delete(taskId);
     this.running.set(taskId, task);
+    const cancelled = () => new AppError('CANCELLED', 'The import was cancelled. Nothing was imported.');
     const checkCancelled = () => {
-      if (task.cancelled) throw new AppError('CANCELLED', 'The import was cancelled. Nothing was imported.');
+      if (task.cancelled) throw cancelled();
     };
     try {
       checkCancelled();
-      const { header, rows, malformedRows } = parseCsv(input.csv);
+      const { header, rows, malformedRows } = await parseCsv(input.csv, checkCancelled);
       const columns = this.columnIndexes(header, input.mapping);
       const total = rows.length;
       const progress = (done: number) => this.emitProgress(caller.senderId, { taskId, done, total });
       progress(0);
 
-      // 1. Validate every row (no database writes yet).
+      // 1. Validate every row (no database writes yet), in time slices that yield to the event loop.
+      const slice = timeSlicer();
       const problems: Problem[] = [];
       const rejected = new Set<number>();
-      const valid: { index: number; details: CustomerDetails; consents: Partial<Record<ConsentPurpose, boolean>>; emailIndex: string }[] = [];
+      const valid: ImportRow[] = [];
       const firstRowByEmail = new Map<string, number>();
       const reject = (index: number, field: string, problem: string) => {
         rejected.add(index);
         problems.push({ row: index + 2, field, problem });
       };
       for (let i = 0; i < rows.length; i += 1) {
-        if (i % 1000 === 999) {
-          await yieldToEventLoop();
+        const yielded = slice();
+        if (yielded) {
+          await yielded;
           checkCancelled();
         }
         if (malformedRows.has(i)) {
@@ -242,52 +291,68 @@ export class CustomerImportService {
         firstRowByEmail.set(emailIndex, i);
         valid.push({ index: i, ...result, emailIndex });
       }
+      const EXISTS = 'A customer with this email address already exists';
       const existing = await this.customers.existingEmailIndexes(q, valid.map((v) => v.emailIndex));
       const toImport = valid.filter((v) => {
         if (!existing.has(v.emailIndex)) return true;
-        reject(v.index, 'email', 'A customer with this email address already exists');
+        reject(v.index, 'email', EXISTS);
         return false;
       });
-      problems.sort((a, b) => a.row - b.row);
 
-      const result: RunResult = {
-        taskId,
-        totalRows: total,
-        validRows: toImport.length,
-        imported: 0,
-        rejectedRows: rejected.size,
-        rejected: problems.slice(0, MAX_IMPORT_PROBLEMS),
-        problemsTruncated: problems.length > MAX_IMPORT_PROBLEMS,
-        dryRun: input.dryRun,
+      let takenLater = 0;
+      const report = (imported: number): RunResult => {
+        problems.sort((a, b) => a.row - b.row);
+        return {
+          taskId,
+          totalRows: total,
+          validRows: toImport.length - takenLater,
+          imported,
+          rejectedRows: rejected.size,
+          rejected: problems.slice(0, MAX_IMPORT_PROBLEMS),
+          problemsTruncated: problems.length > MAX_IMPORT_PROBLEMS,
+          dryRun: input.dryRun,
+        };
       };
       if (input.dryRun || (input.requireAllValid && rejected.size > 0) || toImport.length === 0) {
         checkCancelled();
         progress(total);
-        return result;
+        return report(0);
       }
 
-      // 2. Seal and insert the valid rows in chunks, all inside the caller's one transaction.
-      const chunk = this.options.chunk ?? INSERT_CHUNK;
+      // 2. A job stages the valid rows batch by batch and publishes them in one final transaction.
       const every = this.options.progressEvery ?? 1000;
-      const now = this.customers.now();
       let lastReported = 0;
-      const inserted = await pipelinedWrite(
-        toImport,
-        chunk,
-        (batch) => batch.map((v) => this.customers.prepare(v.details, { actorId: caller.userId, now, consents: v.consents, consentChannel: 'import' })),
-        (prepared) => this.customers.insertPrepared(q, prepared, chunk),
-        {
-          beforeChunk: checkCancelled,
-          afterChunk: (written) => {
-            if (written - lastReported >= every || written === toImport.length) {
-              lastReported = written;
-              progress(rejected.size + written);
-            }
-          },
+      const work = new ImportWork(this.customers, toImport, {
+        actorId: caller.userId,
+        now: this.customers.now(),
+        doneBefore: rejected.size,
+        total,
+        ...(this.options.batch ? { batch: this.options.batch } : {}),
+        onTaken: (row) => {
+          takenLater += 1;
+          reject(row.index, 'email', EXISTS);
+          if (input.requireAllValid) throw new AppError('CONFLICT', `${EXISTS} (row ${row.index + 2}). Nothing was imported.`);
         },
-      );
-      checkCancelled();
-      return { ...result, imported: inserted };
+        publish: async (trx, published) => {
+          checkCancelled();
+          await hooks.publish?.(trx, { totalRows: total, imported: published, rejectedRows: rejected.size });
+        },
+      });
+      const job = await this.jobs.start(CUSTOMER_IMPORT_JOB, work, {
+        startedBy: caller.userId,
+        total,
+        cancelError: cancelled,
+        onProgress: ({ done }) => {
+          if (done - lastReported >= every || done === total) {
+            lastReported = done;
+            progress(done);
+          }
+        },
+      });
+      task.jobId = job.id;
+      if (task.cancelled) this.jobs.cancel(job.id);
+      await job.result;
+      return report(work.published);
     } finally {
       this.running.delete(taskId);
     }

@@ -4,7 +4,7 @@ import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { countRows } from '../../platform/store/queries.node.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
 import type { CustomerStatus } from './customerFields.std.ts';
-import { CUSTOMERS_TABLE, LIST_COLUMNS, type CustomerStore, type ListDbRow, type SearchField } from './customerStore.node.ts';
+import { CUSTOMERS_TABLE, LIST_COLUMNS, STAGED_BY_IMPORT, type CustomerStore, type ListDbRow, type SearchField } from './customerStore.node.ts';
 
 /** Exact search by blind index, and the paged list. Rows are masked: only the summary section is opened. */
 
@@ -31,6 +31,7 @@ export async function searchCustomers(
   if (!index) throw new AppError('INVALID_INPUT', `Invalid request — value: nothing searchable in this ${by === 'phone' ? 'phone number (no digits)' : 'value'}`);
   const rows = await q(CUSTOMERS_TABLE)
     .where(INDEX_COLUMN[by], index)
+    .whereNull(STAGED_BY_IMPORT)
     .orderBy([...NEWEST_FIRST])
     .limit(SEARCH_LIMIT + 1)
     .select<ListDbRow[]>(LIST_COLUMNS);
@@ -43,6 +44,7 @@ export async function listCustomers(
   opts: { offset: number; limit: number; status?: CustomerStatus | undefined },
 ): Promise<{ rows: CustomerRow[]; total: number }> {
   const rows = await q(CUSTOMERS_TABLE)
+    .whereNull(STAGED_BY_IMPORT)
     .modify((b) => {
       if (opts.status) b.where({ status: opts.status });
     })
@@ -62,5 +64,5 @@ export async function countCustomers(q: Queryable, status?: CustomerStatus): Pro
     const rows = await q('customer_counts').modify(byStatus).sum<{ n: number | null }[]>('n as n');
     return Number(rows[0]?.n ?? 0);
   }
-  return countRows(q(CUSTOMERS_TABLE).modify(byStatus));
+  return countRows(q(CUSTOMERS_TABLE).whereNull(STAGED_BY_IMPORT).modify(byStatus));
 }

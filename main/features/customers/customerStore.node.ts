@@ -89,6 +89,11 @@ export const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_
 export type ListDbRow = Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number] | 'customer_key'>;
 export const CUSTOMER_KEYS_TABLE = 'customer_keys';
 export const CUSTOMER_KEYS: SubjectKeyTable = { table: CUSTOMER_KEYS_TABLE, subjectColumn: 'customer_id' };
+/**
+ * Customers staged by a running import carry its job id until one transaction publishes them; until then
+ * search, list, counts and load do not see them (email checks do, so a publish adds no duplicate).
+ */
+export const STAGED_BY_IMPORT = 'import_job_id';
 
 /** Customer columns plus the customer's own wrapped key, so opening a record needs no second query. */
 function withCustomerKey(q: Queryable): Knex.QueryBuilder {
@@ -244,7 +249,7 @@ export class CustomerStore {
   }
 
   async load(q: Queryable, id: string): Promise<CustomerDbRow> {
-    const row = await withCustomerKey(q).where(`${CUSTOMERS_TABLE}.id`, id).first<CustomerDbRow | undefined>();
+    const row = await withCustomerKey(q).where(`${CUSTOMERS_TABLE}.id`, id).whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`).first<CustomerDbRow | undefined>();
     if (!row) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
     return row;
   }

@@ -262,7 +262,10 @@ export const customersChannels = {
     access: { kind: 'permission', permission: 'customers.write' },
     audit: 'customer.status_changed',
   }),
-  /** Reads the header of a CSV: column names, a suggested mapping and the row count. No values come back. */
+  /**
+   * Reads the header of a CSV: column names, a suggested mapping and the row count. No values come back.
+   * Not transactional: it never writes, and parsing in slices must not hold the store meanwhile.
+   */
   'customers.importPreview': channel({
     input: z.object({ csv: csvText }).strict(),
     output: z.object({
@@ -275,11 +278,14 @@ export const customersChannels = {
       refusedColumns: z.array(z.string()),
     }),
     access: { kind: 'permission', permission: 'customers.import' },
+    transactional: false,
   }),
   /**
-   * Validates every row, then writes all valid rows in one transaction — or none, if cancelled or
-   * `requireAllValid` and any row is rejected. Sends `progress` events for `taskId` (chosen by the caller
-   * so it can cancel before the reply arrives). `dryRun` validates without writing.
+   * Validates every row, then a job writes all valid rows — or none, if cancelled, failed, killed or
+   * `requireAllValid` and any row is rejected: rows are staged in batches (each its own transaction, so other
+   * calls interleave) and published in one final transaction with this call's audit event. Sends `progress`
+   * events for `taskId` (chosen by the caller so it can cancel before the reply arrives). `dryRun` validates
+   * without writing.
    */
   'customers.importRun': channel({
     input: z
@@ -303,6 +309,7 @@ export const customersChannels = {
     }),
     access: { kind: 'permission', permission: 'customers.import' },
     audit: 'customer.import',
+    transactional: false,
   }),
   /** Cancels a running import of the caller's: it stops and rolls back, nothing is kept. Needs no database. */
   'customers.importCancel': channel({

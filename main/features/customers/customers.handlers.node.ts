@@ -71,7 +71,18 @@ export function customersHandlers({ customers, corrections, records, importer }:
     'customers.importRun': async (input, ctx) => {
       const session = requireSession(ctx);
       ctx.auditDetails({ taskId: input.taskId, dryRun: input.dryRun, mappedFields: Object.keys(input.mapping) });
-      const result = await importer.run(ctx.q, input, { userId: session.userId, senderId: ctx.caller.senderId });
+      const result = await importer.run(
+        ctx.q,
+        input,
+        { userId: session.userId, senderId: ctx.caller.senderId },
+        {
+          // The import's audit event commits with the transaction that publishes its rows.
+          publish: async (trx, counts) => {
+            ctx.auditDetails(counts);
+            await ctx.auditIn(trx);
+          },
+        },
+      );
       ctx.auditDetails({ totalRows: result.totalRows, imported: result.imported, rejectedRows: result.rejectedRows });
       return result;
     },

@@ -1,5 +1,8 @@
 import { isSubjectWrapped } from '../../platform/crypto/dataKeys.node.ts';
 import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
+import type { JobKind, JobWork } from '../../platform/jobs/job.node.ts';
+import type { JobRunner } from '../../platform/jobs/jobRunner.node.ts';
+import { UNFINISHED_JOB_STATES } from '../../platform/jobs/job.node.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 
 /**
@@ -13,15 +16,19 @@ const CUSTOMER_RECORDS: readonly { table: string; customerColumn: string; rowId(
   { table: 'break_glass_reviews', customerColumn: 'customer_id', rowId: (r) => r.id },
 ];
 
+export const CUSTOMER_KEYS_JOB = 'customer-keys';
+/** Set in `meta` by migration 0003 for a database with no customers, or by the job's last batch. */
 export const MIGRATED_KEY = 'customer_keys_migrated';
-const CURSOR_KEY = 'customer_keys_cursor';
 
 /**
  * Moves a database written before per-customer keys onto them: each customer gets its key, and every data key
- * about it is rewrapped under that key. One batch of customers per transaction, resumable from the last
- * customer id done; a customer is always whole (all its rows move in the same transaction).
+ * about it is rewrapped under that key. A job of batches, each in its own transaction and resumable from the
+ * last customer id done; a customer is always whole (all its rows move in the same transaction), so there is
+ * never anything to roll back.
  */
-export class CustomerKeyMigration {
+export class CustomerKeyMigration implements JobKind {
+  readonly kind = CUSTOMER_KEYS_JOB;
+
   constructor(
     private readonly keys: SubjectKeys,
     private readonly now: () => string,
@@ -32,19 +39,34 @@ export class CustomerKeyMigration {
     return Boolean(await q('meta').where({ key: MIGRATED_KEY }).first());
   }
 
-  /** Migrates the next batch; true when nothing is left. */
-  async runBatch(q: Queryable): Promise<boolean> {
-    if (await this.isDone(q)) return true;
-    const cursor = (await q('meta').where({ key: CURSOR_KEY }).first<{ value: string } | undefined>())?.value ?? '';
-    const ids = (await q('customers').where('id', '>', cursor).orderBy('id').limit(this.batchSize).select<{ id: string }[]>('id')).map((r) => r.id);
-    for (const id of ids) await this.migrateCustomer(q, id);
-    if (ids.length < this.batchSize) {
-      await q('meta').where({ key: CURSOR_KEY }).delete();
-      await q('meta').insert({ key: MIGRATED_KEY, value: 'done' });
-      return true;
-    }
-    await q('meta').insert({ key: CURSOR_KEY, value: ids.at(-1)! }).onConflict('key').merge();
-    return false;
+  /** Starts the job unless the database is migrated or a resumed run is already under way. */
+  async startIfNeeded(jobs: JobRunner, q: Queryable): Promise<void> {
+    if (await this.isDone(q)) return;
+    if (await q('jobs').where({ kind: CUSTOMER_KEYS_JOB }).whereIn('state', UNFINISHED_JOB_STATES).first('id')) return;
+    const handle = await jobs.start(CUSTOMER_KEYS_JOB, this.work(), { startedBy: null });
+    handle.result.catch(() => undefined); // failures are logged by the runner; the next open starts again
+  }
+
+  resume(): JobWork {
+    return this.work();
+  }
+
+  /** Every committed batch leaves whole customers behind: nothing to undo. */
+  async rollbackBatch(): Promise<boolean> {
+    return true;
+  }
+
+  private work(): JobWork {
+    return {
+      step: async (trx, job) => {
+        const after = typeof job.cursor === 'string' ? job.cursor : '';
+        const ids = (await trx('customers').where('id', '>', after).orderBy('id').limit(this.batchSize).select<{ id: string }[]>('id')).map((r) => r.id);
+        for (const id of ids) await this.migrateCustomer(trx, id);
+        const finished = ids.length < this.batchSize;
+        if (finished) await trx('meta').insert({ key: MIGRATED_KEY, value: 'done' }).onConflict('key').ignore();
+        return { done: job.done + ids.length, cursor: ids.at(-1) ?? after, finished };
+      },
+    };
   }
 
   /** Gives one customer its key and rewraps every data key about it that is not under that key yet. */

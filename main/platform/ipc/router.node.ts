@@ -39,6 +39,11 @@ export interface HandlerContext<S extends RouterSession = RouterSession> {
   auditDetails(details: AuditDetails): void;
   /** For calls that create the actor (first-run setup). */
   setActor(userId: string): void;
+  /**
+   * Non-transactional calls whose effect commits in a transaction of their own (jobs): writes the channel's
+   * audit event now, inside `q`, so the effect and its audit commit together; the router then writes none.
+   */
+  auditIn(q: Queryable): Promise<void>;
 }
 
 export type Handler<Spec extends ChannelSpec, S extends RouterSession = RouterSession> = (
@@ -108,16 +113,22 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;
     const run = async (q: Queryable) => {
+      let audited = false;
       const ctx: HandlerContext<S> = {
         q,
         caller,
         session,
         auditDetails: (d) => void (details = { ...details, ...d }),
         setActor: (id) => void (actorId = id),
+        async auditIn(inner) {
+          if (!spec.audit || audited) return;
+          await audit.append(inner, { actorId, action: spec.audit, outcome: 'ok', details });
+          audited = true;
+        },
       };
       const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext<S>) => Promise<unknown>;
       const result = await handler(parsed.data, ctx);
-      if (spec.audit) await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
+      if (spec.audit && !audited) await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
       return result;
     };
 

@@ -2,7 +2,8 @@ import { foundation } from './0001_foundation.node.ts';
 import { customers } from './0002_customers.node.ts';
 import { keyHierarchy } from './0003_key_hierarchy.node.ts';
 import { approvals } from './0004_approvals.node.ts';
+import { jobs } from './0005_jobs.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs];
