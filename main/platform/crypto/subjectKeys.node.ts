@@ -64,9 +64,9 @@ export class SubjectKeys {
   async ensure(q: Queryable, subjectId: string, now: string): Promise<DataKeyWrapper> {
     const existing = await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).first<{ wrapped_key: Buffer } | undefined>('wrapped_key');
     if (existing) return this.fromColumn(subjectId, existing.wrapped_key);
-    const created = this.create(subjectId, now);
-    await q(this.spec.table).insert(created.row);
-    return created.keys;
+    // Another workstation (or the migration job) may create it at the same moment: the first key stored wins.
+    await q(this.spec.table).insert(this.create(subjectId, now).row).onConflict(this.spec.subjectColumn).ignore();
+    return this.wrapperFor(q, subjectId);
   }
 
   /** Destroys the subject's key. Returns whether there was one. */
