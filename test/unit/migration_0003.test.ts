@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import knex, { type Knex } from 'knex';
+import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
+import { CUSTOMER_KEYS_JOB, CustomerKeyMigration } from '../../main/features/keys/customerKeyMigration.node.ts';
+import { systemClock } from '../../main/platform/clock.std.ts';
+import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
+import { JobRunner } from '../../main/platform/jobs/jobRunner.node.ts';
+import { openDatabase } from '../../main/platform/store/database.node.ts';
+import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { DATABASE_FILE } from '../../main/core.node.ts';
-import { kekName } from '../../main/platform/crypto/kek.node.ts';
+import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { ADMIN, startCore, tempDir, type TestCore } from '../support/core.ts';
 
@@ -99,5 +107,42 @@ describe('migration 0003: key hierarchy on a schema-2 database', () => {
     const verdict = await t.call<{ ok: boolean; checked: number }>('audit.verify', {}, 'admin');
     assert.equal(verdict.ok, true);
     assert.ok(verdict.checked > 10);
+  });
+});
+
+describe('migration 0003: the customer-key job after a kill', () => {
+  test('resumes from the last customer done, keeps the keys already made, and finishes the rest', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, DATABASE_FILE);
+    copyFileSync(join(FIXTURE, 'privacy-console.sqlite'), file);
+    const vault = new MemoryVault();
+    await vault.set(kekName(facts.installId), Buffer.from(facts.kekHex, 'hex'));
+    const db = openDatabase({ client: 'sqlite', filename: file });
+    try {
+      await migrate(db);
+      const ring = await unlockKeyRing(db, vault, new Date().toISOString());
+      const keys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
+      const migration = new CustomerKeyMigration(keys, () => new Date().toISOString(), 1);
+      // What a process killed after its first batch leaves: one customer moved, the job 'running' at its cursor.
+      const [first, second] = [facts.janeId, facts.johnId].sort();
+      await db.transaction((trx) => migration.migrateCustomer(trx, first!));
+      const firstKey = (await db('customer_keys').where({ customer_id: first }).first<{ wrapped_key: Buffer }>()).wrapped_key;
+      const now = new Date().toISOString();
+      await db('jobs').insert({ id: randomUUID(), kind: CUSTOMER_KEYS_JOB, state: 'running', done: 1, total: null, cursor: JSON.stringify(first), started_by: null, error_code: null, created_at: now, updated_at: now, finished_at: null });
+
+      const jobs = new JobRunner(db, systemClock);
+      jobs.register(migration);
+      assert.deepEqual((await jobs.recover()).resumed.length, 1);
+      await jobs.idle();
+      assert.ok(await migration.isDone(db));
+      assert.deepEqual((await db('customer_keys').where({ customer_id: first }).first<{ wrapped_key: Buffer }>()).wrapped_key, firstKey, 'the first key was kept');
+      assert.ok(await db('customer_keys').where({ customer_id: second }).first(), 'the rest was done');
+      for (const table of CUSTOMER_TABLES_WITH_KEYS) {
+        for (const row of await db(table).select<{ dek: Buffer }[]>('dek')) assert.equal(row.dek[0], 0x03, `${table} moved`);
+      }
+    } finally {
+      await db.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
