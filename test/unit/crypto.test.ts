@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { domainWrapper, subjectWrapper } from '../../main/platform/crypto/dataKeys.node.ts';
 import { blindIndex, DecryptionError, newDataKey, open, seal } from '../../main/platform/crypto/envelope.node.ts';
-import { buildKeyRing, kekFacts, legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
+import { buildKeyRing, hkdf, kekFacts, legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { RecordCipher } from '../../main/platform/crypto/recordCipher.node.ts';
 
 const binding = { table: 'customers', column: 'contact', rowId: 'row-1' };
@@ -115,11 +115,15 @@ describe('blind indexes', () => {
     assert.equal(blindIndex(a, 'customers.email', value).includes('jane'), false);
   });
 
-  test('the legacy keys of a KEK are independent of each other and the KEK length is enforced', () => {
+  test('the legacy keys of a KEK are independent, its index keys adopted one by one, and the KEK length is enforced', () => {
     const kek = randomBytes(32);
-    const [wrap, index, audit] = legacyDomainKeys(kek);
+    const legacy = legacyDomainKeys(kek);
+    const [wrap, index, audit] = legacy;
     assert.notDeepEqual(wrap!.key, audit!.key);
-    assert.deepEqual(index!.key, kek, 'index keys were derived from the KEK itself');
+    assert.notDeepEqual(index!.key, kek, 'the KEK itself is never kept as a domain key');
+    const ring = buildKeyRing('k', legacy);
+    assert.deepEqual(ring.indexKey('customers.email'), hkdf(kek, 'blind-index/customers.email'), 'schema-2 index keys keep their values');
+    assert.notDeepEqual(ring.indexKey('customers.newIndex'), hkdf(kek, 'blind-index/customers.newIndex'), 'a new index is not derived from the KEK');
     assert.equal(wrap!.label, kekFacts(kek).kekId, 'old wraps were bound to the KEK fingerprint');
     assert.equal(kekFacts(kek).kekId.length, 16);
     assert.throws(() => kekFacts(randomBytes(16)));

@@ -11,6 +11,7 @@ import { kekName } from '../../main/platform/crypto/kek.node.ts';
 import { legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { countRows } from '../../main/platform/store/queries.node.ts';
 import { ADMIN, startCore } from '../support/core.ts';
 import { PASSWORD, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
@@ -55,6 +56,20 @@ describe('key hierarchy', () => {
     const legacy = legacyDomainKeys((await t.vault.get(kekName(id)))!);
     const wrap = rows.find((r) => r.purpose === 'dek-wrap');
     assert.notEqual(wrap.label, legacy[0]!.label, 'not the legacy (KEK-fingerprint) wrap');
+    rmSync(t.dataDir, { recursive: true, force: true });
+  });
+
+  test('deleted domain keys are refused, never re-made (attack: delete every domain_keys row)', async () => {
+    const t = await startCore();
+    await t.call('session.setup', ADMIN);
+    await t.core.close();
+    await withFile(t.dataDir, (db) => db('domain_keys').delete());
+    const refused = await startCore({ dataDir: t.dataDir, vault: t.vault }).then(
+      () => null,
+      (error: { code?: string }) => error,
+    );
+    assert.equal(refused?.code, 'KEY_CHECK_MISSING');
+    assert.equal(await withFile(t.dataDir, (db) => countRows(db('domain_keys'))), 0, 'nothing was re-created');
     rmSync(t.dataDir, { recursive: true, force: true });
   });
 
@@ -144,7 +159,7 @@ describe('key hierarchy', () => {
     await t.core.close();
     await withFile(t.dataDir, async (db) => {
       const kek = (await t.vault.get(kekName(await installId(db))))!;
-      const ring = await loadDomainKeys(db, kek, { adoptLegacy: false, now: new Date().toISOString() });
+      const ring = await loadDomainKeys(db, kek, { fresh: false, now: new Date().toISOString() });
       const keys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
       assert.equal(await keys.shred(db, jane), true);
 

@@ -26,6 +26,21 @@ interface DomainKeyRow {
 
 const binding = (purpose: DomainKeyPurpose, version: number) => ({ table: DOMAIN_KEYS_TABLE, column: purpose, rowId: `v${version}` });
 
+/** Set by migration 0003 on a database that already held data: its KEK-derived keys are adopted once. */
+export const ADOPT_LEGACY_KEYS = 'adopt_legacy_domain_keys';
+
+/** A key's material as sealed: the key, and the adopted per-index keys of a legacy blind-index key. */
+function material(key: DomainKey): Buffer {
+  const indexKeys = key.indexKeys ? Object.fromEntries(Object.entries(key.indexKeys).map(([name, k]) => [name, k.toString('base64')])) : undefined;
+  return Buffer.from(JSON.stringify({ key: key.key.toString('base64'), indexKeys }), 'utf8');
+}
+
+function fromMaterial(row: DomainKeyRow, plain: Buffer): DomainKey {
+  const parsed = JSON.parse(plain.toString('utf8')) as { key: string; indexKeys?: Record<string, string> };
+  const indexKeys = parsed.indexKeys ? Object.fromEntries(Object.entries(parsed.indexKeys).map(([name, k]) => [name, Buffer.from(k, 'base64')])) : undefined;
+  return { purpose: row.purpose, version: Number(row.version), label: row.label, key: Buffer.from(parsed.key, 'base64'), ...(indexKeys ? { indexKeys } : {}) };
+}
+
 function wrapRow(kek: Buffer, key: DomainKey, now: string): DomainKeyRow {
   const facts = kekFacts(kek);
   return {
@@ -33,7 +48,7 @@ function wrapRow(kek: Buffer, key: DomainKey, now: string): DomainKeyRow {
     version: key.version,
     label: key.label,
     kek_id: facts.kekId,
-    wrapped: seal(facts.domainWrapKey, key.key, binding(key.purpose, key.version)),
+    wrapped: seal(facts.domainWrapKey, material(key), binding(key.purpose, key.version)),
     created_at: now,
   };
 }
@@ -44,26 +59,32 @@ function freshKey(purpose: DomainKeyPurpose, version: number): DomainKey {
 }
 
 /**
- * Loads the domain keys with a proven KEK, creating version 1 of each on first use: random for a new
- * database, the KEK-derived ones for a database written before the hierarchy existed (`adoptLegacy`).
- * A row that does not open under this KEK is a wrong key, never a reason to create another.
+ * Loads the domain keys with a proven KEK, creating version 1 of each exactly once: random for a new database
+ * (`fresh`: its key check was stamped by this open), the KEK-derived ones for a database written before the
+ * hierarchy existed (flagged by migration 0003). Missing keys on any other database are refused, never re-made:
+ * new keys would leave its data unreadable. A row that does not open under this KEK is a wrong key.
  */
-export async function loadDomainKeys(q: Queryable, kek: Buffer, opts: { adoptLegacy: boolean; now: string }): Promise<KeyRing> {
+export async function loadDomainKeys(q: Queryable, kek: Buffer, opts: { fresh: boolean; now: string }): Promise<KeyRing> {
   const facts = kekFacts(kek);
   let rows = await q<DomainKeyRow>(DOMAIN_KEYS_TABLE).select();
   if (rows.length === 0) {
-    const initial = opts.adoptLegacy ? legacyDomainKeys(kek) : DOMAIN_KEY_PURPOSES.map((p) => freshKey(p, 1));
+    const adopt = Boolean(await q('meta').where({ key: ADOPT_LEGACY_KEYS }).first());
+    if (!adopt && !opts.fresh) throw new DomainKeysMissingError();
+    const initial = adopt ? legacyDomainKeys(kek) : DOMAIN_KEY_PURPOSES.map((p) => freshKey(p, 1));
     // Two workstations starting together: the first insert wins and both read the same rows back.
     await q(DOMAIN_KEYS_TABLE).insert(initial.map((key) => wrapRow(kek, key, opts.now))).onConflict(['purpose', 'version']).ignore();
+    await q('meta').where({ key: ADOPT_LEGACY_KEYS }).delete();
     rows = await q<DomainKeyRow>(DOMAIN_KEYS_TABLE).select();
   }
   const keys = rows.map((row): DomainKey => {
+    let plain: Buffer;
     try {
-      return { purpose: row.purpose, version: Number(row.version), label: row.label, key: open(facts.domainWrapKey, asBuffer(row.wrapped), binding(row.purpose, Number(row.version))) };
+      plain = open(facts.domainWrapKey, asBuffer(row.wrapped), binding(row.purpose, Number(row.version)));
     } catch (error) {
       if (error instanceof DecryptionError) throw new DomainKeyMismatchError();
       throw error;
     }
+    return fromMaterial(row, plain);
   });
   return buildKeyRing(facts.kekId, keys);
 }
@@ -75,8 +96,17 @@ export class DomainKeyMismatchError extends Error {
   }
 }
 
+export class DomainKeysMissingError extends Error {
+  constructor() {
+    super('The database holds data but its domain keys are gone');
+    this.name = 'DomainKeysMissingError';
+  }
+}
+
 /** Adds the next version of a domain key; new data uses it, older data keeps opening with its own version. */
-export async function addDomainKeyVersion(q: Queryable, kek: Buffer, purpose: DomainKeyPurpose, now: string): Promise<number> {
+export async function addDomainKeyVersion(q: Queryable, kek: Buffer, purpose: Exclude<DomainKeyPurpose, 'blind-index'>, now: string): Promise<number> {
+  // Blind indexes carry no key version: a new index key needs a re-index job first (every search would miss).
+  if ((purpose as DomainKeyPurpose) === 'blind-index') throw new Error('Blind-index keys are rotated by re-indexing, not by adding a version');
   const row = await q(DOMAIN_KEYS_TABLE).where({ purpose }).max<{ v: number | null }>('version as v').first();
   const version = Number(row?.v ?? 0) + 1;
   await q(DOMAIN_KEYS_TABLE).insert(wrapRow(kek, freshKey(purpose, version), now));
@@ -92,8 +122,8 @@ export async function rewrapDomainKeys(q: Queryable, oldKek: Buffer, newKek: Buf
   const rows = await q<DomainKeyRow>(DOMAIN_KEYS_TABLE).select();
   for (const row of rows) {
     const version = Number(row.version);
-    const key = open(oldFacts.domainWrapKey, asBuffer(row.wrapped), binding(row.purpose, version));
-    const rewrapped = wrapRow(newKek, { purpose: row.purpose, version, label: row.label, key }, row.created_at);
+    const key = fromMaterial(row, open(oldFacts.domainWrapKey, asBuffer(row.wrapped), binding(row.purpose, version)));
+    const rewrapped = wrapRow(newKek, key, row.created_at);
     await q(DOMAIN_KEYS_TABLE).where({ purpose: row.purpose, version }).update({ wrapped: rewrapped.wrapped, kek_id: rewrapped.kek_id });
   }
   await q('meta').where({ key: 'key_check' }).update({ value: kekFacts(newKek).checkValue });

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SecretVault } from '../keychain/vault.std.ts';
 import type { Db } from '../store/database.node.ts';
+import { countRows } from '../store/queries.node.ts';
 import { StartupError } from '../startupError.std.ts';
-import { DomainKeyMismatchError, loadDomainKeys } from './domainKeys.node.ts';
+import { DomainKeyMismatchError, DomainKeysMissingError, loadDomainKeys } from './domainKeys.node.ts';
 import { KEK_BYTES, kekFacts, type KeyRing } from './keyRing.node.ts';
 
 async function readMeta(db: Db, key: string): Promise<string | null> {
@@ -50,8 +51,8 @@ export interface UnlockedKek {
 export async function unlockKek(db: Db, vault: SecretVault): Promise<UnlockedKek> {
   const id = await installId(db);
   const storedCheck = await readMeta(db, 'key_check');
-  const userCount = Number((await db('users').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
-  const domainKeys = (await db.schema.hasTable('domain_keys')) ? Number((await db('domain_keys').count<{ n: number }[]>('* as n'))[0]?.n ?? 0) : 0;
+  const userCount = await countRows(db('users'));
+  const domainKeys = (await db.schema.hasTable('domain_keys')) ? await countRows(db('domain_keys')) : 0;
   const holdsData = storedCheck !== null || userCount > 0 || domainKeys > 0;
   if (holdsData && storedCheck === null) {
     // Stamping a check for whatever key is in the keychain would let a wrong key in and lock the right one out.
@@ -90,10 +91,19 @@ export function keyMismatch(installId: string, message: string, ...more: string[
 /** The domain keys under a proven KEK (after migrations); one that does not open means a wrong key. */
 export async function loadKeyRing(db: Db, unlocked: UnlockedKek, now: string): Promise<KeyRing> {
   try {
-    return await db.transaction((trx) => loadDomainKeys(trx, unlocked.kek, { adoptLegacy: !unlocked.newlyChecked, now }));
+    return await db.transaction((trx) => loadDomainKeys(trx, unlocked.kek, { fresh: unlocked.newlyChecked, now }));
   } catch (error) {
     if (error instanceof DomainKeyMismatchError) throw keyMismatch(unlocked.installId, "The key in the keychain does not open this database's keys. Nothing was changed.");
+    if (error instanceof DomainKeysMissingError) {
+      throw new StartupError('KEY_CHECK_MISSING', "This database holds data but its encryption keys are missing from it. Nothing was changed.", [
+        'The database file may have been altered. Restore it from the most recent backup.',
+        `Ask IT to compare it with the backup for install ${unlocked.installId} before anyone signs in.`,
+      ]);
+    }
     throw error;
+  } finally {
+    // The KEK is needed only to open the domain keys: do not keep it in memory for the life of the process.
+    unlocked.kek.fill(0);
   }
 }
 

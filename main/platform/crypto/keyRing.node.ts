@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * The key hierarchy. The key-encryption key (KEK) in the OS keychain wraps only a handful of versioned
@@ -19,6 +19,8 @@ export interface DomainKey {
   /** Bound into the associated data of what this key wraps (older databases used the KEK fingerprint). */
   readonly label: string;
   readonly key: Buffer;
+  /** Blind-index keys adopted from a database written before the hierarchy, by index name (see legacyDomainKeys). */
+  readonly indexKeys?: Readonly<Record<string, Buffer>>;
 }
 
 export interface KeyRing {
@@ -55,16 +57,21 @@ export function kekFacts(kek: Buffer): KekFacts {
   return { kekId: check.slice(0, 16), checkValue: check, domainWrapKey: hkdf(kek, 'domain-key-wrap') };
 }
 
+/** The blind indexes schema 2 kept, each keyed HKDF(KEK, blind-index/<name>) before the hierarchy existed. */
+const SCHEMA_2_INDEXES = ['customers.email', 'customers.phone', 'customers.postalCode', 'customers.familyName', 'users.username'];
+
 /**
  * The domain keys a database had before the hierarchy existed (schema ≤ 2), when everything was derived from
- * the KEK directly. Adopting them as version 1 keeps every stored wrap, index and audit hash valid.
+ * the KEK directly. Adopting them as version 1 keeps every stored wrap, index and audit hash valid. The index
+ * keys are adopted one by one (never the KEK itself as their root); an index added later derives from a new
+ * random root.
  */
 export function legacyDomainKeys(kek: Buffer): DomainKey[] {
   const { kekId } = kekFacts(kek);
+  const indexKeys = Object.fromEntries(SCHEMA_2_INDEXES.map((name) => [name, hkdf(kek, `blind-index/${name}`)]));
   return [
     { purpose: 'dek-wrap', version: 1, label: kekId, key: hkdf(kek, 'dek-wrap') },
-    // Index keys were HKDF(KEK, blind-index/<name>): the KEK itself is the root they derive from.
-    { purpose: 'blind-index', version: 1, label: 'i1', key: Buffer.from(kek) },
+    { purpose: 'blind-index', version: 1, label: 'b1', key: randomBytes(DOMAIN_KEY_BYTES), indexKeys },
     { purpose: 'audit', version: 1, label: 'a1', key: hkdf(kek, 'audit-chain') },
   ];
 }
@@ -97,7 +104,7 @@ export function buildKeyRing(kekId: string, keys: readonly DomainKey[]): KeyRing
     indexKey(indexName) {
       let key = indexKeys.get(indexName);
       if (!key) {
-        key = hkdf(indexRoot.key, `blind-index/${indexName}`);
+        key = indexRoot.indexKeys?.[indexName] ?? hkdf(indexRoot.key, `blind-index/${indexName}`);
         indexKeys.set(indexName, key);
       }
       return key;

@@ -30,6 +30,9 @@ export const keyHierarchy: Migration = {
       t.binary('wrapped_key').notNullable();
       t.string('created_at', 32).notNullable();
     });
+    // A database that already held data adopts its KEK-derived keys once, at the next unlock; on any other
+    // database, missing domain keys are refused rather than re-made.
+    if (await db('meta').where({ key: 'key_check' }).first()) await db('meta').insert({ key: 'adopt_legacy_domain_keys', value: '1' });
     // Databases created from here on hold no record wrapped without its customer's key.
     const customers = Number((await db('customers').count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
     if (customers === 0) await db('meta').insert({ key: 'customer_keys_migrated', value: 'done' });
