@@ -100,10 +100,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
-  const approvals = new ApprovalService(keyRing, clock, approvalKinds);
+  const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
   const jobs = new JobRunner(db, clock, { audit, logger });
   jobs.register(customerImportJob);
-  const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso());
+  const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso(), 200, logger);
   jobs.register(customerKeyMigration);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
+import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { clockFrom } from '../../main/platform/clock.std.ts';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +13,7 @@ import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { AppError } from '../../main/platform/ipc/errors.std.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, FAST_PASSWORDS } from '../support/core.ts';
-import { expectError, PASSWORD, startCustomerCore, USERS, type CustomerTestCore } from '../support/customers.ts';
+import { expectError, PASSWORD, sampleCustomer, startCustomerCore, USERS, type CustomerTestCore } from '../support/customers.ts';
 import { appFiles, plaintextHits } from '../support/plaintextScan.ts';
 
 const HOUR = 3_600_000;
@@ -44,7 +46,16 @@ const account: ApprovalKind = {
   payload: z.object({ role: z.enum(['staff', 'manager']) }).strict(),
   expiresInMs: HOUR,
 };
-const KINDS: ApprovalKind[] = [disclosure, account];
+/** A request about a customer: its reasons live under that customer's key. */
+const erasure: ApprovalKind = {
+  name: 'test.erasure',
+  label: 'Test erasure',
+  permission: 'customers.legal',
+  payload: z.object({}).strict(),
+  expiresInMs: HOUR,
+  subjectIsCustomer: true,
+};
+const KINDS: ApprovalKind[] = [disclosure, account, erasure];
 const kindsRegistry = () => KINDS.reduce((r, k) => r.register(k), new ApprovalKinds());
 
 const REQUEST_REASON = 'Court order 7781-Q about Quentin Zyxwardle';
@@ -74,7 +85,7 @@ describe('approvals (four eyes)', () => {
     // on its own connection to the same file.
     side = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
     const ring = await unlockKeyRing(side, t.vault, new Date().toISOString());
-    service = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry());
+    service = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry(), new SubjectKeys(() => ring, CUSTOMER_KEYS));
   });
   after(async () => {
     await side.destroy();
@@ -299,7 +310,7 @@ describe('approvals (four eyes)', () => {
     const second = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
     try {
       const ring = await unlockKeyRing(second, t.vault, new Date().toISOString());
-      const secondService = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry());
+      const secondService = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry(), new SubjectKeys(() => ring, CUSTOMER_KEYS));
       for (let i = 0; i < 5; i += 1) {
         const filed = await file('staff');
         const results = await Promise.allSettled([
@@ -343,5 +354,27 @@ describe('approvals (four eyes)', () => {
     assert.deepEqual(await service.expireDue(side), []);
     const { events } = await t.as('admin', 'audit.list', { action: 'approvals.listed', limit: 1 });
     assert.ok(events[0].details.expired >= 1);
+  });
+  test("a request about a customer keeps its reasons under the customer's key: re-pointed it cannot be decided, erased it lists without them", async () => {
+    const customerId = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'erasure.subject@example.com' }))).customer.id as string;
+    const other = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'erasure.other@example.com' }))).customer.id as string;
+    const filed = await service.request(side, { kind: 'test.erasure', subjectId: customerId, requesterId: t.userId.staff, reason: REQUEST_REASON, payload: {} });
+    const stored = await side('approvals').where({ id: filed.id }).first<{ dek: Buffer }>('dek');
+    assert.equal(stored.dek[0], 0x03, 'wrapped by the customer key');
+    const queued = (await t.as('manager', 'approvals.list', {})).pending.find((a: { id: string }) => a.id === filed.id);
+    assert.equal(queued.requestReason, REQUEST_REASON);
+
+    await side('approvals').where({ id: filed.id }).update({ subject_id: other });
+    await t.reauth('manager');
+    const retargeted = await t.try('manager', 'approvals.decide', { id: filed.id, decision: 'approve' });
+    assert.equal(retargeted.ok, false, 'a re-pointed request does not open, so it cannot be approved');
+    assert.equal(await statusOf(filed.id), 'pending');
+    await side('approvals').where({ id: filed.id }).update({ subject_id: customerId });
+
+    const ring = await unlockKeyRing(side, t.vault, new Date().toISOString());
+    await new SubjectKeys(() => ring, CUSTOMER_KEYS).shred(side, customerId, new Date().toISOString());
+    const afterErasure = (await t.as('manager', 'approvals.list', {})).pending.find((a: { id: string }) => a.id === filed.id);
+    assert.match(afterErasure.requestReason, /erased/);
+    assert.equal(afterErasure.kind, 'test.erasure', 'the request itself stays as evidence');
   });
 });

@@ -74,21 +74,22 @@ describe('data keys', () => {
     const ring = randomRing();
     const [keyA, keyB] = [newDataKey(), newDataKey()];
     const dek = newDataKey();
-    const wrapped = subjectWrapper(ring, 'cust-a', keyA).wrap(dek, 'orders', 'o1');
+    const wrapped = subjectWrapper(ring, 'cust-a', keyA, false).wrap(dek, 'orders', 'o1');
     assert.equal(wrapped[0], 0x03);
-    assert.deepEqual(subjectWrapper(ring, 'cust-a', keyA).unwrap(wrapped, 'orders', 'o1'), dek);
-    assert.throws(() => subjectWrapper(ring, 'cust-b', keyB).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'moved to another customer');
-    assert.throws(() => subjectWrapper(ring, 'cust-b', keyA).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'same key, other customer id');
-    assert.throws(() => subjectWrapper(ring, 'cust-a', null).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'shredded');
-    assert.throws(() => subjectWrapper(ring, 'cust-a', null).wrap(dek, 'orders', 'o2'), /no key/);
+    assert.deepEqual(subjectWrapper(ring, 'cust-a', keyA, false).unwrap(wrapped, 'orders', 'o1'), dek);
+    assert.throws(() => subjectWrapper(ring, 'cust-b', keyB, false).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'moved to another customer');
+    assert.throws(() => subjectWrapper(ring, 'cust-b', keyA, false).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'same key, other customer id');
+    assert.throws(() => subjectWrapper(ring, 'cust-a', null, false).unwrap(wrapped, 'orders', 'o1'), DecryptionError, 'shredded');
+    assert.throws(() => subjectWrapper(ring, 'cust-a', null, false).wrap(dek, 'orders', 'o2'), /no key/);
   });
 
-  test("a customer's records from before per-customer keys still open through the domain key", () => {
+  test("a customer's records from before per-customer keys open through the domain key only until they are all moved", () => {
     const ring = randomRing();
     const dek = newDataKey();
     const wrapped = domainWrapper(ring).wrap(dek, 'customers', 'c1');
-    assert.deepEqual(subjectWrapper(ring, 'c1', null).unwrap(wrapped, 'customers', 'c1'), dek);
-    assert.deepEqual(subjectWrapper(ring, 'c1', newDataKey()).unwrap(wrapped, 'customers', 'c1'), dek);
+    assert.deepEqual(subjectWrapper(ring, 'c1', null, true).unwrap(wrapped, 'customers', 'c1'), dek);
+    assert.deepEqual(subjectWrapper(ring, 'c1', newDataKey(), true).unwrap(wrapped, 'customers', 'c1'), dek);
+    assert.throws(() => subjectWrapper(ring, 'c1', newDataKey(), false).unwrap(wrapped, 'customers', 'c1'), DecryptionError, 'escapes its key');
   });
 
   test('record sections are bound to their column', () => {

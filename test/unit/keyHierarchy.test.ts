@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DATABASE_FILE } from '../../main/core.node.ts';
 import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
-import { addDomainKeyVersion, loadDomainKeys, rewrapDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
+import { CustomerKeyMigration } from '../../main/features/keys/customerKeyMigration.node.ts';
+import { addDomainKeyVersion, rewrapDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
 import { DecryptionError } from '../../main/platform/crypto/envelope.node.ts';
-import { kekName } from '../../main/platform/crypto/kek.node.ts';
+import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
@@ -136,32 +137,43 @@ describe('key hierarchy', () => {
     rmSync(t.dataDir, { recursive: true, force: true });
   });
 
-  test('a ciphertext moved from one customer to another does not open', async () => {
-    const { t, jane, john } = await seeded();
+  test("a record about one customer moved to another (its clear customer_id changed) does not open", async () => {
+    const { t, jane, john, janeOrder } = await seeded();
     await t.core.close();
-    await withFile(t.dataDir, async (db) => {
-      const source = await db('customers').where({ id: jane }).first('identity', 'dek');
-      await db('customers').where({ id: john }).update(source);
+    const reveal = await withFile(t.dataDir, async (db) => {
+      // Re-point Jane's break-glass review and card reveal at John, the way a database writer would.
+      await db('break_glass_reviews').where({ customer_id: jane }).update({ customer_id: john });
+      await db('card_reveals').where({ customer_id: jane }).update({ customer_id: john });
+      return db('card_reveals').where({ order_id: janeOrder }).first<{ id: string; dek: Buffer }>('id', 'dek');
     });
     const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
-    await reopened.call('session.login', { username: 'sam.staff', password: PASSWORD }, 'staff');
-    const moved = await reopened.core.handle(reopened.caller('staff'), 'customers.open', { customerId: john, purpose: 'customer_support' });
-    assert.equal(moved.ok, false);
-    assert.equal(!moved.ok && moved.error.code, 'INTERNAL');
-    const untouched = await reopened.call<{ name: { familyName: string } }>('customers.open', { customerId: jane, purpose: 'customer_support' }, 'staff');
-    assert.equal(untouched.name.familyName, 'Smith');
-    await reopened.cleanup();
+    await reopened.call('session.login', { username: 'mia.manager', password: PASSWORD }, 'manager');
+    const queue = await reopened.core.handle(reopened.caller('manager'), 'breakglass.list', {});
+    assert.equal(!queue.ok && queue.error.code, 'INTERNAL', 'the moved justification does not open under John\'s key');
+    await reopened.core.close();
+    await withFile(t.dataDir, async (db) => {
+      const ring = await unlockKeyRing(db, t.vault, new Date().toISOString());
+      const keys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
+      assert.throws(() => keys.fromColumn(john, null).unwrap(reveal.dek, 'card_reveals', reveal.id), DecryptionError);
+      const johnKeys = await keys.wrapperFor(db, john);
+      assert.throws(() => johnKeys.unwrap(reveal.dek, 'card_reveals', reveal.id), DecryptionError, 'a reveal moved to John');
+      const janeKeys = await keys.wrapperFor(db, jane);
+      assert.equal(janeKeys.unwrap(reveal.dek, 'card_reveals', reveal.id).length, 32, 'still Jane\'s');
+    });
     rmSync(t.dataDir, { recursive: true, force: true });
   });
 
-  test("with a customer's key row deleted none of that customer's rows opens, and every other record still does", async () => {
+  test("with a customer's key shredded none of that customer's rows opens, lists and queues still work, and nothing new can be stored about it", async () => {
     const { t, jane, john } = await seeded();
     await t.core.close();
     await withFile(t.dataDir, async (db) => {
-      const kek = (await t.vault.get(kekName(await installId(db))))!;
-      const ring = await loadDomainKeys(db, kek, { fresh: false, now: new Date().toISOString() });
+      const ring = await unlockKeyRing(db, t.vault, new Date().toISOString());
       const keys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
-      assert.equal(await keys.shred(db, jane), true);
+      keys.legacyRecordsGone();
+      await new CustomerKeyMigration(keys, () => new Date().toISOString()).shredCustomer(db, jane);
+      const tombstone = await db('customer_keys').where({ customer_id: jane }).first();
+      assert.equal(tombstone.wrapped_key, null);
+      assert.ok(tombstone.shredded_at);
 
       const rowsAbout = async (customer: string) => [
         ...(await db('customers').where({ id: customer }).select('id', 'dek')).map((r) => ({ table: 'customers', rowId: r.id, dek: r.dek })),
@@ -175,14 +187,22 @@ describe('key hierarchy', () => {
       for (const row of janes) assert.throws(() => janeKeys.unwrap(row.dek, row.table, row.rowId), DecryptionError, `${row.table} still opens`);
       const johnKeys = await keys.wrapperFor(db, john);
       for (const row of await rowsAbout(john)) assert.equal(johnKeys.unwrap(row.dek, row.table, row.rowId).length, 32);
+      await assert.rejects(keys.ensure(db, jane, new Date().toISOString()), /erased/, 'no new key for an erased customer');
     });
-    // The rest of the store opens through the app: John's record, and staff accounts (sign-in).
     const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
     await reopened.call('session.login', { username: 'sam.staff', password: PASSWORD }, 'staff');
+    await reopened.call('session.login', { username: 'mia.manager', password: PASSWORD }, 'manager');
     const johnRecord = await reopened.call<{ name: { familyName: string } }>('customers.open', { customerId: john, purpose: 'customer_support' }, 'staff');
     assert.equal(johnRecord.name.familyName, 'Roe');
-    const janeRecord = await reopened.core.handle(reopened.caller('staff'), 'customers.open', { customerId: jane, purpose: 'customer_support' });
-    assert.equal(janeRecord.ok, false);
+    const list = await reopened.call<{ rows: { id: string; displayName: string }[] }>('customers.list', {}, 'staff');
+    assert.deepEqual(list.rows.map((r) => [r.id, r.displayName]).sort(), [[jane, '(erased)'], [john, 'John R.']].sort());
+    const queue = await reopened.call<{ reviews: { justification: string; customerDisplayName: string }[] }>('breakglass.list', {}, 'manager');
+    assert.match(queue.reviews[0]!.justification, /erased/);
+    assert.equal(queue.reviews[0]!.customerDisplayName, '(erased)');
+    const open = await reopened.core.handle(reopened.caller('staff'), 'customers.open', { customerId: jane, purpose: 'customer_support' });
+    assert.equal(!open.ok && open.error.code, 'CONFLICT');
+    const order = await reopened.core.handle(reopened.caller('staff'), 'orders.create', sampleOrder(jane));
+    assert.equal(!order.ok && order.error.code, 'CONFLICT', 'no order can be stored about an erased customer');
     await reopened.cleanup();
     rmSync(t.dataDir, { recursive: true, force: true });
   });

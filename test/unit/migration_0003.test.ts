@@ -15,6 +15,7 @@ import { DATABASE_FILE } from '../../main/core.node.ts';
 import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { ADMIN, startCore, tempDir, type TestCore } from '../support/core.ts';
+import { nextYear, sampleOrder } from '../support/customers.ts';
 
 /**
  * A database written by the release before the key hierarchy (schema 2, see test/fixtures/makeSchemaV2.ts),
@@ -96,7 +97,10 @@ describe('migration 0003: key hierarchy on a schema-2 database', () => {
     assert.match(reviews.reviews[0]!.justification, /stolen identity/);
   });
 
-  test('a new order for a migrated customer and the old ones read alike', async () => {
+  test('a new order for a migrated customer and the old ones read alike; an old card still reveals', async () => {
+    await t.call('orders.create', sampleOrder(facts.janeId, { card: { number: '5555 5555 5555 4444', expiryMonth: 11, expiryYear: nextYear() } }), 'staff');
+    const jane = await t.call<{ orders: { card: { last4: string } }[] }>('customers.open', { customerId: facts.janeId, purpose: 'order_processing' }, 'staff');
+    assert.deepEqual(jane.orders.map((o) => o.card.last4).sort(), ['1111', '4444']);
     await t.call('session.reauthenticate', { password: facts.password }, 'manager');
     const revealed = await t.call<{ number: string }>('orders.revealCard', { orderId: facts.revealedOrderId, reason: 'Second chargeback look' }, 'manager');
     assert.equal(revealed.number, '4111111111111111');

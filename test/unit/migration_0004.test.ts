@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
+import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +64,7 @@ test('migration 0004 (approvals): a database holding data migrates, still reads,
       payload: z.object({ accountId: z.string().uuid() }).strict(),
       expiresInMs: 60_000,
     });
-    const service = new ApprovalService(() => ring, systemClock, kinds);
+    const service = new ApprovalService(() => ring, systemClock, kinds, new SubjectKeys(() => ring, CUSTOMER_KEYS));
     const filed = await service.request(db, { kind: 'test.migration', subjectId: userId, requesterId: userId, reason: 'Probe after the migration', payload: { accountId: userId } });
     const read = await service.get(db, filed.id);
     assert.equal(read.requestReason, 'Probe after the migration');

@@ -34,6 +34,11 @@ export interface ApprovalKind<S extends z.ZodType = z.ZodType> {
   /** How long a request stays open before it expires. */
   readonly expiresInMs: number;
   /**
+   * The subject is a customer: the request's reasons are sealed under that customer's own key, so erasing the
+   * customer erases them too (the clear facts — kind, status, who decided, when — stay as evidence).
+   */
+  readonly subjectIsCustomer?: boolean;
+  /**
    * Runs in the same transaction as the approval: if it throws, the approval is rolled back with it and the
    * request stays pending.
    */

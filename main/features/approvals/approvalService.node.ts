@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.std.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
-import { domainWrapper, type DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import { domainWrapper, isShredded, type DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
@@ -62,6 +63,16 @@ function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): z.output
 const requestShape = z.object({ subjectId: idSchema, requesterId: idSchema, reason: approvalReason });
 const decisionShape = z.object({ id: idSchema, deciderId: idSchema, reason: approvalReason.nullable() });
 
+const ERASED_TEXT = '(erased with the customer’s records)';
+
+/**
+ * The row binding of a request's sealed reasons: its id, kind, subject and payload. A database writer who
+ * re-points a pending request at another subject or payload makes it unreadable, so it cannot be decided.
+ */
+function sealedAs(row: Pick<ApprovalDbRow, 'id' | 'kind' | 'subject_id' | 'payload'>): string {
+  return `${row.id}/${row.kind}/${row.subject_id}/${createHash('sha256').update(row.payload).digest('base64url')}`;
+}
+
 /**
  * Four-eyes approvals for every kind the app registers. The decision is one conditional UPDATE as the
  * transaction's first statement: it takes SQLite's write lock (or the row lock elsewhere) before anything is
@@ -75,13 +86,18 @@ export class ApprovalService {
     private readonly ring: () => KeyRing,
     private readonly clock: Clock,
     readonly kinds: ApprovalKinds,
+    private readonly customerKeys: SubjectKeys,
   ) {
     this.cipher = new RecordCipher(APPROVALS_TABLE);
   }
 
-  /** Approvals outlive their subject (an erased customer's approval stays evidence): domain-wrapped keys. */
-  private keys(): DataKeyWrapper {
-    return domainWrapper(this.ring());
+  private aboutCustomer(row: Pick<ApprovalDbRow, 'kind'>): boolean {
+    return this.kinds.find(row.kind)?.subjectIsCustomer === true;
+  }
+
+  /** Reasons about a customer are under the customer's key; others under the dek-wrap domain key. */
+  private async keysFor(q: Queryable, row: Pick<ApprovalDbRow, 'kind' | 'subject_id'>): Promise<DataKeyWrapper> {
+    return this.aboutCustomer(row) ? this.customerKeys.wrapperFor(q, row.subject_id) : domainWrapper(this.ring());
   }
 
   private kind(name: string): ApprovalKind {
@@ -97,24 +113,23 @@ export class ApprovalService {
     const payload = parseOrRefuse(kind.payload, input.payload) as ApprovalPayload;
     const id = randomUUID();
     const now = this.clock.now();
-    const sealed = this.cipher.sealNew(this.keys(), id, { request_reason: reason });
+    const facts = { id, kind: kind.name, subject_id: subjectId, payload: JSON.stringify(payload) };
+    const keys = kind.subjectIsCustomer ? await this.customerKeys.ensure(q, subjectId, this.clock.nowIso()) : domainWrapper(this.ring());
+    const sealed = this.cipher.sealNew(keys, sealedAs(facts), { request_reason: reason });
     const row: ApprovalDbRow = {
-      id,
-      kind: kind.name,
-      subject_id: subjectId,
+      ...facts,
       status: 'pending',
       requester_id: requesterId,
       decider_id: null,
       requested_at: new Date(now).toISOString(),
       decided_at: null,
       expires_at: new Date(now + kind.expiresInMs).toISOString(),
-      payload: JSON.stringify(payload),
       dek: sealed.dek,
       request_reason: sealed.columns.request_reason!,
       decision_reason: null,
     };
     await q(APPROVALS_TABLE).insert(row);
-    return this.toRecord(row);
+    return this.toRecord(row, keys);
   }
 
   /**
@@ -137,12 +152,13 @@ export class ApprovalService {
     const row = await q<ApprovalDbRow>(APPROVALS_TABLE).where({ id }).first();
     if (changed === 0) throw this.whyNot(row, deciderId, input.deciderRole, now);
     if (!row) throw new AppError('NOT_FOUND', 'No such approval request.');
+    const keys = await this.keysFor(q, row);
     if (reason !== null) {
-      const columns = this.cipher.reseal(this.keys(), row.id, asBuffer(row.dek), { decision_reason: reason });
+      const columns = this.cipher.reseal(keys, sealedAs(row), asBuffer(row.dek), { decision_reason: reason });
       row.decision_reason = columns.decision_reason!;
       await q(APPROVALS_TABLE).where({ id }).update({ decision_reason: row.decision_reason });
     }
-    const record = this.toRecord(row);
+    const record = this.toRecord(row, keys);
     if (status === 'approved') {
       const { kindLabel: _label, requestReason: _request, decisionReason: _decision, ...request } = record;
       await this.kind(row.kind).onApproved?.(q, request);
@@ -174,7 +190,7 @@ export class ApprovalService {
       if (row.status === 'pending') throw new AppError('CONFLICT', 'This request has expired and can no longer be withdrawn.');
       throw new AppError('CONFLICT', `This request was already ${row.status}: it can no longer be withdrawn.`);
     }
-    return this.toRecord(row);
+    return this.toRecord(row, await this.keysFor(q, row));
   }
 
   /** Marks pending requests past their expiry as expired; returns their ids. */
@@ -190,7 +206,7 @@ export class ApprovalService {
   async get(q: Queryable, id: string): Promise<ApprovalRecord> {
     const row = await q<ApprovalDbRow>(APPROVALS_TABLE).where({ id: parseOrRefuse(idSchema, id) }).first();
     if (!row) throw new AppError('NOT_FOUND', 'No such approval request.');
-    return this.toRecord(row);
+    return this.toRecord(row, await this.keysFor(q, row));
   }
 
   /**
@@ -203,13 +219,19 @@ export class ApprovalService {
     const pending = await visible().where({ status: 'pending' }).orderBy('requested_at').orderBy('id');
     const recent =
       opts.recentLimit === 0 ? [] : await visible().whereNot({ status: 'pending' }).orderBy('decided_at', 'desc').orderBy('id').limit(opts.recentLimit);
-    return { pending: pending.map((r) => this.toRecord(r)), recent: recent.map((r) => this.toRecord(r)) };
+    const customerKeys = await this.customerKeys.wrappersFor(q, [...pending, ...recent].filter((r) => this.aboutCustomer(r)).map((r) => r.subject_id));
+    const keysOf = (r: ApprovalDbRow) => (this.aboutCustomer(r) ? customerKeys.get(r.subject_id)! : domainWrapper(this.ring()));
+    return { pending: pending.map((r) => this.toRecord(r, keysOf(r))), recent: recent.map((r) => this.toRecord(r, keysOf(r))) };
   }
 
-  private toRecord(row: ApprovalDbRow): ApprovalRecord {
+  private toRecord(row: ApprovalDbRow, keys: DataKeyWrapper): ApprovalRecord {
     const blobs: Record<string, Buffer> = { request_reason: asBuffer(row.request_reason) };
     if (row.decision_reason) blobs.decision_reason = asBuffer(row.decision_reason);
-    const opened = this.cipher.openMany(this.keys(), row.id, asBuffer(row.dek), blobs);
+    // A request about an erased customer stays as evidence (who asked, who decided, when); its reasons do not.
+    const erased = isShredded(keys, asBuffer(row.dek));
+    const opened = erased
+      ? { request_reason: ERASED_TEXT, decision_reason: row.decision_reason ? ERASED_TEXT : undefined }
+      : this.cipher.openMany(keys, sealedAs(row), asBuffer(row.dek), blobs);
     return {
       id: row.id,
       kind: row.kind,

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
-import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import { isShredded, type DataKeyWrapper, type SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
-import type { SubjectKeyRow, SubjectKeys, SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
+import { SUBJECT_SHREDDED, type SubjectKeyRow, type SubjectKeys, type SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 import { INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
@@ -88,6 +88,8 @@ const NORMALIZE: Record<SearchField, (value: string) => string> = {
 export const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_at'] as const;
 export type ListDbRow = Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number] | 'customer_key'>;
 export const CUSTOMER_KEYS_TABLE = 'customer_keys';
+/** What lists show for a customer whose records were erased (its key shredded). */
+export const ERASED_LABEL = '(erased)';
 export const CUSTOMER_KEYS: SubjectKeyTable = { table: CUSTOMER_KEYS_TABLE, subjectColumn: 'customer_id' };
 /**
  * Customers staged by a running import carry its job id until one transaction publishes them; until then
@@ -126,7 +128,7 @@ export class CustomerStore {
   }
 
   /** The wrapper for a loaded row's data keys (and those of other records about the same customer). */
-  keysOf(row: Pick<CustomerDbRow, 'id' | 'customer_key'>): DataKeyWrapper {
+  keysOf(row: Pick<CustomerDbRow, 'id' | 'customer_key'>): SubjectKeyWrapper {
     return this.keys.fromColumn(row.id, row.customer_key);
   }
 
@@ -251,11 +253,16 @@ export class CustomerStore {
   async load(q: Queryable, id: string): Promise<CustomerDbRow> {
     const row = await withCustomerKey(q).where(`${CUSTOMERS_TABLE}.id`, id).whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`).first<CustomerDbRow | undefined>();
     if (!row) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
+    if (isShredded(this.keysOf(row), asBuffer(row.dek))) throw new AppError('CONFLICT', SUBJECT_SHREDDED);
     return row;
   }
 
-  /** A minimal masked row: unwraps the data key and opens the summary section only. */
+  /**
+   * A minimal masked row: unwraps the data key and opens the summary section only. A customer whose key was
+   * shredded still has its row (status, dates) but no name: it lists as erased instead of failing the page.
+   */
   toRow(row: ListDbRow, keys = this.keysOf(row)): CustomerRow {
+    if (isShredded(keys, asBuffer(row.dek))) return { id: row.id, displayName: ERASED_LABEL, city: '', status: row.status, kind: row.kind, createdAt: row.created_at };
     const summary = this.cipher.open<Summary>(keys, row.id, asBuffer(row.dek), 'summary', asBuffer(row.summary));
     return { id: row.id, displayName: summary.displayName, city: summary.city, status: row.status, kind: row.kind, createdAt: row.created_at };
   }

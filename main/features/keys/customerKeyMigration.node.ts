@@ -1,4 +1,7 @@
 import { isSubjectWrapped } from '../../platform/crypto/dataKeys.node.ts';
+import { DecryptionError } from '../../platform/crypto/envelope.node.ts';
+import { AppError } from '../../platform/ipc/errors.std.ts';
+import type { Logger } from '../../platform/log/logger.node.ts';
 import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import type { JobKind, JobWork } from '../../platform/jobs/job.node.ts';
 import type { JobRunner } from '../../platform/jobs/jobRunner.node.ts';
@@ -33,15 +36,24 @@ export class CustomerKeyMigration implements JobKind {
     private readonly keys: SubjectKeys,
     private readonly now: () => string,
     private readonly batchSize = 200,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {}
 
   async isDone(q: Queryable): Promise<boolean> {
     return Boolean(await q('meta').where({ key: MIGRATED_KEY }).first());
   }
 
+  /** Once every record is under its customer's key, nothing about a customer may open any other way. */
+  onSucceeded(): void {
+    this.keys.legacyRecordsGone();
+  }
+
   /** Starts the job unless the database is migrated or a resumed run is already under way. */
   async startIfNeeded(jobs: JobRunner, q: Queryable): Promise<void> {
-    if (await this.isDone(q)) return;
+    if (await this.isDone(q)) {
+      this.keys.legacyRecordsGone();
+      return;
+    }
     if (await q('jobs').where({ kind: CUSTOMER_KEYS_JOB }).whereIn('state', UNFINISHED_JOB_STATES).first('id')) return;
     const handle = await jobs.start(CUSTOMER_KEYS_JOB, this.work(), { startedBy: null });
     handle.result.catch(() => undefined); // failures are logged by the runner; the next open starts again
@@ -61,12 +73,32 @@ export class CustomerKeyMigration implements JobKind {
       step: async (trx, job) => {
         const after = typeof job.cursor === 'string' ? job.cursor : '';
         const ids = (await trx('customers').where('id', '>', after).orderBy('id').limit(this.batchSize).select<{ id: string }[]>('id')).map((r) => r.id);
-        for (const id of ids) await this.migrateCustomer(trx, id);
+        let skipped = 0;
+        for (const id of ids) {
+          // Each customer in a savepoint: one that cannot move (erased, or a record that no longer opens) is
+          // left as it is and counted, instead of failing the job on every start.
+          try {
+            await trx.transaction((customer) => this.migrateCustomer(customer, id));
+          } catch (error) {
+            if (!(error instanceof DecryptionError) && !(error instanceof AppError)) throw error;
+            skipped += 1;
+          }
+        }
+        if (skipped) this.logger?.warn('keys.customers_not_moved', { count: skipped });
         const finished = ids.length < this.batchSize;
         if (finished) await trx('meta').insert({ key: MIGRATED_KEY, value: 'done' }).onConflict('key').ignore();
         return { done: job.done + ids.length, cursor: ids.at(-1) ?? after, finished };
       },
     };
+  }
+
+  /**
+   * Erases everything about a customer at once by destroying its key: its records are first moved under that
+   * key (if the job has not reached it yet), so nothing about it escapes through an older wrap.
+   */
+  async shredCustomer(q: Queryable, customerId: string): Promise<void> {
+    await this.migrateCustomer(q, customerId);
+    await this.keys.shred(q, customerId, this.now());
   }
 
   /** Gives one customer its key and rewraps every data key about it that is not under that key yet. */

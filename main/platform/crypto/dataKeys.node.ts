@@ -57,24 +57,39 @@ export function domainWrapper(ring: KeyRing): DataKeyWrapper {
   };
 }
 
+export interface SubjectKeyWrapper extends DataKeyWrapper {
+  /** False when the subject's key is gone (shredded) or was never made (a record not migrated yet). */
+  readonly hasKey: boolean;
+}
+
 /**
  * Data keys of records about one subject, wrapped by that subject's own key and bound to its id, so a
- * ciphertext moved to another customer fails and deleting the one key row makes them all unreadable.
- * `subjectKey` is null when the subject has no key (shredded, or not yet migrated): then only older
- * domain-wrapped rows open and nothing new can be wrapped.
+ * ciphertext moved to another customer fails and destroying the one key makes them all unreadable.
+ * `subjectKey` is null when the subject has no key: nothing new can be wrapped. Domain-wrapped rows (written
+ * before per-subject keys) open only while `legacyAllowed`, i.e. until the migration job has moved them all;
+ * after that such a row about a subject is refused, so nothing about a customer escapes its key.
  */
-export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buffer | null): DataKeyWrapper {
+export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buffer | null, legacyAllowed: boolean): SubjectKeyWrapper {
   return {
+    hasKey: subjectKey !== null,
     wrap(dek, table, rowId) {
       if (!subjectKey) throw new Error('This subject has no key to wrap with');
       return Buffer.concat([Buffer.of(SUBJECT), seal(subjectKey, dek, subjectBinding(subjectId, table, rowId))]);
     },
     unwrap(wrapped, table, rowId) {
-      if (wrapped[0] !== SUBJECT) return unwrapDomain(ring, wrapped, table, rowId);
+      if (wrapped[0] !== SUBJECT) {
+        if (!legacyAllowed) throw new DecryptionError();
+        return unwrapDomain(ring, wrapped, table, rowId);
+      }
       if (!subjectKey) throw new DecryptionError();
       return open(subjectKey, wrapped.subarray(1), subjectBinding(subjectId, table, rowId));
     },
   };
+}
+
+/** A record whose data key was wrapped by its subject's key, which no longer exists. */
+export function isShredded(keys: DataKeyWrapper | SubjectKeyWrapper, wrappedDek: Buffer): boolean {
+  return 'hasKey' in keys && !keys.hasKey && isSubjectWrapped(wrappedDek);
 }
 
 export function isSubjectWrapped(wrapped: Buffer): boolean {

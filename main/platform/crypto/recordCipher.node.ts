@@ -38,11 +38,6 @@ export class RecordCipher {
     return out;
   }
 
-  /** The same data key under another wrapper (moving a record to its customer's key); sections are untouched. */
-  rewrap(from: DataKeyWrapper, to: DataKeyWrapper, rowId: string, wrappedDek: Buffer): Buffer {
-    return to.wrap(from.unwrap(wrappedDek, this.table, rowId), this.table, rowId);
-  }
-
   private sealWith(dek: Buffer, rowId: string, sections: Sections): Record<string, Buffer> {
     const columns: Record<string, Buffer> = {};
     for (const [column, value] of Object.entries(sections)) {

@@ -1,5 +1,6 @@
+import { AppError } from '../ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../store/database.node.ts';
-import { domainWrapper, subjectWrapper, type DataKeyWrapper } from './dataKeys.node.ts';
+import { domainWrapper, subjectWrapper, type SubjectKeyWrapper } from './dataKeys.node.ts';
 import { newDataKey } from './envelope.node.ts';
 import type { KeyRing } from './keyRing.node.ts';
 
@@ -10,67 +11,90 @@ export interface SubjectKeyTable {
 }
 
 export interface SubjectKeyRow {
-  [column: string]: string | Buffer;
-  wrapped_key: Buffer;
+  [column: string]: string | Buffer | null;
+  wrapped_key: Buffer | null;
   created_at: string;
+  shredded_at: string | null;
 }
 
+export const SUBJECT_SHREDDED = 'The records about this customer were erased: nothing more can be stored about them.';
+
 /**
- * One key per subject (customer) under which every data key about it is wrapped: deleting the subject's one
- * key row (crypto-shredding) makes all its ciphertexts unreadable at once, wherever they are stored.
+ * One key per subject (customer) under which every data key about it is wrapped: destroying the subject's one
+ * key (crypto-shredding) makes all its ciphertexts unreadable at once, wherever they are stored. A shredded
+ * subject keeps its row as a tombstone (no key, `shredded_at`), so no write can quietly give it a new key.
  */
 export class SubjectKeys {
+  /** True until every record written before per-subject keys has moved under its subject's key. */
+  private legacyAllowed = true;
+
   constructor(
     private readonly ring: () => KeyRing,
     readonly spec: SubjectKeyTable,
   ) {}
 
+  /** Called when the migration of older records has finished: from then on only subject-wrapped rows open. */
+  legacyRecordsGone(): void {
+    this.legacyAllowed = false;
+  }
+
   /** A key for a new subject: the row to insert and the wrapper for its records. No database access. */
-  create(subjectId: string, now: string): { row: SubjectKeyRow; keys: DataKeyWrapper } {
+  create(subjectId: string, now: string): { row: SubjectKeyRow; keys: SubjectKeyWrapper } {
     const key = newDataKey();
     const row: SubjectKeyRow = {
       [this.spec.subjectColumn]: subjectId,
       wrapped_key: domainWrapper(this.ring()).wrap(key, this.spec.table, subjectId),
       created_at: now,
+      shredded_at: null,
     };
-    return { row, keys: subjectWrapper(this.ring(), subjectId, key) };
+    return { row, keys: subjectWrapper(this.ring(), subjectId, key, this.legacyAllowed) };
   }
 
-  /** The wrapper for a subject whose key column the caller already read (null: no key row). */
-  fromColumn(subjectId: string, wrappedKey: Buffer | null | undefined): DataKeyWrapper {
+  /** The wrapper for a subject whose key column the caller already read (null: no key). */
+  fromColumn(subjectId: string, wrappedKey: Buffer | null | undefined): SubjectKeyWrapper {
     const key = wrappedKey ? domainWrapper(this.ring()).unwrap(asBuffer(wrappedKey), this.spec.table, subjectId) : null;
-    return subjectWrapper(this.ring(), subjectId, key);
+    return subjectWrapper(this.ring(), subjectId, key, this.legacyAllowed);
   }
 
-  async wrapperFor(q: Queryable, subjectId: string): Promise<DataKeyWrapper> {
-    const row = await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).first<{ wrapped_key: Buffer } | undefined>('wrapped_key');
-    return this.fromColumn(subjectId, row?.wrapped_key);
+  private row(q: Queryable, subjectId: string): Promise<{ wrapped_key: Buffer | null; shredded_at: string | null } | undefined> {
+    return q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).first('wrapped_key', 'shredded_at');
+  }
+
+  async wrapperFor(q: Queryable, subjectId: string): Promise<SubjectKeyWrapper> {
+    return this.fromColumn(subjectId, (await this.row(q, subjectId))?.wrapped_key);
   }
 
   /** Wrappers for many subjects in one query (list pages, name lookups). */
-  async wrappersFor(q: Queryable, subjectIds: readonly string[]): Promise<Map<string, DataKeyWrapper>> {
+  async wrappersFor(q: Queryable, subjectIds: readonly string[]): Promise<Map<string, SubjectKeyWrapper>> {
     const unique = [...new Set(subjectIds)];
-    const found = new Map<string, Buffer>();
+    const found = new Map<string, Buffer | null>();
     for (let i = 0; i < unique.length; i += 500) {
       const rows = await q(this.spec.table)
         .whereIn(this.spec.subjectColumn, unique.slice(i, i + 500))
         .select<Record<string, unknown>[]>(this.spec.subjectColumn, 'wrapped_key');
-      for (const row of rows) found.set(String(row[this.spec.subjectColumn]), asBuffer(row.wrapped_key));
+      for (const row of rows) found.set(String(row[this.spec.subjectColumn]), row.wrapped_key ? asBuffer(row.wrapped_key) : null);
     }
     return new Map(unique.map((id) => [id, this.fromColumn(id, found.get(id))]));
   }
 
-  /** The wrapper to write with, creating the subject's key first when it has none (a record from before keys). */
-  async ensure(q: Queryable, subjectId: string, now: string): Promise<DataKeyWrapper> {
-    const existing = await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).first<{ wrapped_key: Buffer } | undefined>('wrapped_key');
-    if (existing) return this.fromColumn(subjectId, existing.wrapped_key);
-    // Another workstation (or the migration job) may create it at the same moment: the first key stored wins.
+  /**
+   * The wrapper to write with. A subject from before per-subject keys gets its key here; a shredded one is
+   * refused. Another workstation (or the migration job) may create the key at the same moment: the first wins.
+   */
+  async ensure(q: Queryable, subjectId: string, now: string): Promise<SubjectKeyWrapper> {
+    const existing = await this.row(q, subjectId);
+    if (existing?.shredded_at) throw new AppError('CONFLICT', SUBJECT_SHREDDED);
+    if (existing?.wrapped_key) return this.fromColumn(subjectId, existing.wrapped_key);
     await q(this.spec.table).insert(this.create(subjectId, now).row).onConflict(this.spec.subjectColumn).ignore();
     return this.wrapperFor(q, subjectId);
   }
 
-  /** Destroys the subject's key. Returns whether there was one. */
-  async shred(q: Queryable, subjectId: string): Promise<boolean> {
-    return (await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).delete()) > 0;
+  /** Destroys the subject's key, leaving a tombstone. Returns whether there was a key to destroy. */
+  async shred(q: Queryable, subjectId: string, now: string): Promise<boolean> {
+    const destroyed = await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).whereNotNull('wrapped_key').update({ wrapped_key: null, shredded_at: now });
+    if (destroyed === 0) {
+      await q(this.spec.table).insert({ [this.spec.subjectColumn]: subjectId, wrapped_key: null, created_at: now, shredded_at: now }).onConflict(this.spec.subjectColumn).ignore();
+    }
+    return destroyed > 0;
   }
 }

@@ -63,6 +63,8 @@ export interface JobKind {
    * stored job alone (the process that started it may be gone) and must be safe to call again after a kill.
    */
   rollbackBatch(trx: Knex.Transaction, job: Job): Promise<boolean>;
+  /** After the batch that finished the job has committed (in whichever process ran it, resumed or not). */
+  onSucceeded?(job: Job): void;
 }
 
 /**

@@ -100,9 +100,6 @@ export class JobRunner {
     private readonly deps: { audit?: JobAuditSink; logger?: Logger } = {},
   ) {}
 
-  private nowIso(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
 
   register(kind: JobKind): void {
     if (this.kinds.has(kind.kind)) throw new Error(`Job kind registered twice: ${kind.kind}`);
@@ -119,7 +116,7 @@ export class JobRunner {
     if (this.stopping) throw new Stopped();
     const kind = this.kinds.get(kindName);
     if (!kind) throw new Error(`Unknown job kind: ${kindName}`);
-    const now = this.nowIso();
+    const now = this.clock.nowIso();
     const job: Job = {
       id: randomUUID(),
       kind: kindName,
@@ -161,7 +158,7 @@ export class JobRunner {
       }
       const work = job.state !== 'rolling_back' ? (kind.resume?.(job) ?? null) : null;
       if (work) {
-        const running = { ...job, state: 'running' as const, updatedAt: this.nowIso() };
+        const running = { ...job, state: 'running' as const, updatedAt: this.clock.nowIso() };
         await this.db.transaction(async (trx) => {
           await trx(JOBS_TABLE).where({ id: job.id }).update({ state: 'running', updated_at: running.updatedAt });
           await this.deps.audit?.append(trx, { actorId: null, action: 'job.resumed', outcome: 'ok', details: { jobId: job.id, kind: job.kind, done: job.done } });
@@ -206,7 +203,7 @@ export class JobRunner {
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
         current = await this.db.transaction(async (trx) => {
           const step = await work.step(trx, current);
-          const now = this.nowIso();
+          const now = this.clock.nowIso();
           const next: Job = {
             ...current,
             done: step.done,
@@ -221,7 +218,10 @@ export class JobRunner {
           return next;
         });
         options.onProgress?.(current);
-        if (current.state === 'succeeded') return current;
+        if (current.state === 'succeeded') {
+          kind.onSucceeded?.(current);
+          return current;
+        }
         await yieldToEventLoop();
       }
     } catch (error) {
@@ -240,7 +240,7 @@ export class JobRunner {
 
   /** Marks the job rolling back, undoes its writes batch by batch (each its own transaction), then ends it. */
   private async rollBack(job: Job, kind: JobKind, code: string): Promise<void> {
-    const marked: Job = { ...job, state: 'rolling_back', errorCode: code, updatedAt: this.nowIso() };
+    const marked: Job = { ...job, state: 'rolling_back', errorCode: code, updatedAt: this.clock.nowIso() };
     await this.db(JOBS_TABLE).where({ id: job.id }).update({ state: marked.state, error_code: code, updated_at: marked.updatedAt });
     for (;;) {
       if (await this.db.transaction((trx) => kind.rollbackBatch(trx, marked))) break;
@@ -248,7 +248,7 @@ export class JobRunner {
     }
     const state = finalStateFor(code);
     await this.db.transaction(async (trx) => {
-      const now = this.nowIso();
+      const now = this.clock.nowIso();
       await trx(JOBS_TABLE).where({ id: job.id }).update({ state, updated_at: now, finished_at: now });
       if (state === 'rolled_back') {
         await this.deps.audit?.append(trx, { actorId: null, action: 'job.rolled_back', outcome: 'ok', details: { jobId: job.id, kind: job.kind, reason: 'interrupted' } });

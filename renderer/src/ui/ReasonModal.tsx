@@ -64,6 +64,8 @@ export function ReasonModal<D extends string>(props: ReasonModalProps<D>) {
   });
 
   const submitAs = (action: ReasonAction<D>) => {
+    // A second Ctrl+Enter while the first is on its way must not send the request twice.
+    if (submitting) return;
     pending.current = action;
     if (form.validate().hasErrors) return;
     setSending(action.decision);

@@ -4,9 +4,9 @@ import type { Migration } from './migration.node.ts';
 
 /**
  * Per-status customer counts kept by triggers, so the list's total is one row read instead of a count(*) over
- * every customer (≈90 ms at 1M rows). Shared with the benchmark's plaintext schema so both pay the same cost.
+ * every customer (≈90 ms at 1M rows).
  */
-export async function createCustomerCounts(db: Knex | Knex.Transaction): Promise<void> {
+async function createCustomerCounts(db: Knex | Knex.Transaction): Promise<void> {
   await dialectOf(db).createGroupCounter(db, {
     table: 'customers',
     column: 'status',

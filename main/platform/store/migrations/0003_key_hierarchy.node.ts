@@ -27,8 +27,10 @@ export const keyHierarchy: Migration = {
     });
     await db.schema.createTable('customer_keys', (t) => {
       t.uuid('customer_id').primary().references('id').inTable('customers');
-      t.binary('wrapped_key').notNullable();
+      // Null once shredded: the row stays as a tombstone so no new key is ever made for an erased customer.
+      t.binary('wrapped_key').nullable();
       t.string('created_at', 32).notNullable();
+      t.string('shredded_at', 32).nullable();
     });
     // A database that already held data adopts its KEK-derived keys once, at the next unlock; on any other
     // database, missing domain keys are refused rather than re-made.
