@@ -91,7 +91,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     firstRun: { action: sessionChannels['session.setup'].audit!, happened: async (q: Queryable): Promise<boolean> => (await accounts.count(q)) > 0 },
   });
   const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
-  const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
+  const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit, (q, userId) => accounts.sessionState(q, userId));
   const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
   const customers = new CustomerStore(keyRing, clock, customerKeys);
   const orders = new OrderService(clock, customerKeys);

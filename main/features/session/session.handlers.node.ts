@@ -2,7 +2,7 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
 import type { SettingsStore } from '../../platform/settings/settings.node.ts';
 import type { StaffAccounts } from '../accounts/accounts.port.node.ts';
-import type { Account } from '../accounts/accounts.contract.std.ts';
+import type { SignedInAccount } from '../accounts/accounts.port.node.ts';
 import type { sessionChannels, SessionInfo } from './session.contract.std.ts';
 import type { Session, SessionManager } from './sessionManager.node.ts';
 
@@ -19,8 +19,8 @@ export function sessionHandlers(
     locked: session.locked,
     idleLockMinutes: settings.get('idleLockMinutes'),
   });
-  const start = (senderId: string, user: Account) =>
-    info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role }));
+  const start = (senderId: string, user: SignedInAccount) =>
+    info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch }));
 
   return {
     'session.status': async (_input, ctx) => {
@@ -28,8 +28,7 @@ export function sessionHandlers(
       return { setupRequired: (await accounts.count(ctx.q)) === 0, session: session ? info(session) : null };
     },
     'session.setup': async (input, ctx) => {
-      if ((await accounts.count(ctx.q)) > 0) throw new AppError('CONFLICT', 'Setup has already been completed. Sign in instead.');
-      const user = await accounts.create(ctx.q, { ...input, role: 'it_admin' });
+      const user = await accounts.createFirstAdmin(ctx.q, input);
       ctx.setActor(user.id);
       ctx.auditDetails({ userId: user.id, role: user.role });
       return start(ctx.caller.senderId, user);

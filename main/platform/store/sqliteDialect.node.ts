@@ -39,6 +39,11 @@ export const sqliteDialect: SqlDialect = {
     END`);
   },
 
+  async claimWrite(q) {
+    // A write statement that changes nothing still begins the write transaction (RESERVED lock, busy handler).
+    await q.raw('UPDATE meta SET value = value WHERE 0 = 1');
+  },
+
   classifyError(error): StoreErrorKind | null {
     const { code, message } = driverCode(error);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'busy';
