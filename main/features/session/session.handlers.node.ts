@@ -1,6 +1,5 @@
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
-import type { SettingsStore } from '../../platform/settings/settings.node.ts';
 import type { StaffAccounts } from '../accounts/accounts.port.node.ts';
 import type { SignedInAccount } from '../accounts/accounts.port.node.ts';
 import type { sessionChannels, SessionInfo } from './session.contract.std.ts';
@@ -9,7 +8,8 @@ import type { Session, SessionManager } from './sessionManager.node.ts';
 export function sessionHandlers(
   accounts: StaffAccounts,
   sessions: SessionManager,
-  settings: SettingsStore,
+  /** The office-wide idle lock (settings feature), as the session shows it. */
+  idleLockMinutes: () => number,
 ): ChannelHandlers<typeof sessionChannels, Session> {
   const info = (session: Session): SessionInfo => ({
     userId: session.userId,
@@ -17,7 +17,7 @@ export function sessionHandlers(
     displayName: session.displayName,
     role: session.role,
     locked: session.locked,
-    idleLockMinutes: settings.get('idleLockMinutes'),
+    idleLockMinutes: idleLockMinutes(),
   });
   const start = (senderId: string, user: SignedInAccount) =>
     info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch }));
