@@ -70,6 +70,7 @@ export class AuditLog implements AuditSink {
   async append(q: Queryable, event: NewAuditEvent): Promise<number> {
     if (!q.isTransaction) return this.db.transaction((trx) => this.append(trx, event));
     const details = auditDetails.parse(event.details ?? {});
+    await dialectOf(q).claimWrite(q);
     const head = await dialectOf(q).forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
     const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
     const row = {

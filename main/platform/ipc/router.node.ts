@@ -137,6 +137,9 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;
     const run = async (q: Queryable) => {
+      // An audited call writes: it becomes a writer before its first read, so another workstation's commit
+      // between its reads and its audit event makes it wait (SQLite busy timeout), never fail.
+      if (spec.audit && q.isTransaction) await dialectOf(q).claimWrite(q);
       let audited = false;
       const ctx: HandlerContext<S> = {
         q,
