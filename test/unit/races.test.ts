@@ -146,7 +146,7 @@ describe('two workstations racing on one database', { concurrency: false }, () =
       const emailIndexes = await o.db('customers').select('email_index').groupBy('email_index').havingRaw('count(*) > 1');
       assert.equal(emailIndexes.length, 0, 'no address has two records');
       const total = Number((await o.db('customers').count<{ n: number }[]>('* as n'))[0]!.n);
-      const imported = results[0]!.ok ? Number((results[0] as { value: { imported: number } }).value.imported) : 0;
+      const imported = results[0]!.ok ? Number((results[0] as unknown as { value: { imported: number } }).value.imported) : 0;
       assert.equal(total, imported + (results[1]!.ok ? 1 : 0));
       assert.equal(Number((await o.db('customers').whereNotNull('import_job_id').count<{ n: number }[]>('* as n'))[0]!.n), 0);
     } finally {
