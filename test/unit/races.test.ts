@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ApprovalKinds } from '../../main/features/approvals/approvalKinds.node.ts';
 import { ApprovalService } from '../../main/features/approvals/approvalService.node.ts';
 import { systemClock } from '../../main/platform/clock.std.ts';
