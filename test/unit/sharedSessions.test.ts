@@ -73,9 +73,11 @@ describe('sessions and settings across workstations', () => {
       await a.call('session.reauthenticate', { password: ADMIN.password }, 'it');
       await a.call('accounts.resetPassword', { id: ids['pat.staff'], password: 'a brand new passphrase 42' }, 'it');
     });
+    // Reloading the window on B asks for the status first (a public call): the session is gone there too.
+    assert.equal((await b.call<{ session: unknown }>('session.status', {}, 'pat')).session, null);
+    assert.deepEqual(ended.at(-1), { senderId: 'pat', reason: 'password_reset' });
     const refused = await b.core.handle(b.caller('pat'), 'customers.list', {});
     assert.equal(!refused.ok && refused.error.code, 'NOT_AUTHENTICATED');
-    assert.deepEqual(ended.at(-1), { senderId: 'pat', reason: 'password_reset' });
 
     const own = (await a.call<{ accounts: { id: string; username: string }[] }>('accounts.list', {}, 'it')).accounts.find((x) => x.username === ADMIN.username)!;
     await a.call('session.reauthenticate', { password: ADMIN.password }, 'it');

@@ -24,7 +24,13 @@ export function sessionHandlers(
 
   return {
     'session.status': async (_input, ctx) => {
-      const session = sessions.get(ctx.caller.senderId);
+      let session = sessions.get(ctx.caller.senderId);
+      // A public channel (the router checks no session): a session ended on another workstation ends here too.
+      const revoked = session ? await sessions.revoked(ctx.q, session) : null;
+      if (session && revoked) {
+        sessions.end(session.senderId, revoked);
+        session = undefined;
+      }
       return { setupRequired: (await accounts.count(ctx.q)) === 0, session: session ? info(session) : null };
     },
     'session.setup': async (input, ctx) => {

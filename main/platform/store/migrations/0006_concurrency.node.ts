@@ -2,9 +2,6 @@ import type { Knex } from 'knex';
 import { StartupError } from '../../startupError.std.ts';
 import type { Migration } from './migration.node.ts';
 
-/** The audit chain's head before its first event (the genesis link): `seq:hash`. */
-export const EMPTY_AUDIT_HEAD = `0:${'0'.repeat(64)}`;
-
 /**
  * Several workstations on one database (issue #7): what a single SQLite connection used to guarantee by running
  * one call at a time is now held by the database itself.
@@ -19,7 +16,6 @@ export const EMPTY_AUDIT_HEAD = `0:${'0'.repeat(64)}`;
  *   session remembers the epoch it signed in under, and every workstation's router ends it at its next call.
  * - `office_settings`: settings that hold for the whole office (idle lock, retention, deadlines), one row each,
  *   replacing the per-workstation copy in settings.json.
- * - the audit chain's head row exists from the start, so two workstations' very first appends both lock it.
  */
 export const concurrency: Migration = {
   version: 6,
@@ -49,6 +45,5 @@ export const concurrency: Migration = {
       t.string('updated_at', 32).notNullable();
       t.uuid('updated_by').nullable();
     });
-    await db('meta').insert({ key: 'audit_head', value: EMPTY_AUDIT_HEAD }).onConflict('key').ignore();
   },
 };
