@@ -1,6 +1,31 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { DatabaseConfig } from '../../main/platform/store/database.node.ts';
+import { openDatabase, type DatabaseConfig } from '../../main/platform/store/database.node.ts';
+
+/**
+ * The shared database of one test: a SQLite file, or a fresh database on the PostgreSQL server `ITPC_TEST_PG`
+ * names (a connection string to it).
+ * TODO(integrator): replace with test/support/database.ts `testDatabase()` once it lands.
+ */
+export async function sharedTestDatabase(root: string): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+  const server = process.env.ITPC_TEST_PG;
+  if (!server) return { config: { client: 'sqlite', filename: join(root, 'shared.sqlite') }, drop: async () => undefined };
+  const name = `itpc_race_${randomUUID().replaceAll('-', '')}`;
+  const admin = openDatabase({ client: 'pg', connection: server });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  await admin.destroy();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    config: { client: 'pg', connection: url.toString() },
+    async drop() {
+      const again = openDatabase({ client: 'pg', connection: server });
+      await again.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.destroy();
+    },
+  };
+}
 
 export interface RaceCall {
   senderId: string;

@@ -8,25 +8,24 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import type { DatabaseConfig } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore, tempDir, type TestCore } from '../support/core.ts';
 import { PASSWORD } from '../support/customers.ts';
+import { sharedTestDatabase } from '../support/races.ts';
 
-/** TODO(integrator): from test/support/database.ts `testDatabase()` for the PostgreSQL run. */
-const sharedDatabase = (root: string): DatabaseConfig => ({ client: 'sqlite', filename: join(root, 'shared.sqlite') });
 
 describe('sessions and settings across workstations', () => {
   const root = tempDir('itpc-shared-');
   const vault = new MemoryVault();
-  const database = sharedDatabase(root);
+  let database: Awaited<ReturnType<typeof sharedTestDatabase>>;
   let a: TestCore;
   let b: TestCore;
   const ids: Record<string, string> = {};
   const ended: { senderId: string; reason: unknown }[] = [];
 
   before(async () => {
-    a = await startCore({ dataDir: join(root, 'a'), vault, database });
-    b = await startCore({ dataDir: join(root, 'b'), vault, database });
+    database = await sharedTestDatabase(root);
+    a = await startCore({ dataDir: join(root, 'a'), vault, database: database.config });
+    b = await startCore({ dataDir: join(root, 'b'), vault, database: database.config });
     b.core.onEvent((senderId, event, payload) => {
       if (event === 'session.ended') ended.push({ senderId, reason: (payload as { reason: unknown }).reason });
     });
@@ -38,6 +37,7 @@ describe('sessions and settings across workstations', () => {
   after(async () => {
     await a.cleanup();
     await b.cleanup();
+    await database.drop();
     rmSync(root, { recursive: true, force: true });
   });
 
