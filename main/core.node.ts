@@ -24,6 +24,7 @@ import { OrderService } from './features/orders/orderService.node.ts';
 import { sessionHandlers } from './features/session/session.handlers.node.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
 import { SessionManager, type Session } from './features/session/sessionManager.node.ts';
+import { OfficeSettings } from './features/settings/officeSettings.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
 import { AuditLog } from './platform/audit/auditLog.node.ts';
 import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
@@ -91,7 +92,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     firstRun: { action: sessionChannels['session.setup'].audit!, happened: async (q: Queryable): Promise<boolean> => (await accounts.count(q)) > 0 },
   });
   const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
-  const sessions = new SessionManager(clock, () => settings.get('idleLockMinutes') * 60_000, emit);
+  // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
+  const office = new OfficeSettings(clock);
+  await office.adoptWorkstationValues(db, { idleLockMinutes: settings.get('idleLockMinutes') });
+  await office.refresh(db);
+  const idleLockMinutes = () => office.cached().idleLockMinutes;
+  const sessions = new SessionManager(clock, () => idleLockMinutes() * 60_000, emit, (q, userId) => accounts.sessionState(q, userId));
   const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
   const customers = new CustomerStore(keyRing, clock, customerKeys);
   const orders = new OrderService(clock, customerKeys);
@@ -120,17 +126,25 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sessions,
     logger,
     handlers: {
-      ...sessionHandlers(accounts, sessions, settings),
+      ...sessionHandlers(accounts, sessions, idleLockMinutes),
       ...accountsHandlers(accounts, sessions),
       ...auditHandlers(audit, accounts),
-      ...settingsHandlers(settings),
+      ...settingsHandlers(office),
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
     },
   });
-  const sweeper = setInterval(() => sessions.sweepIdle(), options.sweepIntervalMs ?? 5_000);
+  let closing = false;
+  const sweeper = setInterval(() => {
+    if (closing) return;
+    // Picks up an idle-lock change made on another workstation, then locks whoever has been idle for it.
+    office
+      .refresh(db)
+      .catch((error: unknown) => void (closing || logger.error('settings.refresh_failed', error)))
+      .finally(() => sessions.sweepIdle());
+  }, options.sweepIntervalMs ?? 5_000);
   sweeper.unref();
 
   return {
@@ -142,6 +156,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     endSession: (senderId) => sessions.end(senderId, null),
     sweepIdle: () => sessions.sweepIdle(),
     async close() {
+      closing = true;
       clearInterval(sweeper);
       await jobs.stop();
       await db.destroy();

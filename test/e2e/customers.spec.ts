@@ -323,6 +323,16 @@ test('a correction is saved with its source and reason and appears in the histor
   await expect(correction.getByLabel('City')).toHaveValue('Bath');
   await screen(page, '27-correction-history');
 
+  // Another workstation corrects the record while this form is open: saving is refused, naming what changed.
+  await asPerson(core, MANAGER, (invoke) =>
+    invoke('customers.correct', { customerId, changes: { phone: '+44 117 496 0123' }, reason: 'Customer gave a new number', source: 'customer_request' }),
+  );
+  await correction.getByLabel('City').fill('Wells');
+  await correction.getByRole('radio', { name: 'Customer request' }).check();
+  await correction.getByLabel('Reason').fill('Customer moved again and phoned');
+  await correction.getByRole('button', { name: 'Save correction' }).click();
+  await expect(correction.getByText(/changed by someone else since you opened it: phone\. Nothing was saved/)).toBeVisible();
+
   // Customer support sees the marketing preferences; a change records how the customer told us.
   await page.getByRole('button', { name: 'Back to customers' }).click();
   await openRecord(page, 'Jane D.', 'Customer support');

@@ -10,10 +10,20 @@ test('an IT administrator changes the idle lock, and the new time applies', asyn
   const minutes = page.getByLabel('Lock after (minutes)');
   await expect(minutes).toHaveValue('10');
   await minutes.fill('3');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('The console now locks after 3 minutes without activity.')).toBeVisible();
   await expect(navigation(page)).toContainText('Locks after 3 min idle');
   await saveScreen(page, '11-settings');
+
+  // Record keeping is office-wide too: bounds come from the contract; a saved value is what main returns.
+  const keeping = page.getByRole('form', { name: 'Record keeping' });
+  await keeping.getByLabel('Keep closed records (days)').fill('10');
+  await keeping.getByRole('button', { name: 'Save record keeping' }).click();
+  await expect(keeping.getByText('A whole number of days from 30 to 3650')).toBeVisible();
+  await keeping.getByLabel('Keep closed records (days)').fill('400');
+  await keeping.getByLabel('Answer requests within (days)').fill('20');
+  await keeping.getByRole('button', { name: 'Save record keeping' }).click();
+  await expect(page.getByText('Saved for every workstation: records kept 400 days after closing, requests answered within 20 days.')).toBeVisible();
 
   app.advanceTime(3 * 60_000 + 1_000);
   core.sweepIdle();

@@ -118,6 +118,42 @@ describe('corrections', () => {
     assert.deepEqual(await search('email', 'jane.smith@example.org'), [id]);
   });
 
+  test('a correction made against an older version is refused: CONFLICT naming the fields changed since, nothing saved', async () => {
+    const other = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'versioned@example.com' }))).customer.id;
+    const seen = await t.as('staff', 'customers.open', { customerId: other, purpose: 'correction' });
+    assert.equal(seen.version, 1);
+    // Another workstation corrects first.
+    await t.as('staff2', 'customers.correct', {
+      customerId: other,
+      expectedVersion: seen.version,
+      changes: { phone: '+44 113 496 0999', shippingAddress: { city: 'York' } },
+      reason: 'Customer called with a new number',
+      source: 'customer_request',
+    });
+    const before = await t.counts();
+    const refused = await t.try('staff', 'customers.correct', {
+      customerId: other,
+      expectedVersion: seen.version,
+      changes: { givenName: 'Janet' },
+      reason: 'Spelling fixed',
+      source: 'staff_found_error',
+    });
+    const message = expectError(refused, 'CONFLICT');
+    assert.match(message, /changed by someone else since you opened it: phone, shippingAddress\.city\./);
+    assert.doesNotMatch(message, /York|0999|Janet/);
+    assert.deepEqual(await t.counts(), before);
+    const now = await t.as('staff', 'customers.open', { customerId: other, purpose: 'correction' });
+    assert.equal(now.version, 2);
+    assert.equal(now.name.givenName, 'Jane');
+    assert.equal(now.shippingAddress.city, 'York');
+    // Reopened at the current version, the correction goes through.
+    await t.as('staff', 'customers.correct', { customerId: other, expectedVersion: now.version, changes: { givenName: 'Janet' }, reason: 'Spelling fixed', source: 'staff_found_error' });
+    assert.equal((await t.as('staff', 'customers.open', { customerId: other, purpose: 'correction' })).version, 3);
+    for (const bad of [0, -1, 1.5, '2']) {
+      expectError(await t.try('staff', 'customers.correct', { customerId: other, expectedVersion: bad, changes: { givenName: 'X' }, reason: 'r', source: 'staff_found_error' }), 'INVALID_INPUT');
+    }
+  });
+
   test('auditors and IT administrators cannot correct or read correction history', async () => {
     for (const who of ['admin', 'auditor'] as const) {
       expectError(await t.try(who, 'customers.corrections', { customerId: id }), 'FORBIDDEN');

@@ -35,7 +35,7 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'audit.list': { allowed: ['it_admin', 'auditor'], sample: () => ({ limit: 5 }) },
   'audit.verify': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
   'settings.get': { allowed: ['it_admin'], sample: () => ({}) },
-  'settings.update': { allowed: ['it_admin'], sample: () => ({ idleLockMinutes: 10 }) },
+  'settings.update': { allowed: ['it_admin'], sample: () => ({ idleLockMinutes: 10, retentionDays: 365, requestDeadlineDays: 30 }) },
   // Customer records: staff and managers only; IT and auditors never see customer PII.
   'customers.search': { allowed: STAFF_AND_MANAGERS, sample: () => ({ by: 'email', value: 'jane.doe@example.com' }) },
   'customers.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({ limit: 10 }) },

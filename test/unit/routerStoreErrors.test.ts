@@ -25,7 +25,7 @@ it('the router needs only the interfaces it declares, and answers a classified d
     db,
     channels,
     audit: { append: async (_q, event) => events.push(event) },
-    sessions: { get: (id) => (id === 'w1' ? session : undefined), lockIfIdle: () => undefined, hasRecentReauth: () => true, touch: () => undefined },
+    sessions: { get: (id) => (id === 'w1' ? session : undefined), revoked: async () => null, end: () => undefined, lockIfIdle: () => undefined, hasRecentReauth: () => true, touch: () => undefined },
     logger: { file: '', info: () => undefined, warn: () => undefined, error: (event) => void logged.push(event), close: async () => undefined } satisfies Logger,
     handlers: {
       'things.add': async (_input, ctx) => {

@@ -9,9 +9,10 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
 import { asBuffer, type Db, type Queryable } from '../../platform/store/database.node.ts';
 import type { AuditSink } from '../../platform/audit/auditSink.node.ts';
+import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { countRows } from '../../platform/store/queries.node.ts';
 import type { Account } from './accounts.contract.std.ts';
-import type { StaffAccounts, StaffDirectory } from './accounts.port.node.ts';
+import type { AccountSessionState, StaffAccounts, StaffDirectory } from './accounts.port.node.ts';
 import { passwordProblem } from './passwordRules.std.ts';
 import type { PasswordHasher } from './passwords.node.ts';
 
@@ -44,12 +45,18 @@ interface UserRow {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  session_epoch: number;
 }
 
 export interface User extends Account {
   passwordHash: string;
   failedAttempts: number;
+  sessionEpoch: number;
 }
+
+/** The meta row first-run setup claims: a second workstation's setup at the same moment fails on its key. */
+const FIRST_ADMIN_KEY = 'first_admin';
+const SETUP_DONE = 'Setup has already been completed. Sign in instead.';
 
 const INVALID_CREDENTIALS = new AppError('INVALID_CREDENTIALS', 'Username or password is incorrect.');
 
@@ -90,11 +97,30 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       lastLoginAt: row.last_login_at,
       passwordHash: row.password_hash,
       failedAttempts: row.failed_attempts,
+      sessionEpoch: Number(row.session_epoch ?? 0),
     };
   }
 
   async count(q: Queryable = this.db): Promise<number> {
     return countRows(q(USERS_TABLE));
+  }
+
+  async sessionState(q: Queryable, userId: string): Promise<AccountSessionState | null> {
+    const row = await q<UserRow>(USERS_TABLE).where({ id: userId }).first('status', 'role', 'session_epoch');
+    return row ? { status: row.status, role: row.role, sessionEpoch: Number(row.session_epoch ?? 0) } : null;
+  }
+
+  async createFirstAdmin(q: Queryable, input: { username: string; displayName: string; password: string }): Promise<User> {
+    await dialectOf(q).claimWrite(q);
+    if ((await this.count(q)) > 0) throw new AppError('CONFLICT', SETUP_DONE);
+    try {
+      // Held by the database: of two workstations setting up at once, the second's insert of this key fails.
+      await q('meta').insert({ key: FIRST_ADMIN_KEY, value: this.clock.nowIso() });
+    } catch (error) {
+      if (dialectOf(q).classifyError(error) === 'unique_violation') throw new AppError('CONFLICT', SETUP_DONE);
+      throw error;
+    }
+    return this.create(q, { ...input, role: 'it_admin' });
   }
 
   async get(q: Queryable, id: string): Promise<User> {
@@ -138,6 +164,7 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     id: string,
     changes: { role?: Role; status?: 'active' | 'disabled'; displayName?: string; clearLockout?: true },
   ): Promise<{ user: User; fields: string[] }> {
+    await dialectOf(q).claimWrite(q);
     const row = await q<UserRow>('users').where({ id }).first();
     if (!row) throw new AppError('NOT_FOUND', 'No such account.');
     const patch: Partial<UserRow> = { updated_at: this.clock.nowIso() };
@@ -157,7 +184,11 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     if (row.role === 'it_admin' && (patch.role !== undefined || patch.status === 'disabled')) {
       await this.keepOneAdmin(q, id);
     }
-    await q('users').where({ id }).update(patch);
+    // Its sessions on every workstation end at their next call (the router compares epochs).
+    const endsSessions = patch.role !== undefined || patch.status === 'disabled';
+    const query = q('users').where({ id });
+    if (endsSessions) await query.update({ ...patch, session_epoch: q.raw('session_epoch + 1') });
+    else await query.update(patch);
     return { user: await this.get(q, id), fields };
   }
 
@@ -165,15 +196,24 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     const user = await this.get(q, id);
     const problem = passwordProblem(password, user.username);
     if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
-    await q('users')
-      .where({ id })
-      .update({ password_hash: await this.hasher.hash(password), failed_attempts: 0, locked_until: null, updated_at: this.clock.nowIso() });
+    await q('users').where({ id }).update({
+      password_hash: await this.hasher.hash(password),
+      failed_attempts: 0,
+      locked_until: null,
+      updated_at: this.clock.nowIso(),
+      session_epoch: q.raw('session_epoch + 1'),
+    });
     return this.get(q, id);
   }
 
-  /** Refuses a change that would leave nobody able to manage accounts and keys. */
+  /**
+   * Refuses a change that would leave nobody able to manage accounts and keys. The active administrators' rows
+   * are locked first (SQLite: the transaction already holds the write lock), so two administrators disabling
+   * each other at once are decided one after the other and the second sees the first's change.
+   */
   private async keepOneAdmin(q: Queryable, changingId: string): Promise<void> {
-    const others = await countRows(q(USERS_TABLE).where({ role: 'it_admin', status: 'active' }).whereNot({ id: changingId }));
+    const admins = await dialectOf(q).forUpdate(q(USERS_TABLE).where({ role: 'it_admin', status: 'active' }).select('id'));
+    const others = (admins as { id: string }[]).filter((a) => a.id !== changingId).length;
     if (others === 0) {
       throw new AppError('CONFLICT', 'At least one active IT administrator must remain.');
     }

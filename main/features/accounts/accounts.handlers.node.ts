@@ -4,7 +4,7 @@ import type { AccountService, User } from './accountService.node.ts';
 import type { Account, accountsChannels } from './accounts.contract.std.ts';
 
 /** The output schema strips the password hash and counters; this keeps the intent explicit too. */
-const toAccount = ({ passwordHash: _h, failedAttempts: _f, ...account }: User): Account => account;
+const toAccount = ({ passwordHash: _h, failedAttempts: _f, sessionEpoch: _e, ...account }: User): Account => account;
 
 export function accountsHandlers(accounts: AccountService, sessions: SessionEnder): ChannelHandlers<typeof accountsChannels> {
   return {
@@ -26,6 +26,7 @@ export function accountsHandlers(accounts: AccountService, sessions: SessionEnde
       ctx.auditDetails({ userId: id });
       // Whoever knew the old password is signed out everywhere (the administrator resetting their own keeps theirs).
       if (id !== ctx.session?.userId) sessions.endUser(id, 'password_reset');
+      else sessions.adoptEpoch(ctx.session.senderId, user.sessionEpoch);
       return toAccount(user);
     },
   };

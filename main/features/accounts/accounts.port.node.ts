@@ -24,12 +24,31 @@ export async function staffNameResolver(staff: StaffDirectory, q: Queryable): Pr
   return (id) => (id === null ? null : (names.get(id) ?? null));
 }
 
+/** An account as a session starts from it: with the epoch its sessions are valid under. */
+export interface SignedInAccount extends Account {
+  /** Bumped when the account is disabled, changes role or has its password reset: older sessions end. */
+  sessionEpoch: number;
+}
+
+/** What a running session is checked against on every call (no decryption). */
+export interface AccountSessionState {
+  status: Account['status'];
+  role: Account['role'];
+  sessionEpoch: number;
+}
+
 /** Sign-in, unlock and first-run setup, as the session feature needs them. */
 export interface StaffAccounts {
   count(q: Queryable): Promise<number>;
-  create(q: Queryable, input: { username: string; displayName: string; role: Account['role']; password: string }): Promise<Account>;
+  /**
+   * First-run setup: the first IT administrator, created at most once however many workstations try at the same
+   * moment (CONFLICT for the others).
+   */
+  createFirstAdmin(q: Queryable, input: { username: string; displayName: string; password: string }): Promise<SignedInAccount>;
   /** A wrong password, unknown user or disabled account all throw INVALID_CREDENTIALS alike. */
-  authenticate(username: string, password: string): Promise<Account>;
+  authenticate(username: string, password: string): Promise<SignedInAccount>;
+  /** The account's current status, role and session epoch; null when it no longer exists. */
+  sessionState(q: Queryable, userId: string): Promise<AccountSessionState | null>;
   /** Counts a failure toward the lockout, audited under `action`. */
   checkPassword(userId: string, password: string, action: string): Promise<Account>;
 }

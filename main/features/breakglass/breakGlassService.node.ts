@@ -113,7 +113,9 @@ export class BreakGlassService implements BreakGlassRecorder {
     const keys = await this.customerKeys.wrapperFor(q, row.customer_id);
     const columns = this.cipher.reseal(keys, row.id, asBuffer(row.dek), { review_note: input.note });
     const patch = { status: input.decision, reviewer_id: reviewerId, reviewed_at: this.clock.nowIso(), review_note: columns.review_note! };
-    await q('break_glass_reviews').where({ id: row.id }).update(patch);
+    // Conditional: of two managers reviewing at once, exactly one changes the row; the other is told it is done.
+    const changed = await q('break_glass_reviews').where({ id: row.id, status: 'pending' }).update(patch);
+    if (changed === 0) throw new AppError('CONFLICT', 'This break-glass access has already been reviewed.');
     return this.toReview(keys, { ...row, ...patch }, await this.customers.displayNames(q, [row.customer_id]));
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { ADDRESS_FIELDS } from '../../shared/address.std.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import type { CorrectableField, CORRECTION_SOURCES, customersChannels } from './customers.contract.std.ts';
@@ -64,7 +65,12 @@ export class CorrectionService {
     input: CorrectionInput,
     actorId: string | null,
   ): Promise<{ correctionId: string; fields: CorrectableField[]; row: CustomerDbRow }> {
+    await dialectOf(q).claimWrite(q);
     const row = await this.customers.load(q, input.customerId);
+    // Optimistic concurrency: the editor saw `expectedVersion`; anything corrected since is named, never overwritten.
+    if (input.expectedVersion !== undefined && Number(row.version ?? 1) !== input.expectedVersion) {
+      throw await this.changedSince(q, row, input.expectedVersion);
+    }
     const { identity, contact } = this.customers.openSections(row);
     const c = input.changes;
     const next: { identity: Identity; contact: Contact } = {
@@ -111,6 +117,8 @@ export class CorrectionService {
     if (indexes.email_index !== row.email_index) await this.customers.assertEmailFree(q, indexes.email_index, row.id);
 
     const updated = await this.customers.rewrite(q, row, next.identity, next.contact);
+    // Changed between this call's read and its write (another workstation, same moment): refused, nothing lost.
+    if (!updated) throw await this.changedSince(q, row, Number(row.version ?? 1));
     const correctionId = randomUUID();
     const change: ChangeSection = {
       reason: input.reason,
@@ -127,8 +135,20 @@ export class CorrectionService {
       source: input.source,
       fields: JSON.stringify(fields),
       change: sealed,
+      version: updated.version,
     });
     return { correctionId, fields, row: updated };
+  }
+
+  /** The CONFLICT for an edit made against `version`: names the fields corrected since (never their values). */
+  private async changedSince(q: Queryable, row: Pick<CustomerDbRow, 'id'>, version: number): Promise<AppError> {
+    const rows = await q('customer_corrections').where({ customer_id: row.id }).where('version', '>', version).select<{ fields: string }[]>('fields');
+    const changed = [...new Set(rows.flatMap((r) => JSON.parse(r.fields) as CorrectableField[]))].sort();
+    const what = changed.length ? `: ${changed.join(', ')}` : '';
+    return new AppError(
+      'CONFLICT',
+      `This record was changed by someone else since you opened it${what}. Nothing was saved; reopen the record to see the current values, then correct again.`,
+    );
   }
 
   async history(q: Queryable, customerId: string) {

@@ -8,6 +8,7 @@ import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import { SUBJECT_SHREDDED, type SubjectKeyRow, type SubjectKeys, type SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
 import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
 import { POLICY_VERSION } from '../../shared/policy.std.ts';
@@ -28,6 +29,12 @@ import {
 
 export const CUSTOMERS_TABLE = 'customers';
 export const NO_SUCH_CUSTOMER = 'No such customer.';
+export const EMAIL_TAKEN = 'A customer with this email address already exists. Search for it instead.';
+
+/** A unique violation on `customers` can only be the email index (ids are random UUIDs): say so. */
+export function emailTakenOr(q: Queryable, error: unknown): unknown {
+  return dialectOf(q).classifyError(error) === 'unique_violation' ? new AppError('CONFLICT', EMAIL_TAKEN) : error;
+}
 
 /** The `identity` section. */
 export interface Identity {
@@ -65,6 +72,8 @@ export interface CustomerDbRow {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** Counts rewrites of the personal data (corrections): the version an editor saw. Absent before insert. */
+  version?: number;
   /** The customer's own wrapped key, joined from customer_keys (null: shredded, or not yet migrated). */
   customer_key?: Buffer | null;
 }
@@ -224,7 +233,7 @@ export class CustomerStore {
         if (exceptId) b.whereNot({ id: exceptId });
       })
       .first('id');
-    if (existing) throw new AppError('CONFLICT', 'A customer with this email address already exists. Search for it instead.');
+    if (existing) throw new AppError('CONFLICT', EMAIL_TAKEN);
   }
 
   /** Which of these email indexes already belong to a customer. */
@@ -245,8 +254,15 @@ export class CustomerStore {
     const problem = this.dateOfBirthProblem(details.dateOfBirth);
     if (problem) throw new AppError('INVALID_INPUT', `dateOfBirth: ${problem}. Nothing was saved.`);
     const prepared = this.prepare(details, { ...opts, now: this.now() });
+    // The check gives the usual answer; the unique index on email_index is what holds when two workstations
+    // create the same address at once (the loser's insert fails and is reported the same way).
+    await dialectOf(q).claimWrite(q);
     await this.assertEmailFree(q, prepared.row.email_index);
-    await this.insertPrepared(q, [prepared]);
+    try {
+      await this.insertPrepared(q, [prepared]);
+    } catch (error) {
+      throw emailTakenOr(q, error);
+    }
     return this.toRow({ ...prepared.row, customer_key: prepared.key.wrapped_key });
   }
 
@@ -309,8 +325,12 @@ export class CustomerStore {
     return this.cipher.openMany(this.keysOf(row), row.id, asBuffer(row.dek), blobs);
   }
 
-  /** Re-seals identity, contact and summary with the record's own key and moves the blind indexes along. */
-  async rewrite(q: Queryable, row: CustomerDbRow, identity: Identity, contact: Contact): Promise<CustomerDbRow> {
+  /**
+   * Re-seals identity, contact and summary with the record's own key and moves the blind indexes along. The
+   * update is conditional on the version `row` was loaded at and bumps it, so a rewrite based on a stale read
+   * changes nothing and returns null (the caller explains the conflict).
+   */
+  async rewrite(q: Queryable, row: CustomerDbRow, identity: Identity, contact: Contact): Promise<CustomerDbRow | null> {
     const columns = this.cipher.reseal(this.keysOf(row), row.id, asBuffer(row.dek), { summary: this.summaryOf(identity, contact), identity, contact });
     const patch = {
       kind: identity.kind,
@@ -319,9 +339,15 @@ export class CustomerStore {
       contact: columns.contact!,
       ...this.indexes(identity, contact),
       updated_at: this.now(),
+      version: Number(row.version ?? 1) + 1,
     };
-    await q(CUSTOMERS_TABLE).where({ id: row.id }).update(patch);
-    return { ...row, ...patch };
+    let changed: number;
+    try {
+      changed = await q(CUSTOMERS_TABLE).where({ id: row.id, version: Number(row.version ?? 1) }).update(patch);
+    } catch (error) {
+      throw emailTakenOr(q, error);
+    }
+    return changed ? { ...row, ...patch } : null;
   }
 
   async setStatus(q: Queryable, id: string, status: CustomerStatus): Promise<{ row: CustomerRow; changed: boolean }> {

@@ -63,6 +63,8 @@ export const customerRecord = z.object({
   status: z.enum(CUSTOMER_STATUSES),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Counts corrections of the personal data; a correction sends it back as `expectedVersion`. */
+  version: z.number().int(),
   policyVersion: z.string(),
   orderCount: z.number(),
   name: z.object({ givenName: z.string(), familyName: z.string(), organisationName: z.string().nullable() }).optional(),
@@ -233,6 +235,8 @@ export const customersChannels = {
           .strict(),
         reason: text(1000),
         source: z.enum(CORRECTION_SOURCES),
+        /** The record's `version` the editor saw: a record changed since is refused (CONFLICT naming the fields). */
+        expectedVersion: z.number().int().min(1).max(2_147_483_647).optional(),
       })
       .strict(),
     output: z.object({ correctionId: id, fields: z.array(z.enum(CORRECTABLE_FIELDS)), customer: customerRow }),

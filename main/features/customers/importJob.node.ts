@@ -3,6 +3,7 @@ import { timeSlicer, type Job, type JobKind, type JobWork, type StepResult } fro
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { ConsentPurpose } from './consents.std.ts';
 import type { CustomerDetails } from './customerFields.std.ts';
+import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { INSERT_CHUNK } from '../../platform/store/queries.node.ts';
 import { CUSTOMERS_TABLE, type CustomerDbRow, type CustomerStore, type PreparedCustomer } from './customerStore.node.ts';
 
@@ -118,6 +119,9 @@ export class ImportWork implements JobWork {
     this.current = null;
     // Checked again inside the batch's transaction: a customer created (or staged by another import) since the
     // file was validated must not get a second record.
+    // A writer before the check (SQLite: waits for another workstation's writer), so the check sees its commit;
+    // the unique index on email_index holds staged rows too, whatever the timing.
+    await dialectOf(trx).claimWrite(trx);
     const taken = await this.customers.existingEmailIndexes(trx, rows.map((r) => r.emailIndex));
     const keep: PreparedCustomer[] = [];
     prepared.forEach((p, k) => {

@@ -45,6 +45,7 @@ export class RecordAccess {
       status: row.status,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      version: Number(row.version ?? 1),
       policyVersion: row.policy_version,
       orderCount: await this.orders.count(q, row.id),
     };

@@ -1,15 +1,15 @@
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
-import type { SettingsStore } from '../../platform/settings/settings.node.ts';
 import type { StaffAccounts } from '../accounts/accounts.port.node.ts';
-import type { Account } from '../accounts/accounts.contract.std.ts';
+import type { SignedInAccount } from '../accounts/accounts.port.node.ts';
 import type { sessionChannels, SessionInfo } from './session.contract.std.ts';
 import type { Session, SessionManager } from './sessionManager.node.ts';
 
 export function sessionHandlers(
   accounts: StaffAccounts,
   sessions: SessionManager,
-  settings: SettingsStore,
+  /** The office-wide idle lock (settings feature), as the session shows it. */
+  idleLockMinutes: () => number,
 ): ChannelHandlers<typeof sessionChannels, Session> {
   const info = (session: Session): SessionInfo => ({
     userId: session.userId,
@@ -17,19 +17,24 @@ export function sessionHandlers(
     displayName: session.displayName,
     role: session.role,
     locked: session.locked,
-    idleLockMinutes: settings.get('idleLockMinutes'),
+    idleLockMinutes: idleLockMinutes(),
   });
-  const start = (senderId: string, user: Account) =>
-    info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role }));
+  const start = (senderId: string, user: SignedInAccount) =>
+    info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch }));
 
   return {
     'session.status': async (_input, ctx) => {
-      const session = sessions.get(ctx.caller.senderId);
+      let session = sessions.get(ctx.caller.senderId);
+      // A public channel (the router checks no session): a session ended on another workstation ends here too.
+      const revoked = session ? await sessions.revoked(ctx.q, session) : null;
+      if (session && revoked) {
+        sessions.end(session.senderId, revoked);
+        session = undefined;
+      }
       return { setupRequired: (await accounts.count(ctx.q)) === 0, session: session ? info(session) : null };
     },
     'session.setup': async (input, ctx) => {
-      if ((await accounts.count(ctx.q)) > 0) throw new AppError('CONFLICT', 'Setup has already been completed. Sign in instead.');
-      const user = await accounts.create(ctx.q, { ...input, role: 'it_admin' });
+      const user = await accounts.createFirstAdmin(ctx.q, input);
       ctx.setActor(user.id);
       ctx.auditDetails({ userId: user.id, role: user.role });
       return start(ctx.caller.senderId, user);

@@ -1,7 +1,9 @@
 import type { Clock } from '../../platform/clock.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
 import type { ApiEventName, ApiEvents } from '../../platform/ipc/events.std.ts';
-import type { SessionLookup } from '../../platform/ipc/router.node.ts';
+import type { SessionEndReason, SessionLookup } from '../../platform/ipc/router.node.ts';
+import type { Queryable } from '../../platform/store/database.node.ts';
+import type { AccountSessionState } from '../accounts/accounts.port.node.ts';
 import type { SessionEnder } from './sessions.port.node.ts';
 
 /** How long a password re-entry unlocks sensitive actions. */
@@ -13,6 +15,8 @@ export interface Session {
   readonly username: string;
   readonly displayName: string;
   readonly role: Role;
+  /** The account's session epoch at sign-in; a bumped epoch in the database ends the session. */
+  epoch: number;
   locked: boolean;
   lastActivity: number;
   reauthUntil: number;
@@ -31,20 +35,35 @@ export class SessionManager implements SessionLookup<Session>, SessionEnder {
     private readonly clock: Clock,
     private readonly idleLockMs: () => number,
     private readonly emit: Emit,
+    /** The account as stored now (shared database: changed by any workstation). */
+    private readonly stateOf: (q: Queryable, userId: string) => Promise<AccountSessionState | null>,
   ) {}
+
+  async revoked(q: Queryable, session: Session): Promise<SessionEndReason | null> {
+    const state = await this.stateOf(q, session.userId);
+    if (!state || state.status !== 'active') return 'account_disabled';
+    if (state.sessionEpoch === session.epoch) return null;
+    return state.role !== session.role ? 'role_changed' : 'password_reset';
+  }
+
+  /** Keeps a session valid across a change its own user made (an administrator resetting their own password). */
+  adoptEpoch(senderId: string, epoch: number): void {
+    const session = this.sessions.get(senderId);
+    if (session) session.epoch = epoch;
+  }
 
   get(senderId: string): Session | undefined {
     return this.sessions.get(senderId);
   }
 
-  start(senderId: string, user: Pick<Session, 'userId' | 'username' | 'displayName' | 'role'>): Session {
+  start(senderId: string, user: Pick<Session, 'userId' | 'username' | 'displayName' | 'role' | 'epoch'>): Session {
     const now = this.clock.now();
     const session: Session = { ...user, senderId, locked: false, lastActivity: now, reauthUntil: now + REAUTH_WINDOW_MS };
     this.sessions.set(senderId, session);
     return session;
   }
 
-  end(senderId: string, reason: ApiEvents['session.ended']['reason'] | null): void {
+  end(senderId: string, reason: SessionEndReason | null): void {
     if (this.sessions.delete(senderId) && reason) this.emit(senderId, 'session.ended', { reason });
   }
 

@@ -2,11 +2,22 @@ import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { empty } from '../../platform/ipc/schemas.std.ts';
 
-/** Settings editable from the console. They never hold a secret or PII. */
+/**
+ * Office-wide settings: one value for every workstation sharing the database (kept in its `office_settings`
+ * table). Workstation settings (database connection, window state) stay in the workstation's own settings file.
+ * They never hold a secret or PII.
+ */
 export const consoleSettings = z.object({
+  /** Minutes without activity before a session locks. */
   idleLockMinutes: z.number().int().min(1).max(120),
+  /** Days a closed customer's record is kept before it is due for deletion. */
+  retentionDays: z.number().int().min(30).max(3650),
+  /** Days within which a customer's request (correction, access, deletion) must be answered. */
+  requestDeadlineDays: z.number().int().min(1).max(90),
 });
 export type ConsoleSettings = z.infer<typeof consoleSettings>;
+
+export const CONSOLE_SETTINGS_DEFAULTS: ConsoleSettings = { idleLockMinutes: 10, retentionDays: 2555, requestDeadlineDays: 30 };
 
 export const settingsChannels = {
   'settings.get': channel({

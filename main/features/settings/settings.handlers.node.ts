@@ -1,15 +1,15 @@
 import type { ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import type { OfficeSettings } from './officeSettings.node.ts';
 import type { settingsChannels } from './settings.contract.std.ts';
-import type { SettingsStore } from '../../platform/settings/settings.node.ts';
 
-export function settingsHandlers(settings: SettingsStore): ChannelHandlers<typeof settingsChannels> {
-  const current = () => ({ idleLockMinutes: settings.get('idleLockMinutes') });
+export function settingsHandlers(office: OfficeSettings): ChannelHandlers<typeof settingsChannels> {
   return {
-    'settings.get': async () => current(),
+    'settings.get': async (_input, ctx) => office.refresh(ctx.q),
     'settings.update': async (input, ctx) => {
-      if (input.idleLockMinutes !== undefined) settings.set('idleLockMinutes', input.idleLockMinutes);
-      ctx.auditDetails({ fields: Object.keys(input) });
-      return current();
+      const { settings, fields } = await office.update(ctx.q, input, ctx.session?.userId ?? null);
+      // Names only: the values are not personal, but the audit log records what changed, never to what.
+      ctx.auditDetails({ fields });
+      return settings;
     },
   };
 }

@@ -70,7 +70,16 @@ export class AuditLog implements AuditSink {
   async append(q: Queryable, event: NewAuditEvent): Promise<number> {
     if (!q.isTransaction) return this.db.transaction((trx) => this.append(trx, event));
     const details = auditDetails.parse(event.details ?? {});
-    const head = await dialectOf(q).forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
+    const dialect = dialectOf(q);
+    await dialect.claimWrite(q);
+    const lockHead = () => dialect.forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
+    let head = await lockHead();
+    if (!head) {
+      // The very first event: two workstations may both find no head. Both create it (the second's insert does
+      // nothing), then both lock the one row, so their appends still take turns and make one chain.
+      await q('meta').insert({ key: HEAD_KEY, value: `0:${GENESIS}` }).onConflict('key').ignore();
+      head = await lockHead();
+    }
     const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
     const row = {
       seq: lastSeq + 1,
@@ -84,8 +93,7 @@ export class AuditLog implements AuditSink {
     const hash = this.hash(key.key, prevHash, row);
     await q('audit_events').insert({ ...row, prev_hash: prevHash, hash, key_version: key.version });
     const value = `${row.seq}:${hash}`;
-    if (head) await q('meta').where({ key: HEAD_KEY }).update({ value });
-    else await q('meta').insert({ key: HEAD_KEY, value });
+    await q('meta').where({ key: HEAD_KEY }).update({ value });
     return row.seq;
   }
 

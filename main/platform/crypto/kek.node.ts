@@ -16,12 +16,19 @@ export function kekName(installId: string): string {
   return `kek/${installId}`;
 }
 
+/**
+ * Writes `key` unless a value is already there (another workstation may be doing the same at this moment: the
+ * first write wins, in the database), then returns whichever value is stored.
+ */
+async function claimMeta(db: Db, key: string, value: string): Promise<string> {
+  await db('meta').insert({ key, value }).onConflict('key').ignore();
+  const stored = await readMeta(db, key);
+  if (stored === null) throw new Error(`meta ${key} missing after insert`);
+  return stored;
+}
+
 async function installId(db: Db): Promise<string> {
-  const existing = await readMeta(db, 'install_id');
-  if (existing) return existing;
-  const id = randomUUID();
-  await db('meta').insert({ key: 'install_id', value: id });
-  return id;
+  return (await readMeta(db, 'install_id')) ?? (await claimMeta(db, 'install_id', randomUUID()));
 }
 
 async function fromVault<T>(action: () => Promise<T>): Promise<T> {
@@ -62,6 +69,7 @@ export async function unlockKek(db: Db, vault: SecretVault): Promise<UnlockedKek
     ]);
   }
   let kek = await fromVault(() => vault.get(kekName(id)));
+  let created = false;
 
   if (!kek) {
     if (holdsData) {
@@ -71,16 +79,22 @@ export async function unlockKek(db: Db, vault: SecretVault): Promise<UnlockedKek
         'Do not delete the database file: without its key it cannot be read, but with the key it can.',
       ]);
     }
-    kek = randomBytes(KEK_BYTES);
-    const created = kek;
-    await fromVault(() => vault.set(kekName(id), created));
+    const fresh = randomBytes(KEK_BYTES);
+    kek = fresh;
+    await fromVault(() => vault.set(kekName(id), fresh));
+    created = true;
   }
   if (kek.length !== KEK_BYTES) throw keyMismatch(id, 'The key in the keychain is not a valid key for this database. Nothing was changed.');
   const { checkValue } = kekFacts(kek);
   if (storedCheck !== null && storedCheck !== checkValue) {
     throw keyMismatch(id, 'The key in the keychain does not belong to this database. Nothing was changed.', 'Check that the app points at the right database file.');
   }
-  if (storedCheck === null) await db('meta').insert({ key: 'key_check', value: checkValue });
+  if (storedCheck === null && (await claimMeta(db, 'key_check', checkValue)) !== checkValue) {
+    // Another workstation initialised this database with its own key at the same moment and won: the key made
+    // here protects nothing, so it leaves the keychain again and this workstation enrols with the office key.
+    if (created) await fromVault(() => vault.delete(kekName(id)));
+    throw keyMismatch(id, 'Another workstation initialised this database at the same moment with its own key. Nothing was changed.', 'Enrol this workstation with the office key, then start the app again.');
+  }
   return { kek, installId: id, newlyChecked: storedCheck === null };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
 import { dialectOf, storeAppError } from '../store/dialect.node.ts';
 import type { Caller } from './caller.std.ts';
+import type { ApiEvents } from './events.std.ts';
 import type { ChannelSpec } from './channel.std.ts';
 import { AppError, type ApiError, type ApiResult } from './errors.std.ts';
 import { roleHolds, type Role } from './roles.std.ts';
@@ -21,9 +22,27 @@ export interface RouterSession {
   readonly locked: boolean;
 }
 
+/** Why a session was ended under its user (the renderer explains each). */
+export type SessionEndReason = ApiEvents['session.ended']['reason'];
+
+/** What the caller is told when its session was ended on another workstation's change (no value named). */
+export const SIGNED_OUT: Record<SessionEndReason, string> = {
+  account_disabled: 'You were signed out: an IT administrator disabled your account.',
+  role_changed: 'You were signed out: an IT administrator changed your role. Sign in again to continue.',
+  password_reset: 'You were signed out: an IT administrator reset your password. Sign in with the new one.',
+  locked_out: 'You were signed out after too many failed attempts.',
+};
+
 /** Finds and maintains sessions; implemented by the session feature's SessionManager. */
 export interface SessionLookup<S extends RouterSession> {
   get(senderId: string): S | undefined;
+  /**
+   * Checked on every call before anything else: why this session no longer holds (its account was disabled,
+   * changed role or had its password reset — on this workstation or any other sharing the database), or null.
+   */
+  revoked(q: Queryable, session: S): Promise<SessionEndReason | null>;
+  /** Ends a session, telling its window why. */
+  end(senderId: string, reason: SessionEndReason | null): void;
   /** Locks a session whose idle time has run out (checked on every call, not only by the sweep). */
   lockIfIdle(session: S): void;
   hasRecentReauth(session: S): boolean;
@@ -93,6 +112,11 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     if (spec.access.kind !== 'public') {
       session = sessions.get(caller.senderId) ?? null;
       if (!session) return fail('NOT_AUTHENTICATED', 'Please sign in.');
+      const revoked = await sessions.revoked(db, session);
+      if (revoked) {
+        sessions.end(session.senderId, revoked);
+        return fail('NOT_AUTHENTICATED', SIGNED_OUT[revoked]);
+      }
       sessions.lockIfIdle(session);
       if (session.locked && !(spec.access.kind === 'session' && spec.access.allowWhileLocked)) {
         return fail('SESSION_LOCKED', 'The session is locked. Enter your password to continue.');
@@ -113,6 +137,9 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;
     const run = async (q: Queryable) => {
+      // An audited call writes: it becomes a writer before its first read, so another workstation's commit
+      // between its reads and its audit event makes it wait (SQLite busy timeout), never fail.
+      if (spec.audit && q.isTransaction) await dialectOf(q).claimWrite(q);
       let audited = false;
       const ctx: HandlerContext<S> = {
         q,

@@ -39,6 +39,13 @@ export interface SqlDialect {
   createGroupCounter(q: Knex | Knex.Transaction, counter: GroupCounter): Promise<void>;
   /** What a driver error means (busy, unique violation, serialization failure), or null when it is none of them. */
   classifyError(error: unknown): StoreErrorKind | null;
+  /**
+   * Called first in a transaction that reads and then writes what it read (check, then insert or update): makes
+   * the transaction a writer before its first read. SQLite takes the file's write lock now, waiting under the busy
+   * timeout for another process's writer, so its reads see the latest commit (a reader upgraded later fails with
+   * BUSY instead of waiting). PostgreSQL needs nothing: row locks and SERIALIZABLE retries close the same races.
+   */
+  claimWrite(q: Queryable): Promise<void>;
 }
 
 function isSqliteClient(q: Queryable): boolean {

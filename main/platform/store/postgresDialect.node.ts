@@ -20,6 +20,7 @@ export const postgresDialect: SqlDialect = {
   forUpdate: <B extends Knex.QueryBuilder>(query: B) => query.forUpdate() as B,
   keepsCounters: false,
   async createGroupCounter() {},
+  async claimWrite() {},
   classifyError(error) {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === 'string' ? (SQLSTATE[code] ?? null) : null;

@@ -39,6 +39,17 @@ export const sqliteDialect: SqlDialect = {
     END`);
   },
 
+  async claimWrite(q) {
+    // A write statement that changes nothing still begins the write transaction (RESERVED lock, busy handler).
+    // A database without the app's schema (a bare test database) has nothing to race: the failed statement
+    // leaves the transaction as it was.
+    try {
+      await q.raw('UPDATE meta SET value = value WHERE 0 = 1');
+    } catch (error) {
+      if (!/no such table/.test(driverCode(error).message)) throw error;
+    }
+  },
+
   classifyError(error): StoreErrorKind | null {
     const { code, message } = driverCode(error);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'busy';

@@ -110,6 +110,7 @@ export function CorrectionPanel({ record, onCorrected }: CorrectionPanelProps) {
         changes: changesOf(values, before, record.kind),
         reason: values.reason,
         source: values.source,
+        expectedVersion: record.version,
       });
       notifySuccess(`Corrected: ${result.fields.map((field) => CORRECTABLE_FIELD_LABELS[field]).join(', ')}.`);
       onCorrected();

@@ -1,16 +1,17 @@
-import { Alert, Center, Loader, Paper, Stack } from '@mantine/core';
+import { Alert, Center, Divider, Loader, Paper, Stack } from '@mantine/core';
 import { useCallback } from 'react';
 import { call } from '../../api/client';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { IdleLockForm } from './IdleLockForm';
+import { RecordKeepingForm } from './RecordKeepingForm';
 
 export function SettingsPage() {
   const loadSettings = useCallback(() => call('settings.get', {}), []);
   const settings = useRemoteData(loadSettings);
   return (
     <Stack gap="lg">
-      <PageHeader title="Settings" description="Security settings that apply to everyone using the console on this computer." />
+      <PageHeader title="Settings" description="Office-wide settings: kept in the shared database, they apply to everyone on every workstation." />
       <Paper withBorder radius="md" p="lg" maw={640}>
         {settings.error && (
           <Alert color="red" variant="light" role="alert">
@@ -18,7 +19,11 @@ export function SettingsPage() {
           </Alert>
         )}
         {settings.data ? (
-          <IdleLockForm current={settings.data} />
+          <Stack gap="xl">
+            <IdleLockForm current={settings.data} />
+            <Divider />
+            <RecordKeepingForm current={settings.data} />
+          </Stack>
         ) : (
           settings.loading && (
             <Center p="md">

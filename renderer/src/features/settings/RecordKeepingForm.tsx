@@ -1,0 +1,75 @@
+import { Button, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { consoleSettings, type ConsoleSettings } from '../../../../main/features/settings/settings.contract.std';
+import { call } from '../../api/client';
+import { FormFailure } from '../../ui/FormFailure';
+import { notifySuccess } from '../../ui/notify';
+import { useSubmission } from '../../ui/useSubmission';
+
+type Values = Pick<ConsoleSettings, 'retentionDays' | 'requestDeadlineDays'>;
+
+/** The contract's own bounds, so the form and main refuse the same values. */
+function problem(key: keyof Values, label: string) {
+  return (value: unknown) => (consoleSettings.shape[key].safeParse(value).success ? null : label);
+}
+
+/** Office-wide record keeping: how long closed records are kept and how long a customer's request may take. */
+export function RecordKeepingForm({ current }: { current: ConsoleSettings }) {
+  const { submitting, failure, run } = useSubmission();
+  const form = useForm<Values>({
+    mode: 'uncontrolled',
+    initialValues: { retentionDays: current.retentionDays, requestDeadlineDays: current.requestDeadlineDays },
+    validate: {
+      retentionDays: problem('retentionDays', 'A whole number of days from 30 to 3650'),
+      requestDeadlineDays: problem('requestDeadlineDays', 'A whole number of days from 1 to 90'),
+    },
+  });
+
+  const submit = form.onSubmit((values) =>
+    run(async () => {
+      const saved = await call('settings.update', values);
+      form.resetDirty({ retentionDays: saved.retentionDays, requestDeadlineDays: saved.requestDeadlineDays });
+      notifySuccess(`Saved for every workstation: records kept ${saved.retentionDays} days after closing, requests answered within ${saved.requestDeadlineDays} days.`);
+    }),
+  );
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Record keeping">
+      <Stack>
+        <div>
+          <Title order={2} size="h4">
+            Record keeping
+          </Title>
+          <Text size="sm" c="dimmed">
+            How long a closed customer record is kept, and how many days staff have to answer a customer&apos;s
+            request to see, correct or delete their information.
+          </Text>
+        </div>
+        <FormFailure message={failure} />
+        <Group align="flex-start">
+          <NumberInput
+            label="Keep closed records (days)"
+            allowDecimal={false}
+            allowNegative={false}
+            maw={240}
+            key={form.key('retentionDays')}
+            {...form.getInputProps('retentionDays')}
+          />
+          <NumberInput
+            label="Answer requests within (days)"
+            allowDecimal={false}
+            allowNegative={false}
+            maw={240}
+            key={form.key('requestDeadlineDays')}
+            {...form.getInputProps('requestDeadlineDays')}
+          />
+        </Group>
+        <Group>
+          <Button type="submit" loading={submitting}>
+            Save record keeping
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
