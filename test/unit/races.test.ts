@@ -5,6 +5,8 @@
  * PostgreSQL when the database config points there.
  */
 import assert from 'node:assert/strict';
+import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
+import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,7 +167,7 @@ describe('two workstations racing on one database', { concurrency: false }, () =
     const o = await office();
     try {
       const ring = await unlockKeyRing(o.db, new DirectoryVault(o.vaultDir), systemClock.nowIso());
-      const service = new ApprovalService(() => ring, systemClock, new ApprovalKinds().register(RACE_KIND));
+      const service = new ApprovalService(() => ring, systemClock, new ApprovalKinds().register(RACE_KIND), new SubjectKeys(() => ring, CUSTOMER_KEYS));
       const filed = await service.request(o.db, { kind: RACE_KIND.name, subjectId: randomUUID(), requesterId: o.userId.staff!, reason: 'Needed for the race test', payload: { recipientId: randomUUID() } });
       const reauth = (who: string): RaceCall => ({ senderId: who, channel: 'session.reauthenticate', input: { password: PASSWORD } });
       const decide = (who: string, decision: 'approve' | 'deny') =>
