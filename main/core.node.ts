@@ -37,6 +37,7 @@ import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
 import { openDatabase, type DatabaseConfig, type Db, type Queryable } from './platform/store/database.node.ts';
 import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
+import { assertProtectiveTriggers } from './platform/store/protectiveTriggers.node.ts';
 
 export interface CoreOptions {
   /** Holds the SQLite file, logs/ and (under Node) settings.json. */
@@ -72,6 +73,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     await assertNotNewer(db);
     const proven = (await schemaVersion(db)) > 0 ? await unlockKek(db, options.vault) : null;
     const { from, to } = await migrate(db);
+    // Before anything is audited: events must not go into a table whose append-only triggers were removed.
+    await assertProtectiveTriggers(db);
     ring = await loadKeyRing(db, proven ?? (await unlockKek(db, options.vault)), clock.nowIso());
     logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
   } catch (error) {
