@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { LOCKOUT_MS, MAX_UNKNOWN_NAMES } from '../../main/features/accounts/accountService.node.ts';
 import { StartupError } from '../../main/platform/startupError.std.ts';
 import { ADMIN, startCore, type TestCore } from '../support/core.ts';
 import { dropAppendOnlyTriggers, withFile } from '../support/tamper.ts';
@@ -53,5 +54,100 @@ describe('issue 12 item 4: the append-only triggers are checked at start-up', ()
     await t.core.close();
     const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
     await reopened.cleanup();
+  });
+});
+
+describe('issue 12 item 5: the lockout does not reveal which usernames exist', () => {
+  const answer = async (t: TestCore, username: string, password = 'wrong password!') => {
+    const result = await t.core.handle(t.caller('prober'), 'session.login', { username, password });
+    return result.ok ? { code: 'ok', message: '' } : result.error;
+  };
+  const attempts = async (t: TestCore, username: string, n: number) => {
+    const out = [];
+    for (let i = 0; i < n; i += 1) out.push(await answer(t, username));
+    return out;
+  };
+
+  test('an unknown name answers exactly like a known one, failure by failure, and after the lockout ends', async () => {
+    const t = await seeded();
+    try {
+      const known = await attempts(t, ADMIN.username, 7);
+      const unknown = await attempts(t, 'nobody.here', 7);
+      assert.deepEqual(
+        known.map((a) => a.code),
+        ['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT', 'LOCKED_OUT', 'LOCKED_OUT'],
+      );
+      assert.deepEqual(unknown, known, 'same codes and same messages (including the minutes left)');
+      t.clock.advance(LOCKOUT_MS + 1000);
+      assert.deepEqual(await attempts(t, 'nobody.here', 5), await attempts(t, ADMIN.username, 5));
+      // Usernames are matched case-insensitively for known names: unknown ones alike.
+      assert.equal((await answer(t, 'NOBODY.HERE')).code, 'LOCKED_OUT');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  test('counts survive a restart like an account\'s, and the name is never stored in clear', async () => {
+    const t = await seeded();
+    await attempts(t, ADMIN.username, 3);
+    await attempts(t, 'nobody.here', 3);
+    await t.core.close();
+    const stored = await withFile(t.dataDir, (db) => db('login_failures').select());
+    assert.equal(stored.length, 1);
+    assert.doesNotMatch(JSON.stringify(stored), /nobody/i);
+    const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
+    try {
+      assert.deepEqual(await attempts(reopened, 'nobody.here', 2), await attempts(reopened, ADMIN.username, 2));
+      assert.equal((await answer(reopened, 'nobody.here')).code, 'LOCKED_OUT');
+    } finally {
+      await reopened.cleanup();
+    }
+  });
+
+  test('the counters for unknown names stay bounded', async () => {
+    const t = await seeded();
+    try {
+      await t.core.close();
+      await withFile(t.dataDir, async (db) => {
+        const rows = Array.from({ length: MAX_UNKNOWN_NAMES }, (_, i) => ({ name_index: `x${i}`, failed_attempts: 1, locked_until: null, last_failed_at: '2000-01-01T00:00:00.000Z' }));
+        for (let i = 0; i < rows.length; i += 500) await db('login_failures').insert(rows.slice(i, i + 500));
+      });
+      const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
+      await attempts(reopened, 'someone.new', 1);
+      await reopened.core.close();
+      const left = await withFile(t.dataDir, async (db) => ({
+        n: Number((await db('login_failures').count<{ n: number }[]>('* as n'))[0]!.n),
+        oldest: await db('login_failures').where({ name_index: 'x0' }).first(),
+      }));
+      assert.equal(left.n, MAX_UNKNOWN_NAMES);
+      assert.equal(left.oldest, undefined, 'the least recently tried name was forgotten');
+    } finally {
+      await t.core.close().catch(() => {});
+    }
+  });
+
+  test('an unknown name costs the same scrypt as a known one (timing)', async () => {
+    // A real cost (2^15) so hashing dominates; medians of alternating attempts, generous bounds for a shared CPU.
+    const t = await startCore({ passwordCost: 15 });
+    try {
+      await t.call('session.setup', ADMIN);
+      const time = async (username: string) => {
+        const started = performance.now();
+        await answer(t, username);
+        return performance.now() - started;
+      };
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        t.clock.advance(LOCKOUT_MS + 1000);
+        known.push(await time(ADMIN.username));
+        unknown.push(await time(`nobody${i}`));
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const ratio = median(unknown) / median(known);
+      assert.ok(ratio > 0.5 && ratio < 2, `unknown/known median time ratio ${ratio.toFixed(2)}`);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

@@ -3,7 +3,8 @@ import { customers } from './0002_customers.node.ts';
 import { keyHierarchy } from './0003_key_hierarchy.node.ts';
 import { approvals } from './0004_approvals.node.ts';
 import { jobs } from './0005_jobs.node.ts';
+import { loginFailures } from './0009_login_failures.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, loginFailures];
