@@ -30,6 +30,7 @@ import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
 import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
+import { DenialCoalescer } from './platform/ipc/denials.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
@@ -116,8 +117,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // A database from before per-customer keys moves onto them in the background.
   await customerKeyMigration.startIfNeeded(jobs, db);
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
+  const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
+    denials,
     channels: API,
     audit,
     sessions,
@@ -147,6 +150,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     async close() {
       clearInterval(sweeper);
       await jobs.stop();
+      await denials.flush();
       await db.destroy();
       logger.info('core.closed');
       await logger.close();

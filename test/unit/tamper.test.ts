@@ -151,3 +151,48 @@ describe('issue 12 item 5: the lockout does not reveal which usernames exist', (
     }
   });
 });
+
+describe('issue 12 item 6: repeated denials from one sender are coalesced', () => {
+  const deniedRows = (dataDir: string) =>
+    withFile(dataDir, async (db) =>
+      (await db('audit_events').where({ action: 'access.denied' }).orderBy('seq').select('details')).map((r: { details: string }) => JSON.parse(r.details) as { channel: string; code: string; count: number }),
+    );
+
+  test('100 denied calls write a bounded number of rows whose counts add up to 100', async () => {
+    const t = await seeded();
+    const before = await t.call<{ total: number }>('audit.list', { limit: 1 });
+    for (let i = 0; i < 100; i += 1) {
+      const result = await t.core.handle(t.caller('compromised'), 'fs.readFile', { path: '/etc/passwd' });
+      assert.equal(!result.ok && result.error.code, 'UNKNOWN_CHANNEL');
+    }
+    const during = await t.call<{ total: number }>('audit.list', { limit: 1 });
+    assert.equal(during.total - before.total, 1, 'the first denial is written at once, the rest are counted');
+    await t.core.close();
+    const rows = await deniedRows(t.dataDir);
+    assert.ok(rows.length <= 3, `${rows.length} rows`);
+    assert.equal(rows.reduce((n, r) => n + r.count, 0), 100);
+    assert.ok(rows.every((r) => r.channel === '(unknown)' && r.code === 'UNKNOWN_CHANNEL'));
+    // The chain stays intact with the summary events in it.
+    const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
+    await reopened.call('session.login', { username: ADMIN.username, password: ADMIN.password });
+    assert.equal((await reopened.call<{ ok: boolean }>('audit.verify', {})).ok, true);
+    await reopened.cleanup();
+  });
+
+  test('the held-back count is written on the next denial after the window; other senders and codes keep their own', async () => {
+    const t = await seeded();
+    const deny = (sender: string) => t.core.handle({ senderId: sender, trusted: false } as never, 'session.status', {});
+    for (let i = 0; i < 10; i += 1) await deny('a');
+    await deny('b');
+    t.clock.advance(61_000);
+    await deny('a');
+    await t.core.close();
+    const rows = await deniedRows(t.dataDir);
+    // a: first (1), summary (9) on the next denial, new window's first (1); b: its own first (1).
+    assert.deepEqual(
+      rows.map((r) => r.count),
+      [1, 1, 9, 1],
+    );
+    assert.ok(rows.every((r) => r.code === 'UNTRUSTED_SENDER'));
+  });
+});
