@@ -45,7 +45,9 @@ test('an auditor exports a signed head and later verifies the chain against the 
   const file = await (await download).path();
   await expect(page.getByRole('table', { name: 'Audit events' })).toContainText('audit.head_exported');
 
-  await page.getByLabel('Head file', { exact: true }).setInputFiles(file);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Head file', exact: true }).click();
+  await (await chooser).setFiles(file);
   await page.getByRole('button', { name: 'Verify against a head file' }).click();
   await expect(page.getByRole('status', { name: 'Head file verification' })).toContainText('Chain holds the signed head');
   await saveScreen(page, '11-audit-signed-head');
