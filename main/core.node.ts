@@ -27,10 +27,13 @@ import { SessionManager, type Session } from './features/session/sessionManager.
 import { OfficeSettings } from './features/settings/officeSettings.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
 import { AuditLog } from './platform/audit/auditLog.node.ts';
+import { ChainWitness, INTEGRITY_ACTION, settingsWitnessStore, vaultWitnessStore } from './platform/audit/chainWitness.node.ts';
+import { headFileProblem, signHead } from './platform/audit/signedHead.node.ts';
 import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
 import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
+import { DenialCoalescer } from './platform/ipc/denials.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
@@ -38,6 +41,7 @@ import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
 import { openDatabase, type DatabaseConfig, type Db, type Queryable } from './platform/store/database.node.ts';
 import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
+import { assertProtectiveTriggers } from './platform/store/protectiveTriggers.node.ts';
 
 export interface CoreOptions {
   /** Holds the SQLite file, logs/ and (under Node) settings.json. */
@@ -51,6 +55,8 @@ export interface CoreOptions {
   passwordCost?: number;
   sweepIntervalMs?: number;
   database?: DatabaseConfig;
+  /** How long an append waits before the chain witness follows it (appends meanwhile share one refresh). */
+  witnessDelayMs?: number;
   /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
   approvalKinds?: readonly ApprovalKind[];
 }
@@ -67,13 +73,18 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const db: Db = openDatabase(options.database ?? { client: 'sqlite', filename: databaseFile });
 
   let ring: KeyRing;
+  let installId: string;
   try {
     // An existing database must prove its key before any migration touches it; a fresh one gets its key after
     // the schema exists. A newer database is refused before either.
     await assertNotNewer(db);
     const proven = (await schemaVersion(db)) > 0 ? await unlockKek(db, options.vault) : null;
     const { from, to } = await migrate(db);
-    ring = await loadKeyRing(db, proven ?? (await unlockKek(db, options.vault)), clock.nowIso());
+    // Before anything is audited: events must not go into a table whose append-only triggers were removed.
+    await assertProtectiveTriggers(db);
+    const unlocked = proven ?? (await unlockKek(db, options.vault));
+    installId = unlocked.installId;
+    ring = await loadKeyRing(db, unlocked, clock.nowIso());
     logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
   } catch (error) {
     logger.error('core.open_refused', error);
@@ -87,10 +98,16 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     for (const listener of listeners) listener(senderId, event, payload);
   };
   const keyRing = () => ring;
+  // The chain head is witnessed outside the database (keychain beside the KEK, and this workstation's settings).
+  const witness = new ChainWitness(db, keyRing, installId, [vaultWitnessStore(options.vault, installId), settingsWitnessStore(settings)], logger, options.witnessDelayMs);
+  await witness.load();
   const audit: AuditLog = new AuditLog(db, keyRing, clock, {
     // Setup is the first audited call; accounts existing without it in the chain means the log was wiped.
     firstRun: { action: sessionChannels['session.setup'].audit!, happened: async (q: Queryable): Promise<boolean> => (await accounts.count(q)) > 0 },
+    onAppend: () => witness.noteAppend(),
+    witnessed: () => witness.current(),
   });
+  await checkWitness(db, witness, audit, logger);
   const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
   const office = new OfficeSettings(clock);
@@ -119,8 +136,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // A database from before per-customer keys moves onto them in the background.
   await customerKeyMigration.startIfNeeded(jobs, db);
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
+  const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
+    denials,
     channels: API,
     audit,
     sessions,
@@ -128,7 +147,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     handlers: {
       ...sessionHandlers(accounts, sessions, idleLockMinutes),
       ...accountsHandlers(accounts, sessions),
-      ...auditHandlers(audit, accounts),
+      ...auditHandlers(audit, accounts, {
+        sign: (head) => signHead(ring, installId, head, clock.nowIso()),
+        problem: (file) => headFileProblem(ring, installId, file),
+      }),
       ...settingsHandlers(office),
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
@@ -159,10 +181,37 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       closing = true;
       clearInterval(sweeper);
       await jobs.stop();
+      await denials.flush();
+      await witness.flush();
       await db.destroy();
       logger.info('core.closed');
       await logger.close();
     },
     paths: { dataDir: options.dataDir, database: databaseFile, logs: logger.file, settings: settings.path },
   };
+}
+
+/**
+ * Start-up check: the chain must still hold the head witnessed outside the database. If it does not (events cut
+ * off the end, the head row rewritten), the finding is logged and appended to the chain itself — where the chain
+ * ended and which head it missed — once per witnessed head, and the witness is frozen so the evidence stays.
+ * The app still opens: auditors must be able to sign in, verify and export what is left.
+ */
+async function checkWitness(db: Db, witness: ChainWitness, audit: AuditLog, logger: Logger): Promise<void> {
+  const reach = await witness.check(db);
+  if (reach.ok) {
+    await witness.refresh();
+    return;
+  }
+  logger.error('audit.witness_not_reached', null, { witnessedSeq: reach.witnessedSeq, chainEndsAt: reach.chainEndsAt, replaced: reach.replaced });
+  const last = await db('audit_events').where({ action: INTEGRITY_ACTION }).orderBy('seq', 'desc').first<{ details: string } | undefined>('details');
+  const already = last ? (JSON.parse(last.details) as { witnessedSeq?: unknown }).witnessedSeq === reach.witnessedSeq : false;
+  if (!already) {
+    await audit.append(db, {
+      actorId: null,
+      action: INTEGRITY_ACTION,
+      outcome: 'failed',
+      details: { check: 'witness', witnessedSeq: reach.witnessedSeq, chainEndsAt: reach.chainEndsAt },
+    });
+  }
 }

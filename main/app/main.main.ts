@@ -11,7 +11,6 @@ import { connectCore } from './ipc.main.ts';
 import { appMenuTemplate } from './menu.std.ts';
 import { openElectronSettings } from './settingsStore.main.ts';
 import { startupFailureBox } from './startupDialog.std.ts';
-import { secureWindowOptions } from './windowOptions.std.ts';
 
 // Both must happen before `ready`.
 protocol.registerSchemesAsPrivileged([
@@ -31,7 +30,36 @@ function harden(contents: WebContents): void {
 
 function createWindow(core: Core): BrowserWindow {
   const preloadPath = path.join(app.getAppPath(), 'dist', 'preload', 'preload.cjs');
-  const window = new BrowserWindow(secureWindowOptions({ preloadPath, isPackaged: app.isPackaged }));
+  // The options are a literal at the call so static scanners (Electronegativity) can read them; the unit test
+  // `windowSecurity.test.ts` parses this call and asserts every value.
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'iTechno Privacy Console',
+    // Shown on ready-to-show so no blank frame flashes.
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      // Middle-click (auxclick) could open links outside the window-open handler; Blink is told not to fire it.
+      disableBlinkFeatures: 'Auxclick',
+      webviewTag: false,
+      spellcheck: false,
+      // Packaged builds get no DevTools: they would bypass every renderer guard.
+      devTools: !app.isPackaged,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+    },
+  });
   const senderId = String(window.webContents.id);
   window.once('ready-to-show', () => window.show());
   window.webContents.once('destroyed', () => core.endSession(senderId));

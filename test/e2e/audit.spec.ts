@@ -29,3 +29,26 @@ test('an auditor reads the audit log and verifies that the chain is intact', asy
   await expect(page.getByRole('button', { name: 'New account' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Actions for/ })).toHaveCount(0);
 });
+
+test('an auditor exports a signed head and later verifies the chain against the file', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, AUDITOR, 'auditor');
+  await reloadAndSignIn(page, AUDITOR);
+  await navigation(page).getByRole('link', { name: 'Audit log' }).click();
+
+  await page.getByRole('button', { name: 'Export signed head' }).click();
+  const exported = page.getByRole('status', { name: 'Signed head export' });
+  await expect(exported).toContainText('Signed head of event #');
+  const download = page.waitForEvent('download');
+  await exported.getByRole('link', { name: 'Save head file' }).click();
+  const file = await (await download).path();
+  await expect(page.getByRole('table', { name: 'Audit events' })).toContainText('audit.head_exported');
+
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Head file', exact: true }).click();
+  await (await chooser).setFiles(file);
+  await page.getByRole('button', { name: 'Verify against a head file' }).click();
+  await expect(page.getByRole('status', { name: 'Head file verification' })).toContainText('Chain holds the signed head');
+  await saveScreen(page, '11-audit-signed-head');
+});

@@ -74,9 +74,10 @@ export async function race(specs: readonly RaceSpec[], timeoutMs = 60_000): Prom
         else if (line.startsWith('failed ')) fail(new Error(`race child: ${line.slice(7)}`));
       }
     });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     child.on('exit', (code) => fail(new Error(`race child exited (${code}) before reporting`)));
     // A child that fails before `ready` must not leave the others waiting.
-    return { child, ready: Promise.race([ready, done.then(() => undefined)]), done };
+    return { child, ready: Promise.race([ready, done.then(() => undefined)]), done, exited };
   });
   const timer = setTimeout(() => children.forEach(({ child }) => child.kill('SIGKILL')), timeoutMs);
   try {
@@ -84,7 +85,10 @@ export async function race(specs: readonly RaceSpec[], timeoutMs = 60_000): Prom
     for (const { child } of children) child.stdin.write('go\n');
     return await Promise.all(children.map((c) => c.done));
   } finally {
-    clearTimeout(timer);
     for (const { child } of children) child.stdin.end();
+    // Children close their cores (flushing logs and witnesses into the shared directories) before the caller
+    // removes those directories.
+    await Promise.all(children.map((c) => c.exited));
+    clearTimeout(timer);
   }
 }

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { DATABASE_FILE } from '../../main/core.node.ts';
 import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore, type TestCore } from '../support/core.ts';
+import { restoreAppendOnlyTriggers } from '../support/tamper.ts';
 
 /** Seeds a chain of events: setup, then a few verify calls and settings changes. */
 async function seeded(): Promise<TestCore> {
@@ -13,13 +14,17 @@ async function seeded(): Promise<TestCore> {
   return t;
 }
 
-/** Tampers with the file the way an attacker with the database would: outside the app, triggers dropped. */
+/**
+ * Tampers with the file the way an attacker with the database would: outside the app, triggers dropped, then put
+ * back as they were (left dropped, the app refuses to start: tamper.test.ts).
+ */
 async function tamper(t: TestCore, change: (db: ReturnType<typeof openDatabase>) => Promise<unknown>) {
   await t.core.close();
   const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
   await db.raw('DROP TRIGGER audit_events_no_update');
   await db.raw('DROP TRIGGER audit_events_no_delete');
   await change(db);
+  await restoreAppendOnlyTriggers(db);
   await db.destroy();
   return startCore({ dataDir: t.dataDir, vault: t.vault });
 }

@@ -34,6 +34,14 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'accounts.resetPassword': { allowed: ['it_admin'], sample: () => ({ id: ids.staff, password: PASSWORD }) },
   'audit.list': { allowed: ['it_admin', 'auditor'], sample: () => ({ limit: 5 }) },
   'audit.verify': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
+  'audit.exportHead': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
+  'audit.verifyHead': {
+    allowed: ['it_admin', 'auditor'],
+    // A well-formed head file of another database: answered with ok: false, not an error.
+    sample: () => ({
+      file: JSON.stringify({ format: 'itpc-audit-head/1', installId: 'other', seq: 1, hash: 'a'.repeat(64), at: '2026-01-01T00:00:00.000Z', keyVersion: 1, signed: 'x', publicKey: 'x', signature: 'x' }),
+    }),
+  },
   'settings.get': { allowed: ['it_admin'], sample: () => ({}) },
   'settings.update': { allowed: ['it_admin'], sample: () => ({ idleLockMinutes: 10, retentionDays: 365, requestDeadlineDays: 30 }) },
   // Customer records: staff and managers only; IT and auditors never see customer PII.

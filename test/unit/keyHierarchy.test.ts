@@ -14,6 +14,7 @@ import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
 import { countRows } from '../../main/platform/store/queries.node.ts';
 import { ADMIN, startCore } from '../support/core.ts';
+import { restoreAppendOnlyTriggers } from '../support/tamper.ts';
 import { PASSWORD, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
 const JUSTIFICATION = 'Fraud team phoned about a suspected stolen identity on this account';
@@ -126,6 +127,7 @@ describe('key hierarchy', () => {
       await db.raw('DROP TRIGGER audit_events_no_update');
       const seq = (await db('audit_events').where({ key_version: 2 }).min<{ s: number }>('seq as s').first())!.s;
       await db('audit_events').where({ seq }).update({ key_version: 1 });
+      await restoreAppendOnlyTriggers(db);
       return seq;
     });
     const tampered = await startCore({ dataDir: t.dataDir, vault: t.vault });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import ts from 'typescript';
 import { CHANNEL_NAMES } from '../../main/api.std.ts';
 import { resolveAppFile, serveAppRequest } from '../../main/app/appProtocol.node.ts';
 import { APP_ENTRY_URL, isAppUrl } from '../../main/app/appUrl.std.ts';
@@ -17,7 +18,6 @@ import {
 } from '../../main/app/guards.std.ts';
 import { appMenuTemplate } from '../../main/app/menu.std.ts';
 import { startupFailureBox } from '../../main/app/startupDialog.std.ts';
-import { secureWindowOptions } from '../../main/app/windowOptions.std.ts';
 import { StartupError } from '../../main/platform/startupError.std.ts';
 
 const FOREIGN_URLS = [
@@ -42,35 +42,67 @@ const FOREIGN_URLS = [
   '',
 ];
 
-test('window options keep the renderer isolated', () => {
-  const options = secureWindowOptions({ preloadPath: '/app/dist/preload/preload.cjs', isPackaged: true });
-  assert.deepEqual(
-    {
-      contextIsolation: options.webPreferences?.contextIsolation,
-      sandbox: options.webPreferences?.sandbox,
-      nodeIntegration: options.webPreferences?.nodeIntegration,
-      nodeIntegrationInWorker: options.webPreferences?.nodeIntegrationInWorker,
-      webSecurity: options.webPreferences?.webSecurity,
-      allowRunningInsecureContent: options.webPreferences?.allowRunningInsecureContent,
-      webviewTag: options.webPreferences?.webviewTag,
-      spellcheck: options.webPreferences?.spellcheck,
-      devTools: options.webPreferences?.devTools,
-      preload: options.webPreferences?.preload,
-    },
-    {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: false,
-      preload: '/app/dist/preload/preload.cjs',
-    },
-  );
-  assert.equal(secureWindowOptions({ preloadPath: 'p', isPackaged: false }).webPreferences?.devTools, true);
+const REPO = join(import.meta.dirname, '..', '..');
+
+/** The literal object passed to `new BrowserWindow(...)` in main.main.ts, as property → source text. */
+function browserWindowLiteral(): { top: Map<string, string>; webPreferences: Map<string, string>; calls: number } {
+  const file = join(REPO, 'main', 'app', 'main.main.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const props = (literal: ts.ObjectLiteralExpression) =>
+    new Map(
+      literal.properties.map((p) => {
+        assert.ok(ts.isPropertyAssignment(p), `only plain properties (no spread, no shorthand): ${p.getText()}`);
+        return [p.name.getText(), p.initializer.getText()] as const;
+      }),
+    );
+  const found: ts.ObjectLiteralExpression[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isNewExpression(node) && node.expression.getText() === 'BrowserWindow') {
+      const arg = node.arguments?.[0];
+      assert.ok(arg && ts.isObjectLiteralExpression(arg), 'new BrowserWindow gets an object literal, so scanners can read it');
+      found.push(arg);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  const literal = found[0];
+  assert.ok(literal, 'main.main.ts creates a BrowserWindow');
+  const top = props(literal);
+  const prefs = literal.properties.find((p) => p.name?.getText() === 'webPreferences');
+  assert.ok(prefs && ts.isPropertyAssignment(prefs) && ts.isObjectLiteralExpression(prefs.initializer), 'webPreferences is a literal');
+  return { top, webPreferences: props(prefs.initializer), calls: found.length };
+}
+
+test('window options keep the renderer isolated (literal at the BrowserWindow call, readable by scanners)', () => {
+  const { top, webPreferences, calls } = browserWindowLiteral();
+  assert.equal(calls, 1, 'one window, created in one place');
+  assert.equal(top.get('show'), 'false');
+  assert.deepEqual(Object.fromEntries(webPreferences), {
+    preload: 'preloadPath',
+    contextIsolation: 'true',
+    sandbox: 'true',
+    nodeIntegration: 'false',
+    nodeIntegrationInWorker: 'false',
+    nodeIntegrationInSubFrames: 'false',
+    webSecurity: 'true',
+    allowRunningInsecureContent: 'false',
+    experimentalFeatures: 'false',
+    disableBlinkFeatures: "'Auxclick'",
+    webviewTag: 'false',
+    spellcheck: 'false',
+    devTools: '!app.isPackaged',
+    navigateOnDragDrop: 'false',
+    safeDialogs: 'true',
+  });
+});
+
+test('the renderer page carries the CSP as a meta tag too, identical to the header minus frame-ancestors', () => {
+  const html = readFileSync(join(REPO, 'renderer', 'index.html'), 'utf8');
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"\s*\/?>/i.exec(html);
+  assert.ok(meta, 'index.html has a CSP meta tag a scanner can read');
+  assert.equal(meta[1], CONTENT_SECURITY_POLICY_META);
+  // The meta tag must come before any script or stylesheet, or it would not apply to them.
+  assert.ok(html.indexOf('Content-Security-Policy') < html.search(/<script|<link rel="stylesheet"/i));
 });
 
 test('CSP allows only same-origin resources and no inline or eval script', () => {

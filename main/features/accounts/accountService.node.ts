@@ -31,6 +31,13 @@ function openProfile(cipher: RecordCipher, keys: DataKeyWrapper, row: { id: stri
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCKOUT_MS = 15 * 60_000;
+/**
+ * Counters kept for unknown usernames. Beyond this many names the least recently tried are forgotten, so the table
+ * stays bounded however many names are probed (each try costs a full scrypt). Only a prober who interleaves more
+ * than this many other names between two tries of one name could tell it from a real account.
+ */
+export const MAX_UNKNOWN_NAMES = 10_000;
+const LOGIN_FAILURES = 'login_failures';
 
 interface UserRow {
   id: string;
@@ -227,18 +234,64 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     return { failedAttempts: Number(row.failed_attempts), lockedUntil, status: row.status };
   }
 
-  /** Login: a wrong password, unknown user or disabled account all look alike to the caller. */
+  /**
+   * Login: a wrong password, unknown user or disabled account all look alike to the caller — by code, message,
+   * lockout and timing. An unknown name costs one scrypt on a throw-away hash (like verifying a real one) and its
+   * failures count toward the same lockout, kept under the name's blind index in `login_failures`.
+   */
   async authenticate(username: string, password: string): Promise<User> {
-    const row = await this.db<UserRow>('users').where({ username_index: this.index(username) }).first();
+    const nameIndex = this.index(username);
+    const row = await this.db<UserRow>('users').where({ username_index: nameIndex }).first();
     if (!row) {
       await this.hasher.burn(password);
-      await this.audit.append(this.db, { actorId: null, action: 'auth.login', outcome: 'failed', details: { reason: 'unknown_user' } });
-      throw INVALID_CREDENTIALS;
+      const { answer, reason, lockedNow } = await this.countUnknownFailure(nameIndex);
+      await this.audit.append(this.db, { actorId: null, action: 'auth.login', outcome: 'failed', details: { reason } });
+      if (lockedNow) await this.audit.append(this.db, { actorId: null, action: 'auth.lockout', outcome: 'ok', details: { attempts: MAX_FAILED_ATTEMPTS, unknownUser: true } });
+      throw answer;
     }
     const user = await this.checkPassword(row.id, password, 'auth.login');
     await this.db('users').where({ id: user.id }).update({ last_login_at: this.clock.nowIso() });
     await this.audit.append(this.db, { actorId: user.id, action: 'auth.login', outcome: 'ok' });
     return { ...user, lastLoginAt: this.clock.nowIso() };
+  }
+
+  /** The same counting `checkPassword` does for an account, on the unknown name's row (atomic increments). */
+  private async countUnknownFailure(nameIndex: string): Promise<{ answer: AppError; reason: string; lockedNow: boolean }> {
+    const now = this.clock.nowIso();
+    const notLocked = (b: Knex.QueryBuilder) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now);
+    const current = await this.db(LOGIN_FAILURES).where({ name_index: nameIndex }).first<{ locked_until: string | null } | undefined>();
+    if (current?.locked_until && Date.parse(current.locked_until) > this.clock.now()) {
+      return { answer: lockedOut(current.locked_until, this.clock.now()), reason: 'locked_out', lockedNow: false };
+    }
+    if (!current) {
+      await this.db(LOGIN_FAILURES).insert({ name_index: nameIndex, failed_attempts: 0, locked_until: null, last_failed_at: now }).onConflict('name_index').ignore();
+      await this.forgetOldestUnknownNames();
+    }
+    const counted = await this.db(LOGIN_FAILURES)
+      .where({ name_index: nameIndex })
+      .where(notLocked)
+      .update({ failed_attempts: this.db.raw('failed_attempts + 1'), last_failed_at: now });
+    const after = await this.db(LOGIN_FAILURES).where({ name_index: nameIndex }).first<{ failed_attempts: number; locked_until: string | null }>();
+    const lockedUntil = after?.locked_until && Date.parse(after.locked_until) > this.clock.now() ? after.locked_until : null;
+    if (!counted || lockedUntil) return { answer: lockedOut(lockedUntil ?? now, this.clock.now()), reason: 'unknown_user', lockedNow: false };
+    if (Number(after?.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) {
+      const until = new Date(this.clock.now() + LOCKOUT_MS).toISOString();
+      const locked = await this.db(LOGIN_FAILURES)
+        .where({ name_index: nameIndex })
+        .where('failed_attempts', '>=', MAX_FAILED_ATTEMPTS)
+        .where(notLocked)
+        .update({ failed_attempts: 0, locked_until: until });
+      return { answer: lockedOut(until, this.clock.now()), reason: 'unknown_user', lockedNow: locked > 0 };
+    }
+    return { answer: INVALID_CREDENTIALS, reason: 'unknown_user', lockedNow: false };
+  }
+
+  /** Keeps `login_failures` bounded: the least recently tried names beyond the cap are dropped. */
+  private async forgetOldestUnknownNames(): Promise<void> {
+    const total = await countRows(this.db(LOGIN_FAILURES));
+    if (total <= MAX_UNKNOWN_NAMES) return;
+    const oldest = this.db(LOGIN_FAILURES).select('name_index').orderBy('last_failed_at').limit(total - MAX_UNKNOWN_NAMES);
+    await this.db(LOGIN_FAILURES).whereIn('name_index', oldest).delete();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
-import { empty } from '../../platform/ipc/schemas.std.ts';
+import { empty, text } from '../../platform/ipc/schemas.std.ts';
 import { AUDIT_OUTCOMES, auditDetails, auditVerification } from '../../platform/audit/auditEvent.std.ts';
 
 export { auditDetails, auditDetailValue, auditVerification } from '../../platform/audit/auditEvent.std.ts';
@@ -34,5 +34,19 @@ export const auditChannels = {
     output: auditVerification,
     access: { kind: 'permission', permission: 'audit.verify' },
     audit: 'audit.verified',
+  }),
+  /** Signs the verified chain's head (seq, hash, time; Ed25519) for the auditor to keep outside the app. */
+  'audit.exportHead': channel({
+    input: empty,
+    output: z.object({ seq: z.number(), at: z.string(), file: z.string() }),
+    access: { kind: 'permission', permission: 'audit.verify' },
+    audit: 'audit.head_exported',
+  }),
+  /** Verifies the chain against a head file exported earlier: the chain must still hold that head. */
+  'audit.verifyHead': channel({
+    input: z.object({ file: text(8000) }).strict(),
+    output: auditVerification.extend({ head: z.object({ seq: z.number(), at: z.string() }) }),
+    access: { kind: 'permission', permission: 'audit.verify' },
+    audit: 'audit.head_verified',
   }),
 };

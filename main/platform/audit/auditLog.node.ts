@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from '../clock.std.ts';
 import type { KeyRing } from '../crypto/keyRing.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
@@ -6,6 +7,7 @@ import { dialectOf } from '../store/dialect.node.ts';
 import { countRows } from '../store/queries.node.ts';
 import { auditDetails, type AuditDetails, type AuditOutcome, type AuditVerification } from './auditEvent.std.ts';
 import type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
+import { INTEGRITY_ACTION, type WitnessedHead } from './chainWitness.node.ts';
 
 export type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
 
@@ -31,7 +33,14 @@ export interface AuditLogOptions {
    * exist), the chain must hold that event: otherwise the log was wiped, which the chain alone cannot show.
    */
   firstRun: { action: string; happened(q: Queryable): Promise<boolean> };
+  /** Told after every append (the chain witness schedules its refresh; it never runs inside the transaction). */
+  onAppend?: () => void;
+  /** The head witnessed outside the database (chainWitness.node.ts): the chain must still hold it. */
+  witnessed?: () => WitnessedHead | null;
 }
+
+/** What the start-up check appended when it found the chain cut short: where it ended, which head it missed. */
+const integrityDetails = z.object({ witnessedSeq: z.number(), chainEndsAt: z.number() }).passthrough();
 
 /** Sorted keys so the same event always hashes the same way. */
 function canonicalDetails(details: AuditDetails): string {
@@ -94,6 +103,7 @@ export class AuditLog implements AuditSink {
     await q('audit_events').insert({ ...row, prev_hash: prevHash, hash, key_version: key.version });
     const value = `${row.seq}:${hash}`;
     await q('meta').where({ key: HEAD_KEY }).update({ value });
+    this.options.onAppend?.();
     return row.seq;
   }
 
@@ -113,12 +123,26 @@ export class AuditLog implements AuditSink {
   }
 
   /** Walks the whole chain and reports the first sequence number that does not verify. */
-  async verify(q: Queryable = this.db): Promise<AuditVerification> {
+  async verify(q: Queryable = this.db, against: readonly WitnessedHead[] = []): Promise<AuditVerification> {
+    return (await this.verifyChain(q, against)).result;
+  }
+
+  /**
+   * Walks the whole chain and reports the first sequence number that does not verify; also the last event's
+   * (seq, hash) when it does. `against` are heads witnessed outside the database (besides the workstation's own
+   * witness): the chain must still hold each of them. Holding MORE than a witness is fine (others appended since).
+   */
+  async verifyChain(q: Queryable = this.db, against: readonly WitnessedHead[] = []): Promise<{ result: AuditVerification; head: WitnessedHead }> {
     let prevHash = GENESIS;
     let expected = 1;
     let checked = 0;
     let sawSetup = false;
-    const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, checked, firstBrokenSeq: seq, reason });
+    const own = this.options.witnessed?.();
+    const witnesses = [...(own ? [own] : []), ...against];
+    const hashAt = new Map<number, string>();
+    /** Where the start-up check found the chain cut, by the witnessed seq it missed (from verified events only). */
+    const cutAt = new Map<number, number>();
+    const broken = (seq: number, reason: string) => ({ result: { ok: false, checked, firstBrokenSeq: seq, reason }, head: { seq: checked, hash: prevHash } });
     const pageSize = 1000;
     for (;;) {
       const rows = await q<AuditRow>('audit_events').where('seq', '>=', expected).orderBy('seq').limit(pageSize);
@@ -131,6 +155,11 @@ export class AuditLog implements AuditSink {
         prevHash = row.hash;
         // Only a setup that succeeded proves the log began with the first run; a refused one is logged as failed.
         sawSetup ||= row.action === this.options.firstRun.action && row.outcome === 'ok';
+        if (witnesses.some((w) => w.seq === row.seq)) hashAt.set(row.seq, row.hash);
+        if (row.action === INTEGRITY_ACTION) {
+          const found = integrityDetails.safeParse(JSON.parse(row.details));
+          if (found.success && !cutAt.has(found.data.witnessedSeq)) cutAt.set(found.data.witnessedSeq, found.data.chainEndsAt);
+        }
         expected += 1;
         checked += 1;
       }
@@ -140,10 +169,29 @@ export class AuditLog implements AuditSink {
     const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     if (headSeq !== checked) return broken(Math.min(headSeq, checked) + 1, 'events missing at the end of the log');
     if (headHash !== prevHash) return broken(headSeq, 'event altered');
+    // A head witnessed outside the database that the chain no longer holds: events were cut off the end (and the
+    // head row rewritten), perhaps with new events appended since. Reported where the chain was cut.
+    for (const witness of [...witnesses].sort((a, b) => a.seq - b.seq)) {
+      if (hashAt.get(witness.seq) === witness.hash) continue;
+      const endsAt = cutAt.get(witness.seq);
+      if (endsAt !== undefined) {
+        return broken(endsAt + 1, `events missing at the end of the log: it no longer reaches the witnessed event ${witness.seq} (the chain was cut after event ${endsAt})`);
+      }
+      if (checked < witness.seq) {
+        return broken(checked + 1, `events missing at the end of the log: it ends at event ${checked} but event ${witness.seq} was witnessed`);
+      }
+      // Events were appended after the cut, so where it was cut is unknown: the witnessed event is the first known wrong.
+      return broken(witness.seq, `events missing at the end of the log: it no longer holds the witnessed event ${witness.seq} (cut at or before it, then continued)`);
+    }
+    // A cut the start-up check recorded stays a finding even if the witness itself is lost later: the record is part
+    // of the keyed chain, so it cannot be removed without breaking the chain where it stands.
+    for (const [witnessedSeq, endsAt] of cutAt) {
+      return broken(endsAt + 1, `events missing at the end of the log: the start-up check found it cut after event ${endsAt} (witnessed event ${witnessedSeq} was no longer held)`);
+    }
     // Setup has happened but its event is not in the chain: the log was wiped (and perhaps restarted).
     if (!sawSetup && (await this.options.firstRun.happened(q))) {
       return broken(1, 'events missing: the log no longer holds the first-run setup');
     }
-    return { ok: true, checked, firstBrokenSeq: null, reason: null };
+    return { result: { ok: true, checked, firstBrokenSeq: null, reason: null }, head: { seq: checked, hash: prevHash } };
   }
 }

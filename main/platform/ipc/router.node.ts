@@ -79,6 +79,8 @@ export interface RouterDeps<T extends ChannelTable, S extends RouterSession> {
   sessions: SessionLookup<S>;
   logger: Logger;
   handlers: ChannelHandlers<T, S>;
+  /** Where denials go (coalesced per sender and window: denials.node.ts); without it each is appended at once. */
+  denials?: { record(denial: { senderId: string; actorId: string | null; channel: string; code: string }): Promise<void> };
 }
 
 const fail = (code: ApiError['code'], message: string): ApiResult<never> => ({ ok: false, error: { code, message } });
@@ -98,7 +100,9 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
   async handle(caller: Caller, channel: string, payload: unknown): Promise<ApiResult<unknown>> {
     const { audit, sessions, logger, db, channels } = this.deps;
     const denied = async (code: ApiError['code'], message: string, actorId: string | null) => {
-      await audit.append(db, { actorId, action: 'access.denied', outcome: 'denied', details: { channel: Object.hasOwn(channels, channel) ? channel : '(unknown)', code } });
+      const known = Object.hasOwn(channels, channel) ? channel : '(unknown)';
+      if (this.deps.denials) await this.deps.denials.record({ senderId: caller.senderId, actorId, channel: known, code });
+      else await audit.append(db, { actorId, action: 'access.denied', outcome: 'denied', details: { channel: known, code } });
       return fail(code, message);
     };
 

@@ -20,6 +20,29 @@ export interface GroupCounter {
   values: readonly string[];
 }
 
+/** A table the database itself keeps append-only, and the message its triggers abort with. */
+export interface AppendOnlyTable {
+  table: string;
+  message: string;
+}
+
+/** Tables made append-only by the migrations (`appendOnly`); checked at every start-up. */
+export const APPEND_ONLY_TABLES: readonly AppendOnlyTable[] = [{ table: 'audit_events', message: 'audit events are append-only' }];
+
+/** One trigger `appendOnly` creates: its name and the definition the database keeps for it. */
+export interface ProtectiveTrigger {
+  name: string;
+  table: string;
+  /** SQLite: the `CREATE TRIGGER` text in sqlite_master; PostgreSQL: the trigger function's body. */
+  definition: string;
+}
+
+/** Why the protective triggers are not as the app created them; empty when they are intact. */
+export interface TriggerProblem {
+  trigger: string;
+  problem: 'missing' | 'changed' | 'disabled' | 'unexpected';
+}
+
 /**
  * Everything that differs between the databases the app runs on (SQLite now; PostgreSQL for a shared
  * database later). Services never branch on the client: they ask the dialect of the connection they were given.
@@ -28,6 +51,13 @@ export interface SqlDialect {
   readonly name: 'sqlite' | 'postgresql';
   /** Makes a table append-only in the database itself: any UPDATE or DELETE aborts with `message`. */
   appendOnly(q: Knex.Transaction, table: string, message: string): Promise<void>;
+  /** The triggers `appendOnly(table, message)` creates, as the database stores them. */
+  appendOnlyTriggers(table: string, message: string): ProtectiveTrigger[];
+  /**
+   * Compares the triggers on the append-only tables with what `appendOnly` creates: a missing, edited, disabled or
+   * extra trigger is a problem (someone with the database file dropped or replaced it to edit the audit log).
+   */
+  protectiveTriggersIntact(q: Queryable, tables: readonly AppendOnlyTable[]): Promise<TriggerProblem[]>;
   /**
    * Locks the selected rows until the transaction ends (`SELECT … FOR UPDATE`). SQLite has one writer at a time,
    * so its transactions are already serialised and this returns the query unchanged.

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SqlDialect, StoreErrorKind } from './dialect.node.ts';
+import type { ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
 
 /** SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 const SQLSTATE: Record<string, StoreErrorKind> = {
@@ -17,6 +17,35 @@ const SQLSTATE: Record<string, StoreErrorKind> = {
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
   async appendOnly() {},
+  /**
+   * None yet: `appendOnly` creates nothing on PostgreSQL until the shared-database issue. When it does, list each
+   * trigger here with its function body (pg_proc.prosrc) so the start-up check below compares it.
+   */
+  appendOnlyTriggers(): ProtectiveTrigger[] {
+    return [];
+  },
+  async protectiveTriggersIntact(q, tables) {
+    const problems: TriggerProblem[] = [];
+    for (const { table, message } of tables) {
+      const rows = (await q.raw(
+        `SELECT t.tgname AS name, t.tgenabled AS enabled, p.prosrc AS body
+           FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+          WHERE c.relname = ? AND c.relnamespace = to_regnamespace(current_schema()) AND NOT t.tgisinternal`,
+        [table],
+      )) as { rows: { name: string; enabled: string; body: string }[] };
+      const expected = this.appendOnlyTriggers(table, message);
+      for (const trigger of expected) {
+        const found = rows.rows.find((row) => row.name === trigger.name);
+        if (!found) problems.push({ trigger: trigger.name, problem: 'missing' });
+        else if (found.body.trim() !== trigger.definition.trim()) problems.push({ trigger: trigger.name, problem: 'changed' });
+        else if (found.enabled === 'D') problems.push({ trigger: trigger.name, problem: 'disabled' });
+      }
+      for (const row of rows.rows) {
+        if (!expected.some((trigger) => trigger.name === row.name)) problems.push({ trigger: row.name, problem: 'unexpected' });
+      }
+    }
+    return problems;
+  },
   forUpdate: <B extends Knex.QueryBuilder>(query: B) => query.forUpdate() as B,
   keepsCounters: false,
   async createGroupCounter() {},

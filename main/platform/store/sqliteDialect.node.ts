@@ -1,9 +1,19 @@
 import type { Knex } from 'knex';
-import type { GroupCounter, SqlDialect, StoreErrorKind } from './dialect.node.ts';
+import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
 
 function driverCode(error: unknown): { code: string; message: string } {
   const e = error as { code?: unknown; message?: unknown } | null;
   return { code: typeof e?.code === 'string' ? e.code : '', message: typeof e?.message === 'string' ? e.message : '' };
+}
+
+/** The append-only triggers' SQL. sqlite_master keeps it as written: keep it byte-identical to migration 0001's. */
+function appendOnlyTriggers(table: string, message: string): ProtectiveTrigger[] {
+  return (['update', 'delete'] as const).map((op) => ({
+    name: `${table}_no_${op}`,
+    table,
+    definition: `CREATE TRIGGER ${table}_no_${op} BEFORE ${op.toUpperCase()} ON ${table}
+        BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  }));
 }
 
 /** SQLite (node-sqlite3): triggers for append-only tables and counters; one writer, so no row locks. */
@@ -11,11 +21,27 @@ export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
 
   async appendOnly(q, table, message) {
-    // The statement text is stored in sqlite_master as written: keep it byte-identical to migration 0001's.
-    await q.raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
-        BEGIN SELECT RAISE(ABORT, '${message}'); END`);
-    await q.raw(`CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
-        BEGIN SELECT RAISE(ABORT, '${message}'); END`);
+    for (const trigger of appendOnlyTriggers(table, message)) await q.raw(trigger.definition);
+  },
+
+  appendOnlyTriggers,
+
+  async protectiveTriggersIntact(q, tables) {
+    const problems: TriggerProblem[] = [];
+    for (const { table, message } of tables) {
+      const present = await q('sqlite_master').where({ type: 'trigger', tbl_name: table }).select<{ name: string; sql: string | null }[]>('name', 'sql');
+      const expected = appendOnlyTriggers(table, message);
+      for (const trigger of expected) {
+        const found = present.find((row) => row.name === trigger.name);
+        if (!found) problems.push({ trigger: trigger.name, problem: 'missing' });
+        else if (found.sql !== trigger.definition) problems.push({ trigger: trigger.name, problem: 'changed' });
+      }
+      // Any other trigger on a protected table could undo the protection (e.g. copy rows out and back).
+      for (const row of present) {
+        if (!expected.some((trigger) => trigger.name === row.name)) problems.push({ trigger: row.name, problem: 'unexpected' });
+      }
+    }
+    return problems;
   },
 
   forUpdate: (query) => query,

@@ -3,6 +3,7 @@ import { IconChevronLeft, IconChevronRight, IconRefresh } from '@tabler/icons-re
 import { PageHeader } from '../../ui/PageHeader';
 import { AuditTable } from './AuditTable';
 import { AUDIT_PAGE_SIZE, useAuditPages } from './useAuditPages';
+import { SignedHeadCard } from './SignedHeadCard';
 import { VerifyChainCard } from './VerifyChainCard';
 
 export function AuditPage() {
@@ -24,6 +25,7 @@ export function AuditPage() {
         }
       />
       <VerifyChainCard onVerified={refresh} />
+      <SignedHeadCard onChanged={refresh} />
       <Paper withBorder radius="md" p="xs">
         {audit.error && (
           <Alert color="red" variant="light" m="sm" role="alert">
