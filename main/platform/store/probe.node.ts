@@ -87,13 +87,18 @@ export function classifyConnectionError(error: unknown): ProbeOutcome | null {
   return null;
 }
 
-function probeKnex(config: DatabaseConfig, timeoutMs: number): Knex {
+/** Driver chatter (knex logs failed acquisitions itself) stays out of the console: the outcome says it in words. */
+const QUIET = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
+
+/** The probe's connection: every session read-only, so even a bug here cannot write. Exported for its test. */
+export function openReadOnly(config: DatabaseConfig, timeoutMs = 8_000): Knex {
   if (config.client === 'pg') {
     const connection = typeof config.connection === 'string' ? { connectionString: config.connection } : config.connection;
     return knexFactory({
       client: 'pg',
       connection: { connectionTimeoutMillis: timeoutMs, ...connection },
       acquireConnectionTimeout: timeoutMs + 2_000,
+      log: QUIET,
       pool: {
         min: 0,
         max: 1,
@@ -107,6 +112,7 @@ function probeKnex(config: DatabaseConfig, timeoutMs: number): Knex {
     client: 'sqlite3',
     connection: { filename: config.filename },
     useNullAsDefault: true,
+    log: QUIET,
     pool: {
       min: 1,
       max: 1,
@@ -132,7 +138,7 @@ export async function probeDatabase(config: DatabaseConfig | (() => DatabaseConf
   }
   if (resolved.client === 'sqlite' && !existsSync(resolved.filename)) return probeOutcome('not_initialised');
 
-  const db = probeKnex(resolved, options.timeoutMs ?? 8_000);
+  const db = openReadOnly(resolved, options.timeoutMs);
   try {
     let facts: Facts = NO_FACTS;
     try {
@@ -168,7 +174,7 @@ export async function probeDatabase(config: DatabaseConfig | (() => DatabaseConf
 /** The database's `meta.key_check`, read the same read-only way (enrolment import proves a package against it). */
 export async function readKeyCheck(config: DatabaseConfig): Promise<string | null> {
   if (config.client === 'sqlite' && !existsSync(config.filename)) return null;
-  const db = probeKnex(config, 8_000);
+  const db = openReadOnly(config);
   try {
     if (!(await db.schema.hasTable('meta'))) return null;
     return await readMeta(db, 'key_check');
