@@ -4,7 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync, a
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import knexFactory from 'knex';
 
 /**
  * A throw-away PostgreSQL cluster for one test file: initdb on a temporary directory (as the `postgres` user when
@@ -29,7 +29,7 @@ export interface PostgresServer {
   caFile: string | null;
   dir: string;
   /** Runs SQL as the superuser, in `database` (default `postgres`). */
-  sql(statement: string, database?: string): Promise<pg.QueryResult>;
+  sql(statement: string, database?: string): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
   /** Creates a login role and an empty database it owns. */
   createDatabase(name: string, owner: { user: string; password: string }): Promise<void>;
   stop(): Promise<void>;
@@ -118,17 +118,17 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   }
   runPg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
 
-  const connect = async (database: string) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database, ssl: certs ? { rejectUnauthorized: false } : false });
-    await client.connect();
-    return client;
-  };
   const sql = async (statement: string, database = 'postgres') => {
-    const client = await connect(database);
+    // knex over node-postgres (the app's own driver); one short-lived connection per statement batch.
+    const db = knexFactory({
+      client: 'pg',
+      connection: { host: '127.0.0.1', port, user: 'postgres', password, database, ssl: certs ? { rejectUnauthorized: false } : false },
+      pool: { min: 0, max: 1 },
+    });
     try {
-      return await client.query(statement);
+      return (await db.raw(statement)) as { rows: Record<string, unknown>[]; rowCount: number | null };
     } finally {
-      await client.end();
+      await db.destroy();
     }
   };
   return {

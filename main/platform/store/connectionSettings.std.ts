@@ -29,6 +29,7 @@ const caFilePath = z
   .min(1, 'Choose the CA certificate file')
   .max(1024)
   .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'Give the full path to the CA certificate file')
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .refine((p) => !/[\u0000-\u001f]/.test(p), 'The path holds control characters');
 
 export const tlsSettings = z.discriminatedUnion('mode', [
