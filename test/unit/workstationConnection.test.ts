@@ -6,6 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { openCore } from '../../main/core.node.ts';
 import { kekName } from '../../main/platform/crypto/kek.node.ts';
 import { kekFacts } from '../../main/platform/crypto/keyRing.node.ts';
+import { sealEnrolmentPackage } from '../../main/platform/crypto/enrolmentPackage.node.ts';
+import { WorkstationService } from '../../main/features/workstation/workstation.node.ts';
+import { openNodeSettings } from '../../main/platform/settings/settings.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { StartupError } from '../../main/platform/startupError.std.ts';
 import { DATABASE_PASSWORD_ENTRY, type PostgresConnection, type ProbeOutcome } from '../../main/platform/store/connectionSettings.std.ts';
@@ -100,6 +103,36 @@ describe('Test connection against a real PostgreSQL server (no TLS)', { skip }, 
     assert.equal(result.outcome, 'db_newer');
     assert.equal(result.schemaVersion, LATEST + 1);
     assert.match(result.message, /Update this workstation/);
+  });
+
+  test('a database whose oldest usable app version is newer than this one says "update this workstation"', async () => {
+    await server.sql(`INSERT INTO meta VALUES ('min_app_version', '0.3.0')`, 'newer');
+    try {
+      const at = (appVersion: string) =>
+        probeDatabase(() => ({ client: 'pg', connection: pgConnectionFields(settings({ database: 'newer' }), APP.password, 3_000) }), new MemoryVault(), { latestSchema: LATEST, appVersion });
+      const behind = await at('0.2.9');
+      assert.equal(behind.outcome, 'app_outdated');
+      assert.match(behind.message, /^Update this workstation/);
+      // A newer schema that still accepts this version is usable: the probe goes on to the key.
+      assert.equal((await at('0.3.0')).outcome, 'key_not_enrolled');
+    } finally {
+      await server.sql(`DELETE FROM meta WHERE key = 'min_app_version'`, 'newer');
+    }
+  });
+
+  test('an enrolment package is imported against the PostgreSQL database: another install or a wrong passphrase is refused, the right one stored', async () => {
+    const vault = new MemoryVault();
+    const service = new WorkstationService({ settings: openNodeSettings(tempDir()), vault, dataDir: tempDir(), now: () => new Date() });
+    const database = { client: 'pg' as const, connection: pgConnectionFields(settings(), APP.password, 3_000) };
+    const seal = (installFor: string) =>
+      sealEnrolmentPackage({ kek, installId: installFor, passphrase: 'office enrolment passphrase', createdAt: new Date(), expiresAt: new Date(Date.now() + 3_600_000), logN: 14 });
+    const foreign = await seal(randomUUID());
+    await assert.rejects(service.importEnrolment(foreign.text, 'office enrolment passphrase', database), /for another database/);
+    const right = await seal(installId);
+    await assert.rejects(service.importEnrolment(right.text, 'office enrolment passphrase!', database), /passphrase does not open/);
+    assert.equal(await vault.get(kekName(installId)), null);
+    assert.deepEqual(await service.importEnrolment(right.text, 'office enrolment passphrase', database), { installId, kekId: kekFacts(kek).kekId });
+    assert.deepEqual(await vault.get(kekName(installId)), kek);
   });
 
   test('a keychain without the key for the install id is "key not enrolled"; another key is "key mismatch"', async () => {

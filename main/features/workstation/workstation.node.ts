@@ -82,6 +82,8 @@ export interface WorkstationDeps {
   now: () => Date;
   /** scrypt cost of new packages; tests lower it. */
   enrolmentCost?: number;
+  /** This app's version, compared with the database's oldest usable version (`min_app_version`) by the probe. */
+  appVersion?: string;
 }
 
 /** Connection settings, "Test connection", and enrolment packages (create on an open console, import on the recovery screen). */
@@ -109,11 +111,11 @@ export class WorkstationService {
   /** Read-only: nothing is written to the probed database, nothing is saved. */
   async test(connection: WorkstationConnection, password: string | undefined): Promise<ProbeResult> {
     if (connection.engine === 'sqlite') {
-      return probeDatabase({ client: 'sqlite', filename: join(this.deps.dataDir, SQLITE_FILE) }, this.deps.vault, { latestSchema: LATEST_SCHEMA });
+      return probeDatabase({ client: 'sqlite', filename: join(this.deps.dataDir, SQLITE_FILE) }, this.deps.vault, { latestSchema: LATEST_SCHEMA, appVersion: this.deps.appVersion });
     }
     const secret = password ?? (await this.deps.vault.get(DATABASE_PASSWORD_ENTRY))?.toString('utf8');
     if (secret === undefined) throw new AppError('INVALID_INPUT', 'Enter the database password: none is stored on this workstation yet.');
-    return probeDatabase(() => ({ client: 'pg', connection: pgConnectionFields(connection, secret) }), this.deps.vault, { latestSchema: LATEST_SCHEMA });
+    return probeDatabase(() => ({ client: 'pg', connection: pgConnectionFields(connection, secret) }), this.deps.vault, { latestSchema: LATEST_SCHEMA, appVersion: this.deps.appVersion });
   }
 
   /** Seals this database's proven KEK under a one-time passphrase. Needs the open database (install id, key check). */
@@ -156,7 +158,7 @@ export class WorkstationService {
     } catch {
       throw new AppError('INVALID_INPUT', REFUSALS.malformed);
     }
-    const target = await probeDatabase(database, this.deps.vault, { latestSchema: LATEST_SCHEMA });
+    const target = await probeDatabase(database, this.deps.vault, { latestSchema: LATEST_SCHEMA, appVersion: this.deps.appVersion });
     if (!target.installId) {
       throw new AppError('CONFLICT', `The database could not be read to check the package: ${target.message} Nothing was changed.`);
     }

@@ -69,6 +69,7 @@ export const PROBE_OUTCOMES = [
   'database_missing',
   'not_initialised',
   'db_newer',
+  'app_outdated',
   'key_not_enrolled',
   'key_mismatch',
   'keychain_unavailable',

@@ -16,6 +16,22 @@ export interface ProbeOptions {
   latestSchema: number;
   /** How long to wait for a server that does not answer. */
   timeoutMs?: number;
+  /**
+   * This app's version. With it, a database recording a newer oldest-usable version (`meta.min_app_version`) is
+   * "app outdated" (update this workstation), and a newer schema that still accepts this version is usable.
+   */
+  appVersion?: string;
+}
+
+/** Dotted numeric versions (`1.2.10` > `1.2.9`); a pre-release or build suffix is ignored. */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split(/[-+]/)[0]!.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
 
 type Facts = Pick<ProbeResult, 'schemaVersion' | 'installId'>;
@@ -45,6 +61,10 @@ const MESSAGES: Record<ProbeOutcome, { message: string; steps: string[] }> = {
   not_initialised: {
     message: 'The database exists but the console has not been set up in it yet.',
     steps: ['Start the console on the first workstation with this connection: it creates the tables and the office key.', 'Then enrol the other workstations.'],
+  },
+  app_outdated: {
+    message: 'Update this workstation: the office database is used by a newer version of the console, which this version cannot use.',
+    steps: ['Install the version of the app the office uses on this workstation, then test again.', 'The database and the other workstations are not affected.'],
   },
   db_newer: {
     message: 'This database is used by a newer version of the console. Update this workstation before connecting it.',
@@ -146,8 +166,12 @@ export async function probeDatabase(config: DatabaseConfig | (() => DatabaseConf
       if (!(await db.schema.hasTable('schema_migrations'))) return probeOutcome('not_initialised');
       const row = await db('schema_migrations').max<{ v: number | null }>('version as v').first();
       facts = { ...facts, schemaVersion: Number(row?.v ?? 0) };
-      if (facts.schemaVersion! > options.latestSchema) return probeOutcome('db_newer', facts);
-      if (!(await db.schema.hasTable('meta'))) return probeOutcome('not_initialised', facts);
+      const hasMeta = await db.schema.hasTable('meta');
+      const required = hasMeta ? await readMeta(db, 'min_app_version') : null;
+      if (required && options.appVersion && compareVersions(options.appVersion, required) < 0) return probeOutcome('app_outdated', facts);
+      const compatible = required !== null && options.appVersion !== undefined;
+      if (facts.schemaVersion! > options.latestSchema && !compatible) return probeOutcome('db_newer', facts);
+      if (!hasMeta) return probeOutcome('not_initialised', facts);
       const installId = await readMeta(db, 'install_id');
       const keyCheck = await readMeta(db, 'key_check');
       facts = { ...facts, installId };

@@ -9,6 +9,7 @@ const TITLES: Record<ProbeOutcome, string> = {
   database_missing: 'Database not found',
   not_initialised: 'Database not set up yet',
   db_newer: 'Database from a newer app version',
+  app_outdated: 'Update this workstation',
   key_not_enrolled: 'Workstation not enrolled',
   key_mismatch: 'Wrong key on this workstation',
   keychain_unavailable: 'Keychain not available',
