@@ -10,7 +10,7 @@ test('an IT administrator changes the idle lock, and the new time applies', asyn
   const minutes = page.getByLabel('Lock after (minutes)');
   await expect(minutes).toHaveValue('10');
   await minutes.fill('3');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('The console now locks after 3 minutes without activity.')).toBeVisible();
   await expect(navigation(page)).toContainText('Locks after 3 min idle');
   await saveScreen(page, '11-settings');
