@@ -7,6 +7,7 @@ import { customersChannels } from './features/customers/customers.contract.std.t
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
 import { settingsChannels } from './features/settings/settings.contract.std.ts';
+import { workstationChannels } from './features/workstation/workstation.contract.std.ts';
 import type { ApiResult } from './platform/ipc/errors.std.ts';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 
@@ -20,6 +21,7 @@ export const API = {
   ...ordersChannels,
   ...breakglassChannels,
   ...approvalsChannels,
+  ...workstationChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -26,6 +26,8 @@ import { sessionChannels } from './features/session/session.contract.std.ts';
 import { SessionManager, type Session } from './features/session/sessionManager.node.ts';
 import { OfficeSettings } from './features/settings/officeSettings.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
+import { workstationHandlers } from './features/workstation/workstation.handlers.node.ts';
+import { WorkstationService, connectionStartupError } from './features/workstation/workstation.node.ts';
 import { AuditLog } from './platform/audit/auditLog.node.ts';
 import { ChainWitness, INTEGRITY_ACTION, settingsWitnessStore, vaultWitnessStore } from './platform/audit/chainWitness.node.ts';
 import { headFileProblem, signHead } from './platform/audit/signedHead.node.ts';
@@ -42,6 +44,8 @@ import { openNodeSettings, type SettingsStore } from './platform/settings/settin
 import { openDatabase, type DatabaseConfig, type Db, type Queryable } from './platform/store/database.node.ts';
 import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
 import { assertProtectiveTriggers } from './platform/store/protectiveTriggers.node.ts';
+import { classifyConnectionError, probeOutcome } from './platform/store/probe.node.ts';
+import { StartupError } from './platform/startupError.std.ts';
 
 export interface CoreOptions {
   /** Holds the SQLite file, logs/ and (under Node) settings.json. */
@@ -59,6 +63,8 @@ export interface CoreOptions {
   witnessDelayMs?: number;
   /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
   approvalKinds?: readonly ApprovalKind[];
+  /** scrypt log2(N) of enrolment packages; production keeps the default. */
+  enrolmentCost?: number;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -90,7 +96,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     logger.error('core.open_refused', error);
     await db.destroy();
     await logger.close();
-    throw error;
+    // A server that cannot be reached, refuses the login or the TLS set-up is told in words, with steps.
+    const connection = error instanceof StartupError ? null : classifyConnectionError(error);
+    throw connection ? connectionStartupError(probeOutcome(connection)) : error;
   }
 
   const listeners = new Set<EventListener>();
@@ -156,6 +164,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
+      ...workstationHandlers(
+        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost }),
+      ),
     },
   });
   let closing = false;

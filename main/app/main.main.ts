@@ -2,6 +2,10 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, Menu, protocol, session, type WebContents } from 'electron';
 import type { Core } from '../core.contract.std.ts';
 import { openCore } from '../core.node.ts';
+import { resolveDatabaseConfig } from '../features/workstation/workstation.node.ts';
+import { ENROLABLE, openRecoveryCore } from '../recovery.node.ts';
+import { StartupError } from '../platform/startupError.std.ts';
+import type { DatabaseConfig } from '../platform/store/database.node.ts';
 import { KeytarVault } from '../platform/keychain/keytarVault.node.ts';
 import { createFileLogger } from '../platform/log/logger.node.ts';
 import { serveAppRequest } from './appProtocol.node.ts';
@@ -28,7 +32,7 @@ function harden(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-function createWindow(core: Core): BrowserWindow {
+function createWindow(core: Core, hash = ''): BrowserWindow {
   const preloadPath = path.join(app.getAppPath(), 'dist', 'preload', 'preload.cjs');
   // The options are a literal at the call so static scanners (Electronegativity) can read them; the unit test
   // `windowSecurity.test.ts` parses this call and asserts every value.
@@ -63,8 +67,32 @@ function createWindow(core: Core): BrowserWindow {
   const senderId = String(window.webContents.id);
   window.once('ready-to-show', () => window.show());
   window.webContents.once('destroyed', () => core.endSession(senderId));
-  void window.loadURL(APP_ENTRY_URL);
+  void window.loadURL(`${APP_ENTRY_URL}${hash}`);
   return window;
+}
+
+/**
+ * The key is missing or wrong: instead of a dialog, the window opens on the recovery screen (`#recovery`), whose
+ * only calls import an enrolment package (recovery.node.ts). After an import the app starts again with the key.
+ */
+async function showRecovery(problem: StartupError, database: DatabaseConfig | null, settings: ReturnType<typeof openElectronSettings>, vault: KeytarVault): Promise<void> {
+  const logger = await createFileLogger(path.join(app.getPath('userData'), 'logs'));
+  const core = openRecoveryCore({
+    problem,
+    vault,
+    settings,
+    dataDir: app.getPath('userData'),
+    database,
+    logger,
+    // Long enough for the screen to say what happened.
+    onEnrolled: () => void setTimeout(() => {
+      app.relaunch();
+      app.exit(0);
+    }, 2_500),
+  });
+  connectCore(core, (contents) => mainWindow !== null && !mainWindow.isDestroyed() && contents === mainWindow.webContents);
+  app.on('will-quit', () => void core.close());
+  mainWindow = createWindow(core, '#recovery');
 }
 
 function focusMainWindow(): void {
@@ -97,11 +125,18 @@ async function start(): Promise<void> {
   const rendererRoot = path.join(app.getAppPath(), 'dist', 'renderer');
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererRoot));
 
-  const core = await openCore({
-    dataDir: app.getPath('userData'),
-    vault: new KeytarVault(),
-    settings: openElectronSettings(),
-  });
+  const vault = new KeytarVault();
+  const settings = openElectronSettings();
+  const dataDir = app.getPath('userData');
+  let database: DatabaseConfig | null = null;
+  let core: Core;
+  try {
+    database = await resolveDatabaseConfig(settings, vault, dataDir);
+    core = await openCore({ dataDir, vault, settings, database });
+  } catch (error) {
+    if (error instanceof StartupError && ENROLABLE.includes(error.code)) return showRecovery(error, database, settings, vault);
+    throw error;
+  }
   connectCore(core, (contents) => mainWindow !== null && !mainWindow.isDestroyed() && contents === mainWindow.webContents);
 
   // Windows close first (ending their sessions), then the database is closed before the process exits.

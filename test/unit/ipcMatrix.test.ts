@@ -72,6 +72,14 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
   'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
   'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
+  // This workstation's database connection and enrolment packages: IT only (save and create also need re-entry).
+  'workstation.connection.get': { allowed: ['it_admin'], sample: () => ({}) },
+  'workstation.connection.save': { allowed: ['it_admin'], sample: () => ({ connection: { engine: 'sqlite' } }) },
+  'workstation.connection.test': { allowed: ['it_admin'], sample: () => ({ connection: { engine: 'sqlite' } }) },
+  'workstation.enrolment.create': { allowed: ['it_admin'], sample: () => ({ expiresInHours: 24 }) },
+  // The recovery screen's channels are public: on an open console status says `open` and enrol refuses (CONFLICT).
+  'workstation.recovery.status': { allowed: EVERYONE, sample: () => ({}) },
+  'workstation.recovery.enrol': { allowed: EVERYONE, sample: () => ({ packageText: '{}', passphrase: 'not a real passphrase' }) },
 };
 
 const PASSWORD = 'matrix test passphrase';

@@ -1,4 +1,5 @@
 import Conf from 'conf';
+import { DEFAULT_CONNECTION, TLS_MODES, type WorkstationConnection } from '../store/connectionSettings.std.ts';
 
 /** Machine-local settings. Never a secret, never PII: keys live in the keychain, data in the store. */
 export interface AppSettings {
@@ -8,14 +9,37 @@ export interface AppSettings {
    * Not a secret: it only lets the app notice a chain cut short in the database.
    */
   auditWitness?: string;
+  /** How this workstation reaches its database (workstation-only; the password is in the keychain). */
+  databaseConnection: WorkstationConnection;
 }
 
-export const SETTINGS_DEFAULTS: AppSettings = { idleLockMinutes: 10 };
+export const SETTINGS_DEFAULTS: AppSettings = { idleLockMinutes: 10, databaseConnection: DEFAULT_CONNECTION };
 
 /** JSON schema shared by electron-store (in Electron) and conf (under Node), so both validate alike. */
 export const SETTINGS_SCHEMA = {
   idleLockMinutes: { type: 'integer', minimum: 1, maximum: 120, default: SETTINGS_DEFAULTS.idleLockMinutes },
   auditWitness: { type: 'string', maxLength: 1000 },
+  // The zod schema (connectionSettings.std.ts) is the full check on every read and write; this keeps a hand-edited
+  // file from holding anything but the known shape, and never a password.
+  databaseConnection: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['engine'],
+    properties: {
+      engine: { enum: ['sqlite', 'postgresql'] },
+      host: { type: 'string', maxLength: 253 },
+      port: { type: 'integer', minimum: 1, maximum: 65535 },
+      database: { type: 'string', maxLength: 63 },
+      user: { type: 'string', maxLength: 63 },
+      tls: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['mode'],
+        properties: { mode: { enum: [...TLS_MODES] }, caFile: { type: 'string', maxLength: 1024 } },
+      },
+    },
+    default: SETTINGS_DEFAULTS.databaseConnection,
+  },
 } as const;
 
 /** The part of conf / electron-store the app uses; both implement it. */

@@ -1,10 +1,63 @@
+import { readFileSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
+import type { PostgresConnection } from './connectionSettings.std.ts';
 
 export type Db = Knex;
 /** A connection or a transaction: services take either so the router can run a call in one transaction. */
 export type Queryable = Knex | Knex.Transaction;
 
-export type DatabaseConfig = { client: 'sqlite'; filename: string } | { client: 'pg'; connection: string };
+/**
+ * node-postgres connection fields. `ssl` follows pgTlsOptions: `false` (no TLS), `{ rejectUnauthorized: false }`
+ * (encrypted, server not verified) or `{ ca, rejectUnauthorized: true }` (CA + host name checked: node-postgres
+ * hands `host` to tls.connect, which checks the certificate's names against it, IP literals included).
+ */
+export interface PgConnectionFields {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  ssl: false | { rejectUnauthorized: boolean; ca?: string };
+  /** Fail fast on an unreachable server instead of the OS TCP timeout. */
+  connectionTimeoutMillis?: number;
+  application_name?: string;
+}
+
+/** A connection string (tests, tools) or the structured fields a workstation's settings produce. */
+export type DatabaseConfig = { client: 'sqlite'; filename: string } | { client: 'pg'; connection: string | PgConnectionFields };
+
+/**
+ * Maps the workstation's TLS mode onto node-postgres `ssl` options, like libpq's sslmode of the same name:
+ * - `disable`: no TLS (only for a server on the same machine or a trusted, isolated network);
+ * - `require`: TLS always, so nothing crosses the network in clear, but the server's certificate is not
+ *   checked: it protects against eavesdropping, not against a machine impersonating the server;
+ * - `verify-full`: TLS, the certificate must chain to the office CA file AND name the host the workstation dials
+ *   (Node's checkServerIdentity). The recommended mode on any shared network.
+ * A CA file that cannot be read throws; callers turn that into a TLS failure.
+ */
+export function pgTlsOptions(tls: PostgresConnection['tls'], readCa: (path: string) => string = (p) => readFileSync(p, 'utf8')): PgConnectionFields['ssl'] {
+  switch (tls.mode) {
+    case 'disable':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-full':
+      return { rejectUnauthorized: true, ca: readCa(tls.caFile) };
+  }
+}
+
+export function pgConnectionFields(settings: PostgresConnection, password: string, timeoutMs = 10_000): PgConnectionFields {
+  return {
+    host: settings.host,
+    port: settings.port,
+    database: settings.database,
+    user: settings.user,
+    password,
+    ssl: pgTlsOptions(settings.tls),
+    connectionTimeoutMillis: timeoutMs,
+    application_name: 'itechno-privacy-console',
+  };
+}
 
 const SQLITE_PRAGMAS = [
   'PRAGMA journal_mode = WAL',

@@ -2,6 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { SessionGate } from '../features/session/SessionGate';
 import { SessionProvider } from '../features/session/SessionProvider';
+import { RecoveryScreen } from '../features/workstation/RecoveryScreen';
 import { ConsoleRouter } from './ConsoleRouter';
 import { theme } from './theme';
 
@@ -13,11 +14,16 @@ export function App() {
   return (
     <MantineProvider theme={theme} forceColorScheme="light" withCssVariables={false} withGlobalClasses={false}>
       <Notifications position="bottom-right" />
-      <SessionProvider>
-        <SessionGate>
-          <ConsoleRouter />
-        </SessionGate>
-      </SessionProvider>
+      {/* main loads #recovery when the console could not open (its key is missing): no session exists then. */}
+      {window.location.hash === '#recovery' ? (
+        <RecoveryScreen />
+      ) : (
+        <SessionProvider>
+          <SessionGate>
+            <ConsoleRouter />
+          </SessionGate>
+        </SessionProvider>
+      )}
     </MantineProvider>
   );
 }

@@ -13,6 +13,7 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'audit.read': 'Read the audit log of sign-ins and changes',
   'audit.verify': 'Check that the audit log has not been altered',
   'settings.manage': 'Change console security settings such as the idle lock',
+  'workstation.manage': 'Connect this workstation to the office database and enrol other workstations with the office key',
   'customers.read': 'Find and open customer records for a stated purpose',
   'customers.write': 'Create customers, change marketing preferences, close or reopen records',
   'customers.correct': 'Correct customer names, contact details, addresses and dates of birth',

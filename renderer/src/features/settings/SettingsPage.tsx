@@ -3,12 +3,16 @@ import { useCallback } from 'react';
 import { call } from '../../api/client';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
+import { EnrolmentPackagePanel } from '../workstation/EnrolmentPackagePanel';
+import { WorkstationConnectionForm } from '../workstation/WorkstationConnectionForm';
 import { IdleLockForm } from './IdleLockForm';
 import { RecordKeepingForm } from './RecordKeepingForm';
 
 export function SettingsPage() {
   const loadSettings = useCallback(() => call('settings.get', {}), []);
   const settings = useRemoteData(loadSettings);
+  const loadConnection = useCallback(() => call('workstation.connection.get', {}), []);
+  const connection = useRemoteData(loadConnection);
   return (
     <Stack gap="lg">
       <PageHeader title="Settings" description="Office-wide settings: kept in the shared database, they apply to everyone on every workstation." />
@@ -31,6 +35,25 @@ export function SettingsPage() {
             </Center>
           )
         )}
+      </Paper>
+      <Paper withBorder radius="md" p="lg" maw={760}>
+        {connection.error && (
+          <Alert color="red" variant="light" role="alert">
+            {connection.error}
+          </Alert>
+        )}
+        {connection.data ? (
+          <WorkstationConnectionForm current={connection.data} />
+        ) : (
+          connection.loading && (
+            <Center p="md">
+              <Loader aria-label="Loading the workstation connection" />
+            </Center>
+          )
+        )}
+      </Paper>
+      <Paper withBorder radius="md" p="lg" maw={760}>
+        <EnrolmentPackagePanel />
       </Paper>
     </Stack>
   );
