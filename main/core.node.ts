@@ -37,6 +37,7 @@ import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
 import { openDatabase, type DatabaseConfig, type Db, type Queryable } from './platform/store/database.node.ts';
 import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
+import { APP_VERSION } from './platform/appVersion.std.ts';
 
 export interface CoreOptions {
   /** Holds the SQLite file, logs/ and (under Node) settings.json. */
@@ -50,6 +51,8 @@ export interface CoreOptions {
   passwordCost?: number;
   sweepIntervalMs?: number;
   database?: DatabaseConfig;
+  /** This app's version (APP_VERSION, = package.json's); tests pass another to act as an older workstation. */
+  appVersion?: string;
   /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
   approvalKinds?: readonly ApprovalKind[];
 }
@@ -69,9 +72,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   try {
     // An existing database must prove its key before any migration touches it; a fresh one gets its key after
     // the schema exists. A newer database is refused before either.
-    await assertNotNewer(db);
+    const versionCheck = { appVersion: options.appVersion ?? APP_VERSION };
+    await assertNotNewer(db, undefined, versionCheck);
     const proven = (await schemaVersion(db)) > 0 ? await unlockKek(db, options.vault) : null;
-    const { from, to } = await migrate(db);
+    const { from, to } = await migrate(db, undefined, versionCheck);
     ring = await loadKeyRing(db, proven ?? (await unlockKek(db, options.vault)), clock.nowIso());
     logger.info('core.opened', { schemaFrom: from, schemaTo: to, vault: options.vault.kind });
   } catch (error) {

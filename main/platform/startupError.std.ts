@@ -1,4 +1,4 @@
-export type StartupErrorCode = 'DB_NEWER' | 'KEY_MISSING' | 'KEY_MISMATCH' | 'KEY_CHECK_MISSING' | 'KEYCHAIN_UNAVAILABLE';
+export type StartupErrorCode = 'DB_NEWER' | 'APP_OUTDATED' | 'KEY_MISSING' | 'KEY_MISMATCH' | 'KEY_CHECK_MISSING' | 'KEYCHAIN_UNAVAILABLE';
 
 /** Why the app refuses to open, with steps a person can follow. Never carries PII or key material. */
 export class StartupError extends Error {

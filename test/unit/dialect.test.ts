@@ -46,10 +46,13 @@ describe('SQL dialect', () => {
     assert.equal(sqliteDialect.classifyError(undefined), null);
   });
 
-  it('classifies PostgreSQL SQLSTATEs: unique violation, serialization failure, deadlock', () => {
+  it('classifies PostgreSQL SQLSTATEs and connection errors: unique violation, serialization failure, deadlock, lock timeout, unreachable', () => {
     assert.equal(postgresDialect.classifyError({ code: '23505' }), 'unique_violation');
     assert.equal(postgresDialect.classifyError({ code: '40001' }), 'serialization_failure');
-    assert.equal(postgresDialect.classifyError({ code: '40P01' }), 'serialization_failure');
+    assert.equal(postgresDialect.classifyError({ code: '40P01' }), 'deadlock');
+    assert.equal(postgresDialect.classifyError({ code: '55P03' }), 'busy');
+    assert.equal(postgresDialect.classifyError({ code: '08006' }), 'unavailable');
+    assert.equal(postgresDialect.classifyError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })), 'unavailable');
     assert.equal(postgresDialect.classifyError({ code: '23502' }), null);
   });
 
@@ -57,6 +60,8 @@ describe('SQL dialect', () => {
     assert.equal(storeAppError('unique_violation')?.code, 'CONFLICT');
     assert.equal(storeAppError('busy')?.code, 'CONFLICT');
     assert.equal(storeAppError('serialization_failure')?.code, 'CONFLICT');
+    assert.equal(storeAppError('deadlock')?.code, 'CONFLICT');
+    assert.equal(storeAppError('unavailable')?.code, 'UNAVAILABLE');
     assert.equal(storeAppError(null), null);
   });
 

@@ -4,6 +4,7 @@ import type { KeyRing } from '../crypto/keyRing.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
 import { dialectOf } from '../store/dialect.node.ts';
 import { countRows } from '../store/queries.node.ts';
+import { inTransaction } from '../store/transaction.node.ts';
 import { auditDetails, type AuditDetails, type AuditOutcome, type AuditVerification } from './auditEvent.std.ts';
 import type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
 
@@ -66,9 +67,13 @@ export class AuditLog implements AuditSink {
     }
   }
 
-  /** Appends inside the caller's transaction, or its own. The head row serialises concurrent writers. */
+  /**
+   * Appends inside the caller's transaction, or its own. The head row serialises concurrent writers: it is read
+   * `FOR UPDATE` (PostgreSQL; SQLite has one writer), so two workstations never both extend the same head and the
+   * chain stays one chain.
+   */
   async append(q: Queryable, event: NewAuditEvent): Promise<number> {
-    if (!q.isTransaction) return this.db.transaction((trx) => this.append(trx, event));
+    if (!q.isTransaction) return inTransaction(this.db, (trx) => this.append(trx, event));
     const details = auditDetails.parse(event.details ?? {});
     const head = await dialectOf(q).forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
     const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
@@ -104,8 +109,15 @@ export class AuditLog implements AuditSink {
     return { rows, total };
   }
 
-  /** Walks the whole chain and reports the first sequence number that does not verify. */
+  /**
+   * Walks the whole chain and reports the first sequence number that does not verify. It reads one consistent
+   * snapshot (its own transaction, or the caller's, which the router runs SERIALIZABLE on PostgreSQL): the head
+   * first, then the events up to it, so events other workstations append meanwhile never look like a break.
+   */
   async verify(q: Queryable = this.db): Promise<AuditVerification> {
+    if (!q.isTransaction) return inTransaction(this.db, (trx) => this.verify(trx), { readOnly: true });
+    const head = await q('meta').where({ key: HEAD_KEY }).first<{ value: string } | undefined>();
+    const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     let prevHash = GENESIS;
     let expected = 1;
     let checked = 0;
@@ -113,6 +125,8 @@ export class AuditLog implements AuditSink {
     const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, checked, firstBrokenSeq: seq, reason });
     const pageSize = 1000;
     for (;;) {
+      // In one snapshot nothing lies past the head unless it was planted, so the walk reads on to the end; an
+      // event beyond the head fails the count check below.
       const rows = await q<AuditRow>('audit_events').where('seq', '>=', expected).orderBy('seq').limit(pageSize);
       for (const row of rows) {
         if (row.seq !== expected) return broken(expected, 'event missing');
@@ -128,8 +142,6 @@ export class AuditLog implements AuditSink {
       }
       if (rows.length < pageSize) break;
     }
-    const head = await q('meta').where({ key: HEAD_KEY }).first<{ value: string } | undefined>();
-    const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     if (headSeq !== checked) return broken(Math.min(headSeq, checked) + 1, 'events missing at the end of the log');
     if (headHash !== prevHash) return broken(headSeq, 'event altered');
     // Setup has happened but its event is not in the chain: the log was wiped (and perhaps restarted).

@@ -46,8 +46,14 @@ export interface JobWork {
    * held meanwhile; it should yield to the event loop in slices (see `timeSlicer`).
    */
   prepare?(job: Job): Promise<void>;
-  /** One batch, inside `trx` (its own transaction, which the runner also uses to record progress). */
+  /**
+   * One batch, inside `trx` (its own transaction, which the runner also uses to record progress). On PostgreSQL
+   * the transaction may run again after a serialization failure or deadlock, so `step` must be safe to re-run:
+   * it keeps what it changed in memory aside and applies it in `committed`.
+   */
   step(trx: Knex.Transaction, job: Job): Promise<StepResult>;
+  /** Called once after the batch's transaction committed. */
+  committed?(): void;
 }
 
 /** What a kind of job must provide so a killed process can be cleaned up after. Registered with the runner. */

@@ -4,6 +4,7 @@ import { AppError } from '../ipc/errors.std.ts';
 import type { Logger } from '../log/logger.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
 import { UNFINISHED_JOB_STATES, type Job, type JobCursor, type JobKind, type JobState, type JobWork } from './job.node.ts';
+import { inTransaction } from '../store/transaction.node.ts';
 
 export const JOBS_TABLE = 'jobs';
 
@@ -162,7 +163,7 @@ export class JobRunner {
       const work = job.state !== 'rolling_back' ? (kind.resume?.(job) ?? null) : null;
       if (work) {
         const running = { ...job, state: 'running' as const, updatedAt: this.nowIso() };
-        await this.db.transaction(async (trx) => {
+        await inTransaction(this.db, async (trx) => {
           await trx(JOBS_TABLE).where({ id: job.id }).update({ state: 'running', updated_at: running.updatedAt });
           await this.deps.audit?.append(trx, { actorId: null, action: 'job.resumed', outcome: 'ok', details: { jobId: job.id, kind: job.kind, done: job.done } });
         });
@@ -204,7 +205,7 @@ export class JobRunner {
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
         await work.prepare?.(current);
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
-        current = await this.db.transaction(async (trx) => {
+        current = await inTransaction(this.db, async (trx) => {
           const step = await work.step(trx, current);
           const now = this.nowIso();
           const next: Job = {
@@ -220,6 +221,8 @@ export class JobRunner {
           await trx(JOBS_TABLE).where({ id: current.id }).update(patch);
           return next;
         });
+        // Committed: only now does the work keep the batch's in-memory effects (a retried batch ran step again).
+        work.committed?.();
         options.onProgress?.(current);
         if (current.state === 'succeeded') return current;
         await yieldToEventLoop();
@@ -243,11 +246,11 @@ export class JobRunner {
     const marked: Job = { ...job, state: 'rolling_back', errorCode: code, updatedAt: this.nowIso() };
     await this.db(JOBS_TABLE).where({ id: job.id }).update({ state: marked.state, error_code: code, updated_at: marked.updatedAt });
     for (;;) {
-      if (await this.db.transaction((trx) => kind.rollbackBatch(trx, marked))) break;
+      if (await inTransaction(this.db, (trx) => kind.rollbackBatch(trx, marked))) break;
       await yieldToEventLoop();
     }
     const state = finalStateFor(code);
-    await this.db.transaction(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const now = this.nowIso();
       await trx(JOBS_TABLE).where({ id: job.id }).update({ state, updated_at: now, finished_at: now });
       if (state === 'rolled_back') {

@@ -4,8 +4,12 @@ import type { Queryable } from './database.node.ts';
 import { postgresDialect } from './postgresDialect.node.ts';
 import { sqliteDialect } from './sqliteDialect.node.ts';
 
-/** What a database driver error means to the app; null for anything else (a bug, a broken file...). */
-export type StoreErrorKind = 'busy' | 'unique_violation' | 'serialization_failure';
+/**
+ * What a database driver error means to the app; null for anything else (a bug, a broken file...).
+ * `serialization_failure` and `deadlock` are retried by `inTransaction` before anyone sees them; `unavailable` is
+ * a lost or refused connection to a database server.
+ */
+export type StoreErrorKind = 'busy' | 'unique_violation' | 'serialization_failure' | 'deadlock' | 'unavailable';
 
 /** A count of a table's rows per value of one column (e.g. customers per status), kept by the database. */
 export interface GroupCounter {
@@ -26,7 +30,7 @@ export interface GroupCounter {
  */
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgresql';
-  /** Makes a table append-only in the database itself: any UPDATE or DELETE aborts with `message`. */
+  /** Makes a table append-only in the database itself: any UPDATE, DELETE (or TRUNCATE) aborts with `message`. */
   appendOnly(q: Knex.Transaction, table: string, message: string): Promise<void>;
   /**
    * Locks the selected rows until the transaction ends (`SELECT … FOR UPDATE`). SQLite has one writer at a time,
@@ -60,7 +64,10 @@ export function storeAppError(kind: StoreErrorKind | null): AppError | null {
       return new AppError('CONFLICT', 'This conflicts with a record saved meanwhile. Nothing was saved.');
     case 'busy':
     case 'serialization_failure':
+    case 'deadlock':
       return new AppError('CONFLICT', 'Another change was being saved at the same time. Nothing was saved; try again.');
+    case 'unavailable':
+      return new AppError('UNAVAILABLE', 'The database cannot be reached. Nothing was saved; check the connection and try again.');
     default:
       return null;
   }
