@@ -59,7 +59,7 @@ EOF
 "${as_pg[@]}" "$bindir/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 start >/dev/null
 
 export ITPC_TEST_PG="postgres://itpc_admin:${password}@127.0.0.1:${port}/postgres"
-export PGPASSWORD="$password"
+export PGPASSWORD="$password" PG_DUMP="$bindir/pg_dump"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throw-away, $root)"
 set +e
 "$@"

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import type { DatabaseConfig } from '../../main/platform/store/database.node.ts';
+import { openDatabase, type DatabaseConfig } from '../../main/platform/store/database.node.ts';
 
 /**
  * Which engine the suite runs on: PostgreSQL when ITPC_TEST_PG holds a connection string to a throw-away server
@@ -22,16 +22,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-let admin: Knex | null = null;
-function adminConnection(): Knex {
-  admin ??= knexFactory({ client: 'pg', connection: process.env.ITPC_TEST_PG!, pool: { min: 0, max: 2, idleTimeoutMillis: 1000 } });
-  return admin;
+/** Runs one statement on the test server's maintenance database through a connection opened for it alone. */
+async function onServer(sql: string): Promise<void> {
+  const admin = knexFactory({ client: 'pg', connection: process.env.ITPC_TEST_PG!, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(sql);
+  } finally {
+    await admin.destroy();
+  }
 }
-/** Lets the test process end: the admin pool would otherwise keep it alive. */
-process.once('beforeExit', () => {
-  void admin?.destroy();
-  admin = null;
-});
 
 /** The connection string of database `name` on the test server. */
 export function pgConnection(name: string): string {
@@ -44,12 +43,12 @@ export function pgConnection(name: string): string {
 export async function testDatabase(): Promise<TestDatabase> {
   if (TEST_ENGINE === 'pg') {
     const name = `itpc_t_${randomBytes(6).toString('hex')}`;
-    await adminConnection().raw(`CREATE DATABASE ${name}`);
+    await onServer(`CREATE DATABASE ${name}`);
     return {
       config: { client: 'pg', connection: pgConnection(name) },
       engine: 'pg',
       async drop() {
-        await adminConnection().raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       },
     };
   }
@@ -77,4 +76,61 @@ export async function databaseFor(dataDir: string): Promise<{ config: DatabaseCo
   const created = await testDatabase();
   writeFileSync(marker, JSON.stringify(created.config));
   return { config: created.config, created };
+}
+
+/**
+ * What an attacker holding the database (file or server superuser) can do, for tamper tests on either engine:
+ * drops the append-only triggers of `table`.
+ */
+export async function dropAppendOnlyTriggers(db: Knex, table = 'audit_events'): Promise<void> {
+  const pg = String(db.client.config.client) === 'pg';
+  for (const suffix of pg ? ['no_update', 'no_delete', 'no_truncate'] : ['no_update', 'no_delete']) {
+    await db.raw(pg ? `DROP TRIGGER IF EXISTS ${table}_${suffix} ON ${table}` : `DROP TRIGGER IF EXISTS ${table}_${suffix}`);
+  }
+}
+
+/** A raw connection to the database of the core in `dataDir` (its SQLite file, or its PostgreSQL database). */
+export function openTestDb(dataDir: string): Knex {
+  const marker = join(dataDir, MARKER);
+  if (TEST_ENGINE === 'pg' && existsSync(marker)) return openDatabase(JSON.parse(readFileSync(marker, 'utf8')) as DatabaseConfig);
+  return openDatabase({ client: 'sqlite', filename: join(dataDir, 'privacy-console.sqlite') });
+}
+
+/** Options for `openCore` in `dataDir` that point it at the same database `startCore` gave that directory. */
+export function coreDatabase(dataDir: string): { database?: DatabaseConfig } {
+  const marker = join(dataDir, MARKER);
+  return TEST_ENGINE === 'pg' && existsSync(marker) ? { database: JSON.parse(readFileSync(marker, 'utf8')) as DatabaseConfig } : {};
+}
+
+/**
+ * A fingerprint of everything the database of the core in `dataDir` holds: the file's bytes on SQLite; on
+ * PostgreSQL every row of every table (in key order), so "left untouched" can be asserted on both engines.
+ */
+export async function databaseFingerprint(dataDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  if (TEST_ENGINE === 'sqlite') return hash.update(readFileSync(join(dataDir, 'privacy-console.sqlite'))).digest('hex');
+  const db = openTestDb(dataDir);
+  try {
+    const tables = (await db('pg_tables').where({ schemaname: 'public' }).orderBy('tablename').select<{ tablename: string }[]>('tablename')).map((r) => r.tablename);
+    for (const table of tables) hash.update(`${table}\n${JSON.stringify(await db(table).orderByRaw('1'))}\n`);
+    return hash.digest('hex');
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A connection to a fresh database (`testDatabase`); destroying the connection also drops the database. */
+export async function freshDb(): Promise<Knex> {
+  const database = await testDatabase();
+  const db = openDatabase(database.config);
+  const destroy = db.destroy.bind(db);
+  Object.defineProperty(db, 'destroy', {
+    configurable: true,
+    writable: true,
+    value: async () => {
+      await destroy();
+      await database.drop();
+    },
+  });
+  return db;
 }

@@ -72,7 +72,7 @@ describe('approvals (four eyes)', () => {
     t = await startCustomerCore({ approvalKinds: KINDS });
     // Requests are filed by the features that own a kind (none yet), so the test files them through the service
     // on its own connection to the same file.
-    side = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    side = t.openDb();
     const ring = await unlockKeyRing(side, t.vault, new Date().toISOString());
     service = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry());
   });
@@ -296,7 +296,7 @@ describe('approvals (four eyes)', () => {
   });
 
   test('two connections deciding through the service at once: exactly one wins, the loser changes nothing', async () => {
-    const second = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    const second = t.openDb();
     try {
       const ring = await unlockKeyRing(second, t.vault, new Date().toISOString());
       const secondService = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry());

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DATABASE_FILE } from '../../main/core.node.ts';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
+import type { Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore, type TestCore } from '../support/core.ts';
+import { dropAppendOnlyTriggers } from '../support/database.ts';
 
 /** Seeds a chain of events: setup, then a few verify calls and settings changes. */
 async function seeded(): Promise<TestCore> {
@@ -13,12 +12,11 @@ async function seeded(): Promise<TestCore> {
   return t;
 }
 
-/** Tampers with the file the way an attacker with the database would: outside the app, triggers dropped. */
-async function tamper(t: TestCore, change: (db: ReturnType<typeof openDatabase>) => Promise<unknown>) {
+/** Tampers with the database the way an attacker holding it would: outside the app, triggers dropped. */
+async function tamper(t: TestCore, change: (db: Db) => Promise<unknown>) {
   await t.core.close();
-  const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
-  await db.raw('DROP TRIGGER audit_events_no_update');
-  await db.raw('DROP TRIGGER audit_events_no_delete');
+  const db = t.openDb();
+  await dropAppendOnlyTriggers(db);
   await change(db);
   await db.destroy();
   return startCore({ dataDir: t.dataDir, vault: t.vault });
@@ -41,9 +39,11 @@ describe('hash-chained audit log', () => {
   test('the app cannot update or delete events', async () => {
     const t = await seeded();
     await t.core.close();
-    const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
+    const db = t.openDb();
     await assert.rejects(db('audit_events').where({ seq: 2 }).update({ action: 'x' }), /append-only/);
     await assert.rejects(db('audit_events').where({ seq: 2 }).delete(), /append-only/);
+    // PostgreSQL: TRUNCATE fires no row trigger; a statement trigger refuses it (SQLite has no TRUNCATE).
+    if (t.engine === 'pg') await assert.rejects(db.raw('TRUNCATE audit_events'), /append-only/);
     await db.destroy();
   });
 

@@ -10,6 +10,7 @@ import { JobRunner, type JobAuditSink } from '../../main/platform/jobs/jobRunner
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
 
 /** A toy job: writes `per` rows per batch into a scratch table, tagged with its job id, up to `total`. */
 class CountingWork implements JobWork {
@@ -56,7 +57,7 @@ describe('job runner', () => {
 
   before(async () => {
     dir = tempDir('itpc-jobs-');
-    db = openDatabase({ client: 'sqlite', filename: join(dir, 'jobs.sqlite') });
+    db = await freshDb();
     await migrate(db);
     await db.schema.createTable('job_test_rows', (t) => {
       t.uuid('job_id').notNullable();

@@ -12,6 +12,7 @@ import { legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore } from '../support/core.ts';
+import { openTestDb } from '../support/database.ts';
 import { PASSWORD, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
 const JUSTIFICATION = 'Fraud team phoned about a suspected stolen identity on this account';
@@ -36,7 +37,7 @@ async function installId(db: Db): Promise<string> {
 
 /** Runs a change against the closed database file, the way an attacker or an offline tool would. */
 async function withFile<T>(dataDir: string, change: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDatabase({ client: 'sqlite', filename: join(dataDir, DATABASE_FILE) });
+  const db = openTestDb(dataDir);
   try {
     return await change(db);
   } finally {

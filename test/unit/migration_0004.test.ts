@@ -14,17 +14,22 @@ import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.t
 import { approvals as approvalsMigration } from '../../main/platform/store/migrations/0004_approvals.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
+import { dialectOf } from '../../main/platform/store/dialect.node.ts';
 
 async function everyRow(db: Db): Promise<Record<string, unknown[]>> {
-  const tables = (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select<{ name: string }[]>('name')).map((r) => r.name);
+  const pg = dialectOf(db).name === 'postgresql';
+  const tables = pg
+    ? (await db('pg_tables').where({ schemaname: 'public' }).select<{ tablename: string }[]>('tablename')).map((r) => r.tablename)
+    : (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select<{ name: string }[]>('name')).map((r) => r.name);
   const rows: Record<string, unknown[]> = {};
-  for (const table of tables.sort()) if (table !== 'schema_migrations') rows[table] = await db(table).select('*').orderBy(db.raw('rowid'));
+  for (const table of tables.sort()) if (table !== 'schema_migrations') rows[table] = await db(table).select('*').orderByRaw(pg ? '1' : 'rowid');
   return rows;
 }
 
 test('migration 0004 (approvals): a database holding data migrates, still reads, and takes approvals', async () => {
   const dir = tempDir();
-  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'old.sqlite') });
+  const db = await freshDb();
   try {
     const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(approvalsMigration));
     assert.ok(before.length > 0 && MIGRATIONS.includes(approvalsMigration));
@@ -52,7 +57,10 @@ test('migration 0004 (approvals): a database holding data migrates, still reads,
     const after = await everyRow(db);
     for (const [table, list] of Object.entries(rows)) assert.deepEqual(after[table], list, `${table} reads the same`);
     assert.deepEqual(after.approvals, []);
-    const indexes = (await db.raw(`PRAGMA index_list('approvals')`)) as { name: string }[];
+    const indexes =
+      dialectOf(db).name === 'postgresql'
+        ? await db('pg_indexes').where({ tablename: 'approvals' }).select<{ name: string }[]>('indexname as name')
+        : ((await db.raw(`PRAGMA index_list('approvals')`)) as { name: string }[]);
     assert.ok(indexes.some((i) => i.name.includes('status_requested_at')), 'the pending queue is indexed');
 
     const kinds = new ApprovalKinds().register({

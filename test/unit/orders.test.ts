@@ -123,7 +123,7 @@ describe('orders', () => {
   test('an order re-linked to another customer in the file can no longer be read', async () => {
     const other = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'other.person@example.com' }))).customer.id;
     const { order } = await t.as('staff', 'orders.create', sampleOrder(customerId));
-    const db = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    const db = t.openDb();
     await db('orders').where({ id: order.id }).update({ customer_id: other });
     await db.destroy();
     await t.reauth('manager');

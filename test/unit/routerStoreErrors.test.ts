@@ -9,10 +9,11 @@ import { empty, ok } from '../../main/platform/ipc/schemas.std.ts';
 import type { Logger } from '../../main/platform/log/logger.node.ts';
 import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
 
 it('the router needs only the interfaces it declares, and answers a classified driver error with CONFLICT, audited', async () => {
   const dir = tempDir();
-  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'router.sqlite') });
+  const db = await freshDb();
   await db.schema.createTable('things', (t) => t.string('id').primary());
   const events: NewAuditEvent[] = [];
   const logged: string[] = [];

@@ -14,11 +14,12 @@ import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.t
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { ADMIN, FAST_PASSWORDS, startCore, tempDir } from '../support/core.ts';
 import { openTestVault } from '../support/vaults.ts';
+import { coreDatabase, databaseFingerprint, onlyOn, openTestDb } from '../support/database.ts';
 
 const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 async function installIdOf(dataDir: string): Promise<string> {
-  const db = openDatabase({ client: 'sqlite', filename: join(dataDir, DATABASE_FILE) });
+  const db = openTestDb(dataDir);
   try {
     return (await db('meta').where({ key: 'install_id' }).first<{ value: string }>()).value;
   } finally {
@@ -33,7 +34,7 @@ async function refusal(promise: Promise<unknown>): Promise<StartupError> {
 }
 
 describe('migrations', () => {
-  test('a fresh file gets every migration, with WAL, foreign keys and secure_delete on', async () => {
+  test('a fresh file gets every migration, with WAL, foreign keys and secure_delete on', { skip: onlyOn('sqlite', 'SQLite file PRAGMAs (PostgreSQL schema: postgres.test.ts)') }, async () => {
     const dir = tempDir();
     const db = openDatabase({ client: 'sqlite', filename: join(dir, 'fresh.sqlite') });
     try {
@@ -56,21 +57,21 @@ describe('migrations', () => {
     const dir = tempDir();
     const t = await startCore({ dataDir: dir });
     await t.core.close();
-    const db = openDatabase({ client: 'sqlite', filename: join(dir, DATABASE_FILE) });
+    const db = openTestDb(dir);
     await db('schema_migrations').insert({ version: 999, name: 'from the future', applied_at: new Date().toISOString() });
-    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (t.engine === 'sqlite') await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.destroy();
-    const before = fileHash(join(dir, DATABASE_FILE));
-    const error = await refusal(openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS }));
+    const before = await databaseFingerprint(dir);
+    const error = await refusal(openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'DB_NEWER');
     assert.match(error.message, /newer version/);
     assert.ok(error.recovery.length > 0);
-    assert.equal(fileHash(join(dir, DATABASE_FILE)), before);
+    assert.equal(await databaseFingerprint(dir), before);
     rmSync(dir, { recursive: true, force: true });
   });
 });
 
-test('an older database is not migrated until its key is proven', async () => {
+test('an older database is not migrated until its key is proven', { skip: onlyOn('sqlite', 'builds the old database as a SQLite file (PostgreSQL: postgres.test.ts migrates a schema-1 database)') }, async () => {
   const dir = tempDir();
   const vault = new MemoryVault();
   const file = join(dir, DATABASE_FILE);
@@ -83,7 +84,7 @@ test('an older database is not migrated until its key is proven', async () => {
   const rightKey = (await vault.get(kekName(installId)))!;
 
   await vault.set(kekName(installId), randomBytes(32));
-  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
   assert.equal(error.code, 'KEY_MISMATCH');
   const check = openDatabase({ client: 'sqlite', filename: file });
   const versionAfterRefusal = await schemaVersion(check);
@@ -91,7 +92,7 @@ test('an older database is not migrated until its key is proven', async () => {
   assert.equal(versionAfterRefusal, 1, 'the refused database was not migrated');
 
   await vault.set(kekName(installId), rightKey);
-  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS });
+  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) });
   await core.close();
   const after = openDatabase({ client: 'sqlite', filename: file });
   assert.equal(await schemaVersion(after), MIGRATIONS.at(-1)!.version);
@@ -125,7 +126,7 @@ describe('key-encryption key in the keychain', () => {
 
   test('a missing key over existing data is refused, and no new key is created', async () => {
     await vault.delete(name);
-    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEY_MISSING');
     assert.match(error.recovery.join(' '), /restore/i);
     assert.equal(await vault.get(name), null, 'never creates a key over existing data');
@@ -134,7 +135,7 @@ describe('key-encryption key in the keychain', () => {
 
   test('a wrong key is refused and the data stays readable with the right one', async () => {
     await vault.set(name, randomBytes(32));
-    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEY_MISMATCH');
     await vault.set(name, kek);
     const t = await startCore({ dataDir: dir, vault });
@@ -147,20 +148,19 @@ describe('key-encryption key in the keychain', () => {
   });
 
   test('a deleted key check is never re-stamped for a wrong key (attack: delete meta.key_check, plant a key)', async () => {
-    const file = join(dir, DATABASE_FILE);
-    const db = openDatabase({ client: 'sqlite', filename: file });
+    const db = openTestDb(dir);
     const check = (await db('meta').where({ key: 'key_check' }).first<{ value: string }>()).value;
     await db('meta').where({ key: 'key_check' }).delete();
     await db.destroy();
     await vault.set(name, randomBytes(32));
-    const before = fileHash(file);
-    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    const before = await databaseFingerprint(dir);
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEY_CHECK_MISSING');
     assert.match(error.recovery.join(' '), /backup/i);
-    assert.equal(fileHash(file), before, 'no key check was written for the planted key');
+    assert.equal(await databaseFingerprint(dir), before, 'no key check was written for the planted key');
     // The right key is not locked out either: with the check restored the database opens as before.
     await vault.set(name, kek);
-    const restore = openDatabase({ client: 'sqlite', filename: file });
+    const restore = openTestDb(dir);
     await restore('meta').insert({ key: 'key_check', value: check });
     await restore.destroy();
     const t = await startCore({ dataDir: dir, vault });
@@ -174,7 +174,7 @@ describe('key-encryption key in the keychain', () => {
       set: () => Promise.reject(new Error('no secret service')),
       delete: () => Promise.reject(new Error('no secret service')),
     };
-    const error = await refusal(openCore({ dataDir: dir, vault: broken, passwordCost: FAST_PASSWORDS }));
+    const error = await refusal(openCore({ dataDir: dir, vault: broken, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEYCHAIN_UNAVAILABLE');
   });
 });
