@@ -274,7 +274,7 @@ describe('approvals (four eyes)', () => {
   });
 
   test('two managers deciding at once on two cores (two connections to one file): exactly one wins', async () => {
-    const other: Core = await openCore({ dataDir: t.dataDir, vault: t.vault, passwordCost: FAST_PASSWORDS, clock: t.clock, approvalKinds: KINDS });
+    const other: Core = await openCore({ dataDir: t.dataDir, vault: t.vault, passwordCost: FAST_PASSWORDS, clock: t.clock, approvalKinds: KINDS, database: t.database });
     try {
       const caller = { senderId: 'other-window', trusted: true as const };
       const login = await other.handle(caller, 'session.login', { username: USERS.manager2.username, password: PASSWORD });

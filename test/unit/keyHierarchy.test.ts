@@ -12,7 +12,7 @@ import { legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore } from '../support/core.ts';
-import { openTestDb } from '../support/database.ts';
+import { dropAppendOnlyTriggers, openTestDb } from '../support/database.ts';
 import { PASSWORD, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
 const JUSTIFICATION = 'Fraud team phoned about a suspected stolen identity on this account';
@@ -108,7 +108,7 @@ describe('key hierarchy', () => {
     assert.equal(versions.at(-1), 2);
 
     const lastV2 = await withFile(t.dataDir, async (db) => {
-      await db.raw('DROP TRIGGER audit_events_no_update');
+      await dropAppendOnlyTriggers(db);
       const seq = (await db('audit_events').where({ key_version: 2 }).min<{ s: number }>('seq as s').first())!.s;
       await db('audit_events').where({ seq }).update({ key_version: 1 });
       return seq;

@@ -14,7 +14,7 @@ import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.t
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { ADMIN, FAST_PASSWORDS, startCore, tempDir } from '../support/core.ts';
 import { openTestVault } from '../support/vaults.ts';
-import { coreDatabase, databaseFingerprint, onlyOn, openTestDb } from '../support/database.ts';
+import { coreDatabase, databaseFingerprint, onlyOn, openTestDb, testDatabase } from '../support/database.ts';
 
 const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -71,11 +71,11 @@ describe('migrations', () => {
   });
 });
 
-test('an older database is not migrated until its key is proven', { skip: onlyOn('sqlite', 'builds the old database as a SQLite file (PostgreSQL: postgres.test.ts migrates a schema-1 database)') }, async () => {
+test('an older database is not migrated until its key is proven', async () => {
   const dir = tempDir();
   const vault = new MemoryVault();
-  const file = join(dir, DATABASE_FILE);
-  const old = openDatabase({ client: 'sqlite', filename: file });
+  const database = await testDatabase();
+  const old = openDatabase(database.config);
   await migrate(old, MIGRATIONS.slice(0, 1));
   const { kek } = await unlockKek(old, vault);
   const installId = (await old('meta').where({ key: 'install_id' }).first<{ value: string }>()).value;
@@ -84,19 +84,20 @@ test('an older database is not migrated until its key is proven', { skip: onlyOn
   const rightKey = (await vault.get(kekName(installId)))!;
 
   await vault.set(kekName(installId), randomBytes(32));
-  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
+  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, database: database.config }));
   assert.equal(error.code, 'KEY_MISMATCH');
-  const check = openDatabase({ client: 'sqlite', filename: file });
+  const check = openDatabase(database.config);
   const versionAfterRefusal = await schemaVersion(check);
   await check.destroy();
   assert.equal(versionAfterRefusal, 1, 'the refused database was not migrated');
 
   await vault.set(kekName(installId), rightKey);
-  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) });
+  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, database: database.config });
   await core.close();
-  const after = openDatabase({ client: 'sqlite', filename: file });
+  const after = openDatabase(database.config);
   assert.equal(await schemaVersion(after), MIGRATIONS.at(-1)!.version);
   await after.destroy();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Clock } from '../clock.std.ts';
 import type { KeyRing } from '../crypto/keyRing.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
@@ -73,7 +74,12 @@ export class AuditLog implements AuditSink {
    * chain stays one chain.
    */
   async append(q: Queryable, event: NewAuditEvent): Promise<number> {
-    if (!q.isTransaction) return inTransaction(this.db, (trx) => this.append(trx, event));
+    if (!q.isTransaction) {
+      return inTransaction(this.db, async (trx) => {
+        await this.reserve(trx);
+        return this.append(trx, event);
+      });
+    }
     const details = auditDetails.parse(event.details ?? {});
     const head = await dialectOf(q).forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
     const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
@@ -92,6 +98,15 @@ export class AuditLog implements AuditSink {
     if (head) await q('meta').where({ key: HEAD_KEY }).update({ value });
     else await q('meta').insert({ key: HEAD_KEY, value });
     return row.seq;
+  }
+
+  /**
+   * Every append extends the one head, so appending transactions run one at a time on PostgreSQL. Taken first in
+   * the transaction (the router does so for every audited call), they queue for the head instead of failing
+   * with a serialization error when they reach it. SQLite: nothing to do.
+   */
+  async reserve(q: Queryable): Promise<void> {
+    if (q.isTransaction) await dialectOf(q).lockForAppend(q as Knex.Transaction, 'audit_events');
   }
 
   async list(q: Queryable, opts: { beforeSeq?: number; limit: number; action?: string }): Promise<{ rows: AuditRow[]; total: number }> {

@@ -120,6 +120,8 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     const run = async (q: Queryable) => {
       details = {};
       actorId = session?.userId ?? null;
+      // First statement of an audited call's transaction: queue for the audit chain's head (PostgreSQL).
+      if (spec.audit && q.isTransaction) await audit.reserve?.(q);
       // The transaction the event went into: a job's transaction that is retried gets its event again.
       let audited: Queryable | null = null;
       const ctx: HandlerContext<S> = {

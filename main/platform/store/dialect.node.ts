@@ -37,6 +37,12 @@ export interface SqlDialect {
    * so its transactions are already serialised and this returns the query unchanged.
    */
   forUpdate<B extends Knex.QueryBuilder>(query: B): B;
+  /**
+   * Makes the transaction the only one appending to `table` until it ends. Must be its first statement: on
+   * PostgreSQL a SERIALIZABLE snapshot is taken by the first query, and a lock taken after it would only turn the
+   * wait into a serialization failure. SQLite has one writer at a time: nothing to do.
+   */
+  lockForAppend(q: Knex.Transaction, table: string): Promise<void>;
   /** True when `createGroupCounter` keeps counts; otherwise readers count rows (`count(*)`). */
   readonly keepsCounters: boolean;
   /** Creates the counter table and what keeps it current; does nothing when `keepsCounters` is false. */

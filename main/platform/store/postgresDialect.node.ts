@@ -49,6 +49,15 @@ export const postgresDialect: SqlDialect = {
 
   forUpdate: <B extends Knex.QueryBuilder>(query: B) => query.forUpdate() as B,
 
+  /**
+   * LOCK TABLE takes no snapshot (unlike SELECT … FOR UPDATE or pg_advisory_xact_lock, whose statement does), so
+   * issued first it queues appenders instead of letting all but one fail at the end. SHARE ROW EXCLUSIVE conflicts
+   * with itself and with INSERT, not with readers: listing and verifying the log are never blocked.
+   */
+  async lockForAppend(q, table) {
+    await q.raw(`LOCK TABLE ${quoteIdent(table)} IN SHARE ROW EXCLUSIVE MODE`);
+  },
+
   keepsCounters: true,
 
   /**
