@@ -9,7 +9,7 @@ import { ApprovalKinds, type ApprovalKind } from '../../main/features/approvals/
 import { ApprovalService } from '../../main/features/approvals/approvalService.node.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { AppError } from '../../main/platform/ipc/errors.std.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, FAST_PASSWORDS } from '../support/core.ts';
 import { expectError, PASSWORD, startCustomerCore, USERS, type CustomerTestCore } from '../support/customers.ts';
 import { appFiles, plaintextHits } from '../support/plaintextScan.ts';

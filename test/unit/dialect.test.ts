@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hasConsent, setConsent } from '../../main/features/customers/consents.node.ts';
 import { customerDetails } from '../../main/features/customers/customerFields.std.ts';
@@ -10,7 +9,7 @@ import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { dialectOf, storeAppError } from '../../main/platform/store/dialect.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { postgresDialect } from '../../main/platform/store/postgresDialect.node.ts';

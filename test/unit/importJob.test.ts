@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DATABASE_FILE } from '../../main/core.node.ts';
 import { CustomerImportService } from '../../main/features/customers/customerImport.node.ts';
 import { CUSTOMER_KEYS, CustomerStore } from '../../main/features/customers/customerStore.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DATABASE_FILE } from '../../main/core.node.ts';
 import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
 import { addDomainKeyVersion, loadDomainKeys, rewrapDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
 import { DecryptionError } from '../../main/platform/crypto/envelope.node.ts';
 import { kekName } from '../../main/platform/crypto/kek.node.ts';
 import { legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore } from '../support/core.ts';
 import { dropAppendOnlyTriggers, openTestDb } from '../support/database.ts';
 import { PASSWORD, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { ApprovalKinds } from '../../main/features/approvals/approvalKinds.node.ts';
@@ -9,7 +8,7 @@ import { ApprovalService } from '../../main/features/approvals/approvalService.n
 import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
 import { approvals as approvalsMigration } from '../../main/platform/store/migrations/0004_approvals.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';

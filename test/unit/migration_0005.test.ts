@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { hasConsent } from '../../main/features/customers/consents.node.ts';
 import { listCustomers, searchCustomers } from '../../main/features/customers/customerSearch.node.ts';
@@ -9,7 +8,6 @@ import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
 import { jobs } from '../../main/platform/store/migrations/0005_jobs.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { after, before, describe, test } from 'node:test';
 import { cardBrand, cardExpiryProblem, luhnValid, maskCard } from '../../main/features/orders/card.std.ts';
 import { expectError, nextYear, sampleCustomer, sampleOrder, startCustomerCore, VALID_CARD, type CustomerTestCore } from '../support/customers.ts';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
+import { openCore } from '../../main/core.node.ts';
 import { kekFacts } from '../../main/platform/crypto/keyRing.node.ts';
 import { kekName, unlockKek } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
@@ -16,7 +16,6 @@ import { ADMIN, FAST_PASSWORDS, startCore, tempDir } from '../support/core.ts';
 import { openTestVault } from '../support/vaults.ts';
 import { coreDatabase, databaseFingerprint, onlyOn, openTestDb, testDatabase } from '../support/database.ts';
 
-const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 async function installIdOf(dataDir: string): Promise<string> {
   const db = openTestDb(dataDir);
