@@ -23,7 +23,7 @@ export interface TestDatabase {
 }
 
 /** Runs one statement on the test server's maintenance database through a connection opened for it alone. */
-async function onServer(sql: string): Promise<void> {
+export async function onServerRaw(sql: string): Promise<void> {
   const admin = knexFactory({ client: 'pg', connection: process.env.ITPC_TEST_PG!, pool: { min: 0, max: 1 } });
   try {
     await admin.raw(sql);
@@ -43,12 +43,12 @@ export function pgConnection(name: string): string {
 export async function testDatabase(): Promise<TestDatabase> {
   if (TEST_ENGINE === 'pg') {
     const name = `itpc_t_${randomBytes(6).toString('hex')}`;
-    await onServer(`CREATE DATABASE ${name}`);
+    await onServerRaw(`CREATE DATABASE ${name}`);
     return {
       config: { client: 'pg', connection: pgConnection(name) },
       engine: 'pg',
       async drop() {
-        await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await onServerRaw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       },
     };
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,9 +12,10 @@ import { openDatabase, type Db } from '../../main/platform/store/database.node.t
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { inTransaction, TRANSACTION_ATTEMPTS } from '../../main/platform/store/transaction.node.ts';
-import { tempDir } from '../support/core.ts';
+import { ADMIN, startCore, tempDir } from '../support/core.ts';
+import { APP_ROLE_GRANTS } from '../support/grants.ts';
 import { startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
-import { freshDb, onlyOn, testDatabase } from '../support/database.ts';
+import { freshDb, onlyOn, onServerRaw, testDatabase } from '../support/database.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
 
 const PG_ONLY = onlyOn('pg', 'several connections and processes writing one server database at once');
@@ -120,6 +122,47 @@ describe('PostgreSQL: several workstations on one database', { skip: PG_ONLY }, 
       assert.equal(result.ok ? null : result.error.code, 'CONFLICT');
     } finally {
       await db.destroy();
+    }
+  });
+
+  test('the documented grants: an app role without UPDATE, DELETE or TRUNCATE on audit_events runs the app; the log refuses it every change', async () => {
+    const database = await testDatabase();
+    const owner = openDatabase(database.config);
+    const role = `itpc_app_${randomBytes(4).toString('hex')}`;
+    const password = randomBytes(12).toString('hex');
+    const dataDir = tempDir('itpc-grants-');
+    try {
+      // IT, as the owner (here the test server's superuser): the schema, then the role (README "Grants").
+      await migrate(owner);
+      const dbName = new URL((database.config as { connection: string }).connection).pathname.slice(1);
+      await owner.raw(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      for (const sql of APP_ROLE_GRANTS(dbName, role)) await owner.raw(sql);
+      const url = new URL((database.config as { connection: string }).connection);
+      url.username = role;
+      url.password = password;
+      const app = await startCore({ dataDir, database: { client: 'pg', connection: url.toString() } });
+      try {
+        await app.call('session.setup', ADMIN);
+        await app.call('settings.update', { idleLockMinutes: 7 });
+        const verified = await app.call<{ ok: boolean; checked: number }>('audit.verify', {});
+        assert.equal(verified.ok, true);
+        const asApp = app.openDb();
+        try {
+          for (const attempt of [asApp('audit_events').where({ seq: 1 }).update({ action: 'x' }), asApp('audit_events').where({ seq: 1 }).delete(), asApp.raw('TRUNCATE audit_events')]) {
+            const error = await attempt.then(() => null, (e: unknown) => e);
+            assert.equal((error as { code?: string } | null)?.code, '42501', 'permission denied to the app role');
+          }
+        } finally {
+          await asApp.destroy();
+        }
+      } finally {
+        await app.core.close();
+      }
+    } finally {
+      await owner.destroy();
+      await database.drop();
+      await onServerRaw(`DROP ROLE IF EXISTS ${role}`);
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

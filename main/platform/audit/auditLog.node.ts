@@ -106,7 +106,9 @@ export class AuditLog implements AuditSink {
    * with a serialization error when they reach it. SQLite: nothing to do.
    */
   async reserve(q: Queryable): Promise<void> {
-    if (q.isTransaction) await dialectOf(q).lockForAppend(q as Knex.Transaction, 'audit_events');
+    // The head lives in `meta`: the lock is taken there, so the app's role needs no UPDATE, DELETE or TRUNCATE
+    // on audit_events (which a lock mode that excludes writers would require on that table).
+    if (q.isTransaction) await dialectOf(q).lockForAppend(q as Knex.Transaction, 'meta');
   }
 
   async list(q: Queryable, opts: { beforeSeq?: number; limit: number; action?: string }): Promise<{ rows: AuditRow[]; total: number }> {

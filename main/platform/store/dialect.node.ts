@@ -38,7 +38,7 @@ export interface SqlDialect {
    */
   forUpdate<B extends Knex.QueryBuilder>(query: B): B;
   /**
-   * Makes the transaction the only one appending to `table` until it ends. Must be its first statement: on
+   * Makes the transaction the only one writing to `table` until it ends (readers go on). Must be its first statement: on
    * PostgreSQL a SERIALIZABLE snapshot is taken by the first query, and a lock taken after it would only turn the
    * wait into a serialization failure. SQLite has one writer at a time: nothing to do.
    */

@@ -52,7 +52,7 @@ export const postgresDialect: SqlDialect = {
   /**
    * LOCK TABLE takes no snapshot (unlike SELECT … FOR UPDATE or pg_advisory_xact_lock, whose statement does), so
    * issued first it queues appenders instead of letting all but one fail at the end. SHARE ROW EXCLUSIVE conflicts
-   * with itself and with INSERT, not with readers: listing and verifying the log are never blocked.
+   * with itself and with INSERT/UPDATE/DELETE, not with readers: listing and verifying the log are never blocked.
    */
   async lockForAppend(q, table) {
     await q.raw(`LOCK TABLE ${quoteIdent(table)} IN SHARE ROW EXCLUSIVE MODE`);
