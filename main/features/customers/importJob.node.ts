@@ -136,6 +136,11 @@ export class ImportWork implements JobWork {
     return { done: this.opts.doneBefore + next, cursor: { staged, next } };
   }
 
+  /** The publishing batch writes the import's audit event. */
+  appendsAudit(): boolean {
+    return this.next >= this.rows.length;
+  }
+
   committed(): void {
     if (!this.pending) return;
     const { next, staged, taken } = this.pending;

@@ -54,6 +54,12 @@ export interface JobWork {
   step(trx: Knex.Transaction, job: Job): Promise<StepResult>;
   /** Called once after the batch's transaction committed. */
   committed?(): void;
+  /**
+   * True when the next `step` appends to the audit log (e.g. an import's publishing batch): the runner then
+   * queues that transaction for the audit chain's head first (PostgreSQL), instead of risking serialization
+   * failures at the append.
+   */
+  appendsAudit?(): boolean;
 }
 
 /** What a kind of job must provide so a killed process can be cleaned up after. Registered with the runner. */

@@ -14,6 +14,8 @@ export interface JobAuditSink {
     q: Queryable,
     event: { actorId: string | null; action: string; outcome: 'ok' | 'failed'; details?: Record<string, string | number | boolean | null> },
   ): Promise<number>;
+  /** Taken first in a transaction that will append, so it queues for the chain's head (see AuditSink.reserve). */
+  reserve?(q: Queryable): Promise<void>;
 }
 
 export interface StartOptions {
@@ -164,6 +166,7 @@ export class JobRunner {
       if (work) {
         const running = { ...job, state: 'running' as const, updatedAt: this.nowIso() };
         await inTransaction(this.db, async (trx) => {
+          await this.deps.audit?.reserve?.(trx);
           await trx(JOBS_TABLE).where({ id: job.id }).update({ state: 'running', updated_at: running.updatedAt });
           await this.deps.audit?.append(trx, { actorId: null, action: 'job.resumed', outcome: 'ok', details: { jobId: job.id, kind: job.kind, done: job.done } });
         });
@@ -206,6 +209,7 @@ export class JobRunner {
         await work.prepare?.(current);
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
         current = await inTransaction(this.db, async (trx) => {
+          if (work.appendsAudit?.()) await this.deps.audit?.reserve?.(trx);
           const step = await work.step(trx, current);
           const now = this.nowIso();
           const next: Job = {
@@ -251,6 +255,7 @@ export class JobRunner {
     }
     const state = finalStateFor(code);
     await inTransaction(this.db, async (trx) => {
+      if (state === 'rolled_back') await this.deps.audit?.reserve?.(trx);
       const now = this.nowIso();
       await trx(JOBS_TABLE).where({ id: job.id }).update({ state, updated_at: now, finished_at: now });
       if (state === 'rolled_back') {
