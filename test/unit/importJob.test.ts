@@ -17,7 +17,7 @@ import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { ADMIN, startCore, tempDir } from '../support/core.ts';
 import { CUSTOMER_TABLES, sampleCustomer, startCustomerCore } from '../support/customers.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
-import { openTestDb, testDatabase, type TestDatabase } from '../support/database.ts';
+import { onlyOn, openTestDb, testDatabase, type TestDatabase } from '../support/database.ts';
 import { dialectOf } from '../../main/platform/store/dialect.node.ts';
 
 const MAPPING = { givenName: 'given', familyName: 'family', email: 'email', street: 'street', city: 'city', postalCode: 'postcode', country: 'country', newsletter: 'newsletter' };
@@ -154,6 +154,30 @@ describe('CSV import as a job (service level)', () => {
     assert.equal(await count(db, 'customers', { status: 'importing' }), 0);
     const kept = Number((await db('customer_counts').sum<{ n: number }[]>('n as n'))[0]!.n);
     assert.equal(kept, 500, 'the kept counts include the published rows');
+  });
+  test('a batch whose transaction is retried (serialization failure) is written once, and its taken rows are reported once', { skip: onlyOn('pg', 'SQLite has one writer and never retries') }, async () => {
+    const importer = new CustomerImportService(customers, jobs, () => undefined, { batch: 100 });
+    await db.transaction((trx) => customers.create(trx, sampleCustomer({ kind: 'person', email: 'retry150@example.com' }) as never, { actorId: null }));
+    const before = await count(db, 'customers');
+    const original = customers.insertPrepared.bind(customers);
+    let calls = 0;
+    customers.insertPrepared = async (q, prepared, chunk) => {
+      calls += 1;
+      await original(q, prepared, chunk);
+      // Batch 2 (holding the taken row) fails after writing, the way a commit-time serialization failure does.
+      if (calls === 2) throw Object.assign(new Error('could not serialize access (test)'), { code: '40001' });
+    };
+    let result;
+    try {
+      result = await importer.run(db, input(csv(300, 'retry')), caller);
+    } finally {
+      customers.insertPrepared = original;
+    }
+    assert.equal(calls, 4, 'batch 2 ran twice');
+    assert.equal(result.imported, 299);
+    assert.equal(result.validRows, 299, 'the taken row is reported once, not once per attempt');
+    assert.equal(await count(db, 'customers') - before, 299, 'the retried batch was written once');
+    assert.equal(await count(db, 'customers', { status: 'importing' }), 0);
   });
 });
 
