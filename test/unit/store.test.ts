@@ -33,7 +33,7 @@ async function refusal(promise: Promise<unknown>): Promise<StartupError> {
 }
 
 describe('migrations', () => {
-  test('a fresh file gets every migration, with WAL, foreign keys and secure_delete on', { skip: onlyOn('sqlite', 'SQLite file PRAGMAs (PostgreSQL schema: postgres.test.ts)') }, async () => {
+  test('a fresh file gets every migration, with WAL, foreign keys and secure_delete on', { skip: onlyOn('sqlite', 'SQLite file PRAGMAs (PostgreSQL schema: dialect.test.ts)') }, async () => {
     const dir = tempDir();
     const db = openDatabase({ client: 'sqlite', filename: join(dir, 'fresh.sqlite') });
     try {
