@@ -46,6 +46,7 @@ import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate
 import { assertProtectiveTriggers } from './platform/store/protectiveTriggers.node.ts';
 import { classifyConnectionError, probeOutcome } from './platform/store/probe.node.ts';
 import { StartupError } from './platform/startupError.std.ts';
+import { APP_VERSION } from './platform/appVersion.std.ts';
 
 export interface CoreOptions {
   /** Holds the SQLite file, logs/ and (under Node) settings.json. */
@@ -61,6 +62,8 @@ export interface CoreOptions {
   database?: DatabaseConfig;
   /** How long an append waits before the chain witness follows it (appends meanwhile share one refresh). */
   witnessDelayMs?: number;
+  /** This app's version (APP_VERSION, = package.json's); tests pass another to act as an older workstation. */
+  appVersion?: string;
   /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
   approvalKinds?: readonly ApprovalKind[];
   /** scrypt log2(N) of enrolment packages; production keeps the default. */
@@ -83,9 +86,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   try {
     // An existing database must prove its key before any migration touches it; a fresh one gets its key after
     // the schema exists. A newer database is refused before either.
-    await assertNotNewer(db);
+    const versionCheck = { appVersion: options.appVersion ?? APP_VERSION };
+    await assertNotNewer(db, undefined, versionCheck);
     const proven = (await schemaVersion(db)) > 0 ? await unlockKek(db, options.vault) : null;
-    const { from, to } = await migrate(db);
+    const { from, to } = await migrate(db, undefined, versionCheck);
     // Before anything is audited: events must not go into a table whose append-only triggers were removed.
     await assertProtectiveTriggers(db);
     const unlocked = proven ?? (await unlockKek(db, options.vault));
@@ -165,7 +169,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
       ...workstationHandlers(
-        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost }),
+        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION }),
       ),
     },
   });

@@ -1,4 +1,13 @@
-export type StartupErrorCode = 'DB_NEWER' | 'KEY_MISSING' | 'KEY_MISMATCH' | 'KEY_CHECK_MISSING' | 'KEYCHAIN_UNAVAILABLE' | 'DUPLICATE_RECORDS' | 'AUDIT_UNPROTECTED' | 'DB_CONNECTION';
+export type StartupErrorCode =
+  | 'DB_NEWER'
+  | 'APP_OUTDATED'
+  | 'KEY_MISSING'
+  | 'KEY_MISMATCH'
+  | 'KEY_CHECK_MISSING'
+  | 'KEYCHAIN_UNAVAILABLE'
+  | 'DUPLICATE_RECORDS'
+  | 'AUDIT_UNPROTECTED'
+  | 'DB_CONNECTION';
 
 /** Why the app refuses to open, with steps a person can follow. Never carries PII or key material. */
 export class StartupError extends Error {

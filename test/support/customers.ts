@@ -51,8 +51,7 @@ export async function startCustomerCore(options: Partial<CoreOptions> = {}): Pro
     await t.call('session.login', { username: user.username, password: PASSWORD }, who);
   }
   // A separate read-only connection for counting rows (the core's own connection is busy inside calls).
-  const knex = (await import('knex')).default;
-  const reader = knex({ client: 'sqlite3', connection: { filename: t.core.paths.database }, useNullAsDefault: true, pool: { min: 0, max: 1 } });
+  const reader = t.openDb();
   const count = (table: string) => countRows(reader(table));
   const cleanup = t.cleanup;
   return {

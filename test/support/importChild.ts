@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { openCore } from '../../main/core.node.ts';
 import { ADMIN, FAST_PASSWORDS } from './core.ts';
+import { databaseFor } from './database.ts';
 import { DirectoryVault } from './fileVault.ts';
 
 const [dataDir, vaultDir, rowsArg] = process.argv.slice(2);
 const rows = Number(rowsArg ?? 20000);
-const core = await openCore({ dataDir: dataDir!, vault: new DirectoryVault(vaultDir!), passwordCost: FAST_PASSWORDS });
+const { config } = await databaseFor(dataDir!);
+const core = await openCore({ dataDir: dataDir!, vault: new DirectoryVault(vaultDir!), passwordCost: FAST_PASSWORDS, ...(config ? { database: config } : {}) });
 const must = async (senderId: string, channel: string, input: unknown) => {
   const r = await core.handle({ senderId, trusted: true }, channel, input);
   if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);

@@ -11,7 +11,7 @@ import { ApprovalKinds, type ApprovalKind } from '../../main/features/approvals/
 import { ApprovalService } from '../../main/features/approvals/approvalService.node.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { AppError } from '../../main/platform/ipc/errors.std.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, FAST_PASSWORDS } from '../support/core.ts';
 import { expectError, PASSWORD, sampleCustomer, startCustomerCore, USERS, type CustomerTestCore } from '../support/customers.ts';
 import { appFiles, plaintextHits } from '../support/plaintextScan.ts';
@@ -83,7 +83,7 @@ describe('approvals (four eyes)', () => {
     t = await startCustomerCore({ approvalKinds: KINDS });
     // Requests are filed by the features that own a kind (none yet), so the test files them through the service
     // on its own connection to the same file.
-    side = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    side = t.openDb();
     const ring = await unlockKeyRing(side, t.vault, new Date().toISOString());
     service = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry(), new SubjectKeys(() => ring, CUSTOMER_KEYS));
   });
@@ -285,7 +285,7 @@ describe('approvals (four eyes)', () => {
   });
 
   test('two managers deciding at once on two cores (two connections to one file): exactly one wins', async () => {
-    const other: Core = await openCore({ dataDir: t.dataDir, vault: t.vault, passwordCost: FAST_PASSWORDS, clock: t.clock, approvalKinds: KINDS });
+    const other: Core = await openCore({ dataDir: t.dataDir, vault: t.vault, passwordCost: FAST_PASSWORDS, clock: t.clock, approvalKinds: KINDS, database: t.database });
     try {
       const caller = { senderId: 'other-window', trusted: true as const };
       const login = await other.handle(caller, 'session.login', { username: USERS.manager2.username, password: PASSWORD });
@@ -307,7 +307,7 @@ describe('approvals (four eyes)', () => {
   });
 
   test('two connections deciding through the service at once: exactly one wins, the loser changes nothing', async () => {
-    const second = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    const second = t.openDb();
     try {
       const ring = await unlockKeyRing(second, t.vault, new Date().toISOString());
       const secondService = new ApprovalService(() => ring, clockFrom(t.clock.now), kindsRegistry(), new SubjectKeys(() => ring, CUSTOMER_KEYS));

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DATABASE_FILE } from '../../main/core.node.ts';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
+import type { Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, startCore, type TestCore } from '../support/core.ts';
+import { dropAppendOnlyTriggers } from '../support/database.ts';
 import { restoreAppendOnlyTriggers } from '../support/tamper.ts';
 
 /** Seeds a chain of events: setup, then a few verify calls and settings changes. */
@@ -15,14 +14,13 @@ async function seeded(): Promise<TestCore> {
 }
 
 /**
- * Tampers with the file the way an attacker with the database would: outside the app, triggers dropped, then put
+ * Tampers with the database the way an attacker holding it would: outside the app, triggers dropped, then put
  * back as they were (left dropped, the app refuses to start: tamper.test.ts).
  */
-async function tamper(t: TestCore, change: (db: ReturnType<typeof openDatabase>) => Promise<unknown>) {
+async function tamper(t: TestCore, change: (db: Db) => Promise<unknown>) {
   await t.core.close();
-  const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
-  await db.raw('DROP TRIGGER audit_events_no_update');
-  await db.raw('DROP TRIGGER audit_events_no_delete');
+  const db = t.openDb();
+  await dropAppendOnlyTriggers(db);
   await change(db);
   await restoreAppendOnlyTriggers(db);
   await db.destroy();
@@ -46,9 +44,11 @@ describe('hash-chained audit log', () => {
   test('the app cannot update or delete events', async () => {
     const t = await seeded();
     await t.core.close();
-    const db = openDatabase({ client: 'sqlite', filename: join(t.dataDir, DATABASE_FILE) });
+    const db = t.openDb();
     await assert.rejects(db('audit_events').where({ seq: 2 }).update({ action: 'x' }), /append-only/);
     await assert.rejects(db('audit_events').where({ seq: 2 }).delete(), /append-only/);
+    // PostgreSQL: TRUNCATE fires no row trigger; a statement trigger refuses it (SQLite has no TRUNCATE).
+    if (t.engine === 'pg') await assert.rejects(db.raw('TRUNCATE audit_events'), /append-only/);
     await db.destroy();
   });
 

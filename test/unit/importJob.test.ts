@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DATABASE_FILE } from '../../main/core.node.ts';
 import { CustomerImportService } from '../../main/features/customers/customerImport.node.ts';
 import { CUSTOMER_KEYS, CustomerStore } from '../../main/features/customers/customerStore.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
@@ -18,6 +17,8 @@ import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { ADMIN, startCore, tempDir } from '../support/core.ts';
 import { CUSTOMER_TABLES, sampleCustomer, startCustomerCore } from '../support/customers.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
+import { onlyOn, openTestDb, testDatabase, type TestDatabase } from '../support/database.ts';
+import { dialectOf } from '../../main/platform/store/dialect.node.ts';
 
 const MAPPING = { givenName: 'given', familyName: 'family', email: 'email', street: 'street', city: 'city', postalCode: 'postcode', country: 'country', newsletter: 'newsletter' };
 function csv(n: number, prefix: string): string {
@@ -30,6 +31,19 @@ const count = async (db: Db, table: string, where: Record<string, unknown> = {})
 
 /** Every table whose rows can name a customer: a foreign key to customers(id), or a `customer_id` column. */
 async function tablesReferencingCustomers(db: Db): Promise<{ table: string; column: string }[]> {
+  if (dialectOf(db).name === 'postgresql') {
+    const { rows } = (await db.raw(`
+      SELECT kcu.table_name AS "table", kcu.column_name AS "column"
+        FROM information_schema.referential_constraints rc
+        JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name AND kcu.table_schema = 'public'
+        JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = rc.unique_constraint_name AND ccu.table_schema = 'public'
+       WHERE ccu.table_name = 'customers'
+      UNION
+      SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'customer_id'`)) as {
+      rows: { table: string; column: string }[];
+    };
+    return rows;
+  }
   const tables = (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select<{ name: string }[]>('name')).map((r) => r.name);
   const found: { table: string; column: string }[] = [];
   for (const table of tables) {
@@ -42,7 +56,7 @@ async function tablesReferencingCustomers(db: Db): Promise<{ table: string; colu
 }
 
 describe('CSV import as a job (service level)', () => {
-  let dir: string;
+  let database: TestDatabase;
   let db: Db;
   let customers: CustomerStore;
   let jobs: JobRunner;
@@ -50,8 +64,8 @@ describe('CSV import as a job (service level)', () => {
   const input = (text: string, extra: Record<string, unknown> = {}) => ({ taskId: randomUUID(), csv: text, mapping: MAPPING, dryRun: false, requireAllValid: false, ...extra });
 
   before(async () => {
-    dir = tempDir('itpc-importjob-');
-    db = openDatabase({ client: 'sqlite', filename: join(dir, 'x.sqlite') });
+    database = await testDatabase();
+    db = openDatabase(database.config);
     await migrate(db);
     const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
     customers = new CustomerStore(() => ring, systemClock, new SubjectKeys(() => ring, CUSTOMER_KEYS));
@@ -60,7 +74,7 @@ describe('CSV import as a job (service level)', () => {
   });
   after(async () => {
     await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   });
 
   test('the roll-back list names every table that prepare() fills for a customer', async () => {
@@ -141,6 +155,30 @@ describe('CSV import as a job (service level)', () => {
     const kept = Number((await db('customer_counts').sum<{ n: number }[]>('n as n'))[0]!.n);
     assert.equal(kept, 500, 'the kept counts include the published rows');
   });
+  test('a batch whose transaction is retried (serialization failure) is written once, and its taken rows are reported once', { skip: onlyOn('pg', 'SQLite has one writer and never retries') }, async () => {
+    const importer = new CustomerImportService(customers, jobs, () => undefined, { batch: 100 });
+    await db.transaction((trx) => customers.create(trx, sampleCustomer({ kind: 'person', email: 'retry150@example.com' }) as never, { actorId: null }));
+    const before = await count(db, 'customers');
+    const original = customers.insertPrepared.bind(customers);
+    let calls = 0;
+    customers.insertPrepared = async (q, prepared, chunk) => {
+      calls += 1;
+      await original(q, prepared, chunk);
+      // Batch 2 (holding the taken row) fails after writing, the way a commit-time serialization failure does.
+      if (calls === 2) throw Object.assign(new Error('could not serialize access (test)'), { code: '40001' });
+    };
+    let result;
+    try {
+      result = await importer.run(db, input(csv(300, 'retry')), caller);
+    } finally {
+      customers.insertPrepared = original;
+    }
+    assert.equal(calls, 4, 'batch 2 ran twice');
+    assert.equal(result.imported, 299);
+    assert.equal(result.validRows, 299, 'the taken row is reported once, not once per attempt');
+    assert.equal(await count(db, 'customers') - before, 299, 'the retried batch was written once');
+    assert.equal(await count(db, 'customers', { status: 'importing' }), 0);
+  });
 });
 
 describe('CSV import killed with SIGKILL mid-way', () => {
@@ -177,7 +215,7 @@ describe('CSV import killed with SIGKILL mid-way', () => {
     assert.equal(signal, 'SIGKILL', `child output: ${output.slice(-300)}`);
     assert.ok(!output.includes('finished'), 'killed before the import finished');
 
-    const raw = openDatabase({ client: 'sqlite', filename: join(dataDir, DATABASE_FILE) });
+    const raw = openTestDb(dataDir);
     try {
       assert.ok((await raw('customers').whereNotNull('import_job_id').count<{ n: number }[]>('* as n'))[0]!.n > 0, 'staged rows were left by the kill');
       assert.equal((await raw('jobs').first()).state, 'running');
@@ -188,11 +226,11 @@ describe('CSV import killed with SIGKILL mid-way', () => {
     const reopened = await startCore({ dataDir, vault: new DirectoryVault(vaultDir) });
     try {
       await reopened.call('session.login', { username: ADMIN.username, password: ADMIN.password }, 'admin');
-      const check = openDatabase({ client: 'sqlite', filename: join(dataDir, DATABASE_FILE) });
+      const check = openTestDb(dataDir);
       try {
         for (const table of CUSTOMER_TABLES) assert.equal(await count(check, table), before[table], table);
         assert.equal(await count(check, 'customers', { status: 'importing' }), 0);
-        assert.equal((await check('customers').whereNotNull('import_job_id').count<{ n: number }[]>('* as n'))[0]!.n, 0);
+        assert.equal(Number((await check('customers').whereNotNull('import_job_id').count<{ n: number }[]>('* as n'))[0]!.n), 0);
         assert.equal(Number((await check('customer_counts').sum<{ n: number }[]>('n as n'))[0]!.n), before.customers);
         const job = await check('jobs').first();
         assert.equal(job.state, 'rolled_back');

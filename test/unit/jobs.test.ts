@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
@@ -7,9 +6,10 @@ import { systemClock } from '../../main/platform/clock.std.ts';
 import { AppError } from '../../main/platform/ipc/errors.std.ts';
 import type { Job, JobKind, JobWork } from '../../main/platform/jobs/job.node.ts';
 import { JobRunner, type JobAuditSink } from '../../main/platform/jobs/jobRunner.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
 
 /** A toy job: writes `per` rows per batch into a scratch table, tagged with its job id, up to `total`. */
 class CountingWork implements JobWork {
@@ -56,7 +56,7 @@ describe('job runner', () => {
 
   before(async () => {
     dir = tempDir('itpc-jobs-');
-    db = openDatabase({ client: 'sqlite', filename: join(dir, 'jobs.sqlite') });
+    db = await freshDb();
     await migrate(db);
     await db.schema.createTable('job_test_rows', (t) => {
       t.uuid('job_id').notNullable();

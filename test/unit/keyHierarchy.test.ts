@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DATABASE_FILE } from '../../main/core.node.ts';
 import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.ts';
 import { CustomerKeyMigration } from '../../main/features/keys/customerKeyMigration.node.ts';
 import { addDomainKeyVersion, rewrapDomainKeys } from '../../main/platform/crypto/domainKeys.node.ts';
@@ -11,9 +9,10 @@ import { DecryptionError } from '../../main/platform/crypto/envelope.node.ts';
 import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { countRows } from '../../main/platform/store/queries.node.ts';
 import { ADMIN, startCore } from '../support/core.ts';
+import { dropAppendOnlyTriggers, openTestDb } from '../support/database.ts';
 import { restoreAppendOnlyTriggers } from '../support/tamper.ts';
 import { PASSWORD, sampleCustomer, sampleOrder, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
@@ -39,7 +38,7 @@ async function installId(db: Db): Promise<string> {
 
 /** Runs a change against the closed database file, the way an attacker or an offline tool would. */
 async function withFile<T>(dataDir: string, change: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDatabase({ client: 'sqlite', filename: join(dataDir, DATABASE_FILE) });
+  const db = openTestDb(dataDir);
   try {
     return await change(db);
   } finally {
@@ -124,7 +123,7 @@ describe('key hierarchy', () => {
     assert.equal(versions.at(-1), 2);
 
     const lastV2 = await withFile(t.dataDir, async (db) => {
-      await db.raw('DROP TRIGGER audit_events_no_update');
+      await dropAppendOnlyTriggers(db);
       const seq = (await db('audit_events').where({ key_version: 2 }).min<{ s: number }>('seq as s').first())!.s;
       await db('audit_events').where({ seq }).update({ key_version: 1 });
       await restoreAppendOnlyTriggers(db);

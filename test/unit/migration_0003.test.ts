@@ -16,6 +16,7 @@ import { kekName, unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { ADMIN, startCore, tempDir, type TestCore } from '../support/core.ts';
 import { nextYear, sampleOrder } from '../support/customers.ts';
+import { onlyOn } from '../support/database.ts';
 
 /**
  * A database written by the release before the key hierarchy (schema 2, see test/fixtures/makeSchemaV2.ts),
@@ -40,7 +41,7 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('migration 0003: key hierarchy on a schema-2 database', () => {
+describe('migration 0003: key hierarchy on a schema-2 database', { skip: onlyOn('sqlite', 'the schema-2 fixture is a SQLite file') }, () => {
   let t: TestCore;
   let reader: Knex;
   const login = (username: string, sender: string) => t.call('session.login', { username, password: facts.password }, sender);

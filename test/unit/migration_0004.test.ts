@@ -3,7 +3,6 @@ import { CUSTOMER_KEYS } from '../../main/features/customers/customerStore.node.
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { ApprovalKinds } from '../../main/features/approvals/approvalKinds.node.ts';
@@ -11,22 +10,27 @@ import { ApprovalService } from '../../main/features/approvals/approvalService.n
 import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { type Db } from '../../main/platform/store/database.node.ts';
 import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
 import { approvals as approvalsMigration } from '../../main/platform/store/migrations/0004_approvals.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
+import { dialectOf } from '../../main/platform/store/dialect.node.ts';
 
 async function everyRow(db: Db): Promise<Record<string, unknown[]>> {
-  const tables = (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select<{ name: string }[]>('name')).map((r) => r.name);
+  const pg = dialectOf(db).name === 'postgresql';
+  const tables = pg
+    ? (await db('pg_tables').where({ schemaname: 'public' }).select<{ tablename: string }[]>('tablename')).map((r) => r.tablename)
+    : (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').select<{ name: string }[]>('name')).map((r) => r.name);
   const rows: Record<string, unknown[]> = {};
-  for (const table of tables.sort()) if (table !== 'schema_migrations') rows[table] = await db(table).select('*').orderBy(db.raw('rowid'));
+  for (const table of tables.sort()) if (table !== 'schema_migrations') rows[table] = await db(table).select('*').orderByRaw(pg ? '1' : 'rowid');
   return rows;
 }
 
 test('migration 0004 (approvals): a database holding data migrates, still reads, and takes approvals', async () => {
   const dir = tempDir();
-  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'old.sqlite') });
+  const db = await freshDb();
   try {
     const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(approvalsMigration));
     assert.ok(before.length > 0 && MIGRATIONS.includes(approvalsMigration));
@@ -57,7 +61,10 @@ test('migration 0004 (approvals): a database holding data migrates, still reads,
       now.map((row, i) => Object.fromEntries(Object.keys((was[i] ?? {}) as object).map((k) => [k, (row as Record<string, unknown>)[k]])));
     for (const [table, list] of Object.entries(rows)) assert.deepEqual(onlyColumnsOf(list, after[table]), list, `${table} reads the same`);
     assert.deepEqual(after.approvals, []);
-    const indexes = (await db.raw(`PRAGMA index_list('approvals')`)) as { name: string }[];
+    const indexes =
+      dialectOf(db).name === 'postgresql'
+        ? await db('pg_indexes').where({ tablename: 'approvals' }).select<{ name: string }[]>('indexname as name')
+        : ((await db.raw(`PRAGMA index_list('approvals')`)) as { name: string }[]);
     assert.ok(indexes.some((i) => i.name.includes('status_requested_at')), 'the pending queue is indexed');
 
     const kinds = new ApprovalKinds().register({

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { hasConsent } from '../../main/features/customers/consents.node.ts';
 import { listCustomers, searchCustomers } from '../../main/features/customers/customerSearch.node.ts';
@@ -9,16 +8,16 @@ import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
 import { jobs } from '../../main/platform/store/migrations/0005_jobs.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { sampleCustomer } from '../support/customers.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
 
 test('migration 0005 (jobs): a database holding customers migrates and still reads', async () => {
   const dir = tempDir('itpc-m5-');
-  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'm5.sqlite') });
+  const db = await freshDb();
   try {
     const pre = MIGRATIONS.slice(0, MIGRATIONS.indexOf(jobs));
     await migrate(db, pre);
@@ -38,7 +37,7 @@ test('migration 0005 (jobs): a database holding customers migrates and still rea
     await migrate(db);
     assert.equal(await schemaVersion(db), MIGRATIONS.at(-1)!.version);
     assert.equal(await db.schema.hasTable('jobs'), true);
-    assert.equal((await db('customers').whereNotNull('import_job_id').count<{ n: number }[]>('* as n'))[0]!.n, 0);
+    assert.equal(Number((await db('customers').whereNotNull('import_job_id').count<{ n: number }[]>('* as n'))[0]!.n), 0);
 
     const listed = await listCustomers(db, customers, { offset: 0, limit: 10 });
     assert.equal(listed.total, 3);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { after, before, describe, test } from 'node:test';
 import { cardBrand, cardExpiryProblem, luhnValid, maskCard } from '../../main/features/orders/card.std.ts';
 import { expectError, nextYear, sampleCustomer, sampleOrder, startCustomerCore, VALID_CARD, type CustomerTestCore } from '../support/customers.ts';
@@ -123,7 +122,7 @@ describe('orders', () => {
   test('an order re-linked to another customer in the file can no longer be read', async () => {
     const other = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'other.person@example.com' }))).customer.id;
     const { order } = await t.as('staff', 'orders.create', sampleOrder(customerId));
-    const db = openDatabase({ client: 'sqlite', filename: t.core.paths.database });
+    const db = t.openDb();
     await db('orders').where({ id: order.id }).update({ customer_id: other });
     await db.destroy();
     await t.reauth('manager');

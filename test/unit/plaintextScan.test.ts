@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,9 +56,10 @@ function scan(dir: string, values: string[]): string[] {
   return hits;
 }
 
-test('no PII is readable in the database, its WAL, the logs or settings', async () => {
+test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of PostgreSQL), the logs or settings', async () => {
   assert.ok(luhnValid(CARD));
   const dataDir = tempDir('itpc-scan-');
+  const dumpDir = tempDir('itpc-dump-');
   try {
     const t = await startCustomerCore({ dataDir });
     const { customer } = await t.as('staff', 'customers.create', {
@@ -115,19 +117,35 @@ test('no PII is readable in the database, its WAL, the logs or settings', async 
     ];
     await t.as('admin', 'settings.update', { idleLockMinutes: 15 }); // so settings.json exists
 
+    // PostgreSQL: what a database administrator could read — a plain pg_dump of the whole database, scanned as
+    // text and (bytea columns are dumped as hex) for the hex of each value too.
+    if (t.engine === 'pg' && t.database.client === 'pg' && typeof t.database.connection === 'string') {
+      execFileSync(process.env.PG_DUMP ?? 'pg_dump', ['--no-owner', '--file', join(dumpDir, 'pg_dump.sql'), '--dbname', t.database.connection]);
+      const dump = readFileSync(join(dumpDir, 'pg_dump.sql'), 'utf8');
+      assert.ok(dump.includes(customer.id) && dump.includes('audit_events'), 'control: the dump holds the data');
+      const hexValues = values.map((v) => Buffer.from(v, 'utf8').toString('hex'));
+      assert.deepEqual(scan(dumpDir, values), [], 'pg_dump (text)');
+      assert.deepEqual(
+        hexValues.filter((h) => dump.includes(h)),
+        [],
+        'pg_dump (bytea hex)',
+      );
+    }
     const whileOpen = scan(dataDir, values);
     const openFiles = files(dataDir).map((f) => f.slice(dataDir.length));
     // Positive control: the scanner does find what is stored in clear (ids), so zero PII hits mean something.
-    assert.ok(scan(dataDir, [customer.id, order.id]).length >= 2, 'control values found while open');
+    if (t.engine === 'sqlite') assert.ok(scan(dataDir, [customer.id, order.id]).length >= 2, 'control values found while open');
     await t.cleanup();
     const afterClose = scan(dataDir, values);
-    assert.ok(scan(dataDir, [customer.id]).length >= 1, 'control value found after close');
-    for (const name of ['/privacy-console.sqlite', '/privacy-console.sqlite-wal', '/logs/app.1.log', '/settings.json']) {
+    if (t.engine === 'sqlite') assert.ok(scan(dataDir, [customer.id]).length >= 1, 'control value found after close');
+    const expected = t.engine === 'pg' ? ['/logs/app.1.log', '/settings.json'] : ['/privacy-console.sqlite', '/privacy-console.sqlite-wal', '/logs/app.1.log', '/settings.json'];
+    for (const name of expected) {
       assert.ok(openFiles.includes(name), `${name} was scanned (have ${openFiles.join(', ')})`);
     }
     assert.deepEqual(whileOpen, [], 'while open (DB, -wal, -shm, logs)');
     assert.deepEqual(afterClose, [], 'after close');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dumpDir, { recursive: true, force: true });
   }
 });

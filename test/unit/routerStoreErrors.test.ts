@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { it } from 'node:test';
 import type { NewAuditEvent } from '../../main/platform/audit/auditSink.node.ts';
 import { channel } from '../../main/platform/ipc/channel.std.ts';
 import { Router, type RouterSession } from '../../main/platform/ipc/router.node.ts';
 import { empty, ok } from '../../main/platform/ipc/schemas.std.ts';
 import type { Logger } from '../../main/platform/log/logger.node.ts';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { tempDir } from '../support/core.ts';
+import { freshDb } from '../support/database.ts';
 
 it('the router needs only the interfaces it declares, and answers a classified driver error with CONFLICT, audited', async () => {
   const dir = tempDir();
-  const db = openDatabase({ client: 'sqlite', filename: join(dir, 'router.sqlite') });
+  const db = await freshDb();
   await db.schema.createTable('things', (t) => t.string('id').primary());
   const events: NewAuditEvent[] = [];
   const logged: string[] = [];

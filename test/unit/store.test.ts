@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
+import { openCore } from '../../main/core.node.ts';
 import { kekFacts } from '../../main/platform/crypto/keyRing.node.ts';
 import { kekName, unlockKek } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
@@ -14,11 +14,11 @@ import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.t
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { ADMIN, FAST_PASSWORDS, startCore, tempDir } from '../support/core.ts';
 import { openTestVault } from '../support/vaults.ts';
+import { coreDatabase, databaseFingerprint, onlyOn, openTestDb, testDatabase } from '../support/database.ts';
 
-const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 async function installIdOf(dataDir: string): Promise<string> {
-  const db = openDatabase({ client: 'sqlite', filename: join(dataDir, DATABASE_FILE) });
+  const db = openTestDb(dataDir);
   try {
     return (await db('meta').where({ key: 'install_id' }).first<{ value: string }>()).value;
   } finally {
@@ -33,7 +33,7 @@ async function refusal(promise: Promise<unknown>): Promise<StartupError> {
 }
 
 describe('migrations', () => {
-  test('a fresh file gets every migration, with WAL, foreign keys and secure_delete on', async () => {
+  test('a fresh file gets every migration, with WAL, foreign keys and secure_delete on', { skip: onlyOn('sqlite', 'SQLite file PRAGMAs (PostgreSQL schema: dialect.test.ts)') }, async () => {
     const dir = tempDir();
     const db = openDatabase({ client: 'sqlite', filename: join(dir, 'fresh.sqlite') });
     try {
@@ -56,16 +56,16 @@ describe('migrations', () => {
     const dir = tempDir();
     const t = await startCore({ dataDir: dir });
     await t.core.close();
-    const db = openDatabase({ client: 'sqlite', filename: join(dir, DATABASE_FILE) });
+    const db = openTestDb(dir);
     await db('schema_migrations').insert({ version: 999, name: 'from the future', applied_at: new Date().toISOString() });
-    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (t.engine === 'sqlite') await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.destroy();
-    const before = fileHash(join(dir, DATABASE_FILE));
-    const error = await refusal(openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS }));
+    const before = await databaseFingerprint(dir);
+    const error = await refusal(openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'DB_NEWER');
     assert.match(error.message, /newer version/);
     assert.ok(error.recovery.length > 0);
-    assert.equal(fileHash(join(dir, DATABASE_FILE)), before);
+    assert.equal(await databaseFingerprint(dir), before);
     rmSync(dir, { recursive: true, force: true });
   });
 });
@@ -73,8 +73,8 @@ describe('migrations', () => {
 test('an older database is not migrated until its key is proven', async () => {
   const dir = tempDir();
   const vault = new MemoryVault();
-  const file = join(dir, DATABASE_FILE);
-  const old = openDatabase({ client: 'sqlite', filename: file });
+  const database = await testDatabase();
+  const old = openDatabase(database.config);
   await migrate(old, MIGRATIONS.slice(0, 1));
   const { kek } = await unlockKek(old, vault);
   const installId = (await old('meta').where({ key: 'install_id' }).first<{ value: string }>()).value;
@@ -83,19 +83,20 @@ test('an older database is not migrated until its key is proven', async () => {
   const rightKey = (await vault.get(kekName(installId)))!;
 
   await vault.set(kekName(installId), randomBytes(32));
-  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+  const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, database: database.config }));
   assert.equal(error.code, 'KEY_MISMATCH');
-  const check = openDatabase({ client: 'sqlite', filename: file });
+  const check = openDatabase(database.config);
   const versionAfterRefusal = await schemaVersion(check);
   await check.destroy();
   assert.equal(versionAfterRefusal, 1, 'the refused database was not migrated');
 
   await vault.set(kekName(installId), rightKey);
-  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS });
+  const core = await openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, database: database.config });
   await core.close();
-  const after = openDatabase({ client: 'sqlite', filename: file });
+  const after = openDatabase(database.config);
   assert.equal(await schemaVersion(after), MIGRATIONS.at(-1)!.version);
   await after.destroy();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -125,7 +126,7 @@ describe('key-encryption key in the keychain', () => {
 
   test('a missing key over existing data is refused, and no new key is created', async () => {
     await vault.delete(name);
-    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEY_MISSING');
     assert.match(error.recovery.join(' '), /restore/i);
     assert.equal(await vault.get(name), null, 'never creates a key over existing data');
@@ -134,7 +135,7 @@ describe('key-encryption key in the keychain', () => {
 
   test('a wrong key is refused and the data stays readable with the right one', async () => {
     await vault.set(name, randomBytes(32));
-    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEY_MISMATCH');
     await vault.set(name, kek);
     const t = await startCore({ dataDir: dir, vault });
@@ -147,20 +148,19 @@ describe('key-encryption key in the keychain', () => {
   });
 
   test('a deleted key check is never re-stamped for a wrong key (attack: delete meta.key_check, plant a key)', async () => {
-    const file = join(dir, DATABASE_FILE);
-    const db = openDatabase({ client: 'sqlite', filename: file });
+    const db = openTestDb(dir);
     const check = (await db('meta').where({ key: 'key_check' }).first<{ value: string }>()).value;
     await db('meta').where({ key: 'key_check' }).delete();
     await db.destroy();
     await vault.set(name, randomBytes(32));
-    const before = fileHash(file);
-    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS }));
+    const before = await databaseFingerprint(dir);
+    const error = await refusal(openCore({ dataDir: dir, vault, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEY_CHECK_MISSING');
     assert.match(error.recovery.join(' '), /backup/i);
-    assert.equal(fileHash(file), before, 'no key check was written for the planted key');
+    assert.equal(await databaseFingerprint(dir), before, 'no key check was written for the planted key');
     // The right key is not locked out either: with the check restored the database opens as before.
     await vault.set(name, kek);
-    const restore = openDatabase({ client: 'sqlite', filename: file });
+    const restore = openTestDb(dir);
     await restore('meta').insert({ key: 'key_check', value: check });
     await restore.destroy();
     const t = await startCore({ dataDir: dir, vault });
@@ -174,7 +174,7 @@ describe('key-encryption key in the keychain', () => {
       set: () => Promise.reject(new Error('no secret service')),
       delete: () => Promise.reject(new Error('no secret service')),
     };
-    const error = await refusal(openCore({ dataDir: dir, vault: broken, passwordCost: FAST_PASSWORDS }));
+    const error = await refusal(openCore({ dataDir: dir, vault: broken, passwordCost: FAST_PASSWORDS, ...coreDatabase(dir) }));
     assert.equal(error.code, 'KEYCHAIN_UNAVAILABLE');
   });
 });

@@ -9,7 +9,8 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Role } from '../../platform/ipc/roles.std.ts';
 import { id as idSchema } from '../../platform/ipc/schemas.std.ts';
 import { describeIssues } from '../../platform/ipc/validation.std.ts';
-import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
+import { asBuffer, type Db, type Queryable } from '../../platform/store/database.node.ts';
+import { inTransaction } from '../../platform/store/transaction.node.ts';
 import type { ApprovalKind, ApprovalKinds, ApprovalRequest } from './approvalKinds.node.ts';
 import { approvalReason, type ApprovalDecision, type ApprovalPayload, type ApprovalStatus } from './approvals.contract.std.ts';
 
@@ -138,7 +139,7 @@ export class ApprovalService {
    * decided, withdrawn or expired), INVALID_INPUT (a denial without a reason).
    */
   async decide(q: Queryable, input: ApprovalDecisionInput): Promise<ApprovalRecord> {
-    if (!q.isTransaction) return q.transaction((trx) => this.decide(trx, input));
+    if (!q.isTransaction) return inTransaction(q as Db, (trx) => this.decide(trx, input));
     const { id, deciderId, reason } = parseOrRefuse(decisionShape, { id: input.id, deciderId: input.deciderId, reason: input.reason ?? null });
     if (input.decision === 'deny' && reason === null) throw new AppError('INVALID_INPUT', 'reason: A denial needs a reason');
     const now = this.clock.nowIso();

@@ -57,6 +57,8 @@ export class ImportWork implements JobWork {
   private staged = 0;
   private current: PreparedCustomer[] | null = null;
   private sealing: Promise<PreparedCustomer[]> | null = null;
+  /** What the last step did, kept until its transaction commits. */
+  private pending: { next: number; staged: number; taken: ImportRow[] } | null = null;
 
   constructor(
     private readonly customers: CustomerStore,
@@ -108,15 +110,17 @@ export class ImportWork implements JobWork {
   }
 
   async step(trx: Knex.Transaction, job: Job): Promise<StepResult> {
+    this.pending = null;
     if (this.next >= this.rows.length) {
       const published = await trx(CUSTOMERS_TABLE).where({ import_job_id: job.id }).update({ status: 'active', import_job_id: null });
       if (published !== this.staged) throw new AppError('CONFLICT', 'The import changed while it ran. Nothing was imported.');
       await this.opts.publish(trx, published);
       return { done: this.opts.total, finished: true };
     }
+    // Safe to re-run (a retried transaction): reads only committed state here and leaves it for `committed`.
     const rows = this.rows.slice(this.next, this.next + this.batch);
-    const prepared = this.current ?? (await this.seal(this.next));
-    this.current = null;
+    this.current ??= await this.seal(this.next);
+    const prepared = this.current;
     // Checked again inside the batch's transaction: a customer created (or staged by another import) since the
     // file was validated must not get a second record.
     // A writer before the check (SQLite: waits for another workstation's writer), so the check sees its commit;
@@ -124,13 +128,30 @@ export class ImportWork implements JobWork {
     await dialectOf(trx).claimWrite(trx);
     const taken = await this.customers.existingEmailIndexes(trx, rows.map((r) => r.emailIndex));
     const keep: PreparedCustomer[] = [];
+    const takenRows: ImportRow[] = [];
     prepared.forEach((p, k) => {
-      if (taken.has(p.row.email_index)) this.opts.onTaken(rows[k]!);
+      if (taken.has(p.row.email_index)) takenRows.push(rows[k]!);
       else keep.push({ ...p, row: { ...p.row, status: STAGED_STATUS, import_job_id: job.id } as unknown as CustomerDbRow });
     });
     await this.customers.insertPrepared(trx, keep, INSERT_CHUNK);
-    this.next += rows.length;
-    this.staged += keep.length;
-    return { done: this.opts.doneBefore + this.next, cursor: { staged: this.staged, next: this.next } };
+    const next = this.next + rows.length;
+    const staged = this.staged + keep.length;
+    this.pending = { next, staged, taken: takenRows };
+    return { done: this.opts.doneBefore + next, cursor: { staged, next } };
+  }
+
+  /** The publishing batch writes the import's audit event. */
+  appendsAudit(): boolean {
+    return this.next >= this.rows.length;
+  }
+
+  committed(): void {
+    if (!this.pending) return;
+    const { next, staged, taken } = this.pending;
+    this.pending = null;
+    this.current = null;
+    this.next = next;
+    this.staged = staged;
+    for (const row of taken) this.opts.onTaken(row);
   }
 }

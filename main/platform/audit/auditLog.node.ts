@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
+import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../clock.std.ts';
 import type { KeyRing } from '../crypto/keyRing.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
 import { dialectOf } from '../store/dialect.node.ts';
 import { countRows } from '../store/queries.node.ts';
+import { inTransaction } from '../store/transaction.node.ts';
 import { auditDetails, type AuditDetails, type AuditOutcome, type AuditVerification } from './auditEvent.std.ts';
 import type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
 import { INTEGRITY_ACTION, type WitnessedHead } from './chainWitness.node.ts';
@@ -77,7 +79,12 @@ export class AuditLog implements AuditSink {
 
   /** Appends inside the caller's transaction, or its own. The head row serialises concurrent writers. */
   async append(q: Queryable, event: NewAuditEvent): Promise<number> {
-    if (!q.isTransaction) return this.db.transaction((trx) => this.append(trx, event));
+    if (!q.isTransaction) {
+      return inTransaction(this.db, async (trx) => {
+        await this.reserve(trx);
+        return this.append(trx, event);
+      });
+    }
     const details = auditDetails.parse(event.details ?? {});
     const dialect = dialectOf(q);
     await dialect.claimWrite(q);
@@ -107,6 +114,17 @@ export class AuditLog implements AuditSink {
     return row.seq;
   }
 
+  /**
+   * Every append extends the one head, so appending transactions run one at a time on PostgreSQL. Taken first in
+   * the transaction (the router does so for every audited call), they queue for the head instead of failing
+   * with a serialization error when they reach it. SQLite: nothing to do.
+   */
+  async reserve(q: Queryable): Promise<void> {
+    // The head lives in `meta`: the lock is taken there, so the app's role needs no UPDATE, DELETE or TRUNCATE
+    // on audit_events (which a lock mode that excludes writers would require on that table).
+    if (q.isTransaction) await dialectOf(q).lockForAppend(q as Knex.Transaction, 'meta');
+  }
+
   async list(q: Queryable, opts: { beforeSeq?: number; limit: number; action?: string }): Promise<{ rows: AuditRow[]; total: number }> {
     const base = q<AuditRow>('audit_events').modify((b) => {
       if (opts.action) b.where('action', opts.action);
@@ -133,6 +151,12 @@ export class AuditLog implements AuditSink {
    * witness): the chain must still hold each of them. Holding MORE than a witness is fine (others appended since).
    */
   async verifyChain(q: Queryable = this.db, against: readonly WitnessedHead[] = []): Promise<{ result: AuditVerification; head: WitnessedHead }> {
+    // One consistent snapshot (its own transaction, or the caller's, which the router runs SERIALIZABLE on
+    // PostgreSQL): the head first, then the events, so events other workstations append meanwhile never look like
+    // a break. In one snapshot nothing lies past the head unless it was planted: the count check below catches it.
+    if (!q.isTransaction) return inTransaction(this.db, (trx) => this.verifyChain(trx, against), { readOnly: true });
+    const head = await q('meta').where({ key: HEAD_KEY }).first<{ value: string } | undefined>();
+    const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     let prevHash = GENESIS;
     let expected = 1;
     let checked = 0;
@@ -165,8 +189,6 @@ export class AuditLog implements AuditSink {
       }
       if (rows.length < pageSize) break;
     }
-    const head = await q('meta').where({ key: HEAD_KEY }).first<{ value: string } | undefined>();
-    const [headSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1]] : [0, GENESIS];
     if (headSeq !== checked) return broken(Math.min(headSeq, checked) + 1, 'events missing at the end of the log');
     if (headHash !== prevHash) return broken(headSeq, 'event altered');
     // A head witnessed outside the database that the chain no longer holds: events were cut off the end (and the

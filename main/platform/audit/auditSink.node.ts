@@ -11,4 +11,9 @@ export interface NewAuditEvent {
 /** Where audit events go: the router and services append through this, in the caller's transaction. */
 export interface AuditSink {
   append(q: Queryable, event: NewAuditEvent): Promise<number>;
+  /**
+   * Called first in a transaction that will append (before any read, so before a SERIALIZABLE snapshot exists):
+   * waits for the chain's head instead of failing on it at the end. Optional: a sink without a shared head needs none.
+   */
+  reserve?(q: Queryable): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SecretVault } from '../keychain/vault.std.ts';
 import type { Db } from '../store/database.node.ts';
 import { countRows } from '../store/queries.node.ts';
+import { inTransaction } from '../store/transaction.node.ts';
 import { StartupError } from '../startupError.std.ts';
 import { DomainKeyMismatchError, DomainKeysMissingError, loadDomainKeys } from './domainKeys.node.ts';
 import { KEK_BYTES, kekFacts, type KeyRing } from './keyRing.node.ts';
@@ -105,7 +106,7 @@ export function keyMismatch(installId: string, message: string, ...more: string[
 /** The domain keys under a proven KEK (after migrations); one that does not open means a wrong key. */
 export async function loadKeyRing(db: Db, unlocked: UnlockedKek, now: string): Promise<KeyRing> {
   try {
-    return await db.transaction((trx) => loadDomainKeys(trx, unlocked.kek, { fresh: unlocked.newlyChecked, now }));
+    return await inTransaction(db, (trx) => loadDomainKeys(trx, unlocked.kek, { fresh: unlocked.newlyChecked, now }));
   } catch (error) {
     if (error instanceof DomainKeyMismatchError) throw keyMismatch(unlocked.installId, "The key in the keychain does not open this database's keys. Nothing was changed.");
     if (error instanceof DomainKeysMissingError) {

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'CANCELLED',
   'SETUP_REQUIRED',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@ import type { AuditSink } from '../audit/auditSink.node.ts';
 import type { Logger } from '../log/logger.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
 import { dialectOf, storeAppError } from '../store/dialect.node.ts';
+import { inTransaction } from '../store/transaction.node.ts';
 import type { Caller } from './caller.std.ts';
 import type { ApiEvents } from './events.std.ts';
 import type { ChannelSpec } from './channel.std.ts';
@@ -140,11 +141,21 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
 
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;
+    // On PostgreSQL a transaction that hit a serialization failure or deadlock runs again (inTransaction): each
+    // attempt starts from the same audit details and actor, and its audit event is written inside the attempt's
+    // transaction, so a retried call leaves exactly one event. Handlers keep in-memory effects idempotent (a
+    // session started or ended twice for the same window is the same session state).
     const run = async (q: Queryable) => {
-      // An audited call writes: it becomes a writer before its first read, so another workstation's commit
-      // between its reads and its audit event makes it wait (SQLite busy timeout), never fail.
-      if (spec.audit && q.isTransaction) await dialectOf(q).claimWrite(q);
-      let audited = false;
+      details = {};
+      actorId = session?.userId ?? null;
+      if (spec.audit && q.isTransaction) {
+        // An audited call writes: it becomes a writer before its first read (SQLite), and queues for the audit
+        // chain's head (PostgreSQL), so another workstation's commit makes it wait, never fail.
+        await dialectOf(q).claimWrite(q);
+        await audit.reserve?.(q);
+      }
+      // The transaction the event went into: a job's transaction that is retried gets its event again.
+      let audited: Queryable | null = null;
       const ctx: HandlerContext<S> = {
         q,
         caller,
@@ -152,9 +163,9 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
         auditDetails: (d) => void (details = { ...details, ...d }),
         setActor: (id) => void (actorId = id),
         async auditIn(inner) {
-          if (!spec.audit || audited) return;
+          if (!spec.audit || audited === inner) return;
           await audit.append(inner, { actorId, action: spec.audit, outcome: 'ok', details });
-          audited = true;
+          audited = inner;
         },
       };
       const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext<S>) => Promise<unknown>;
@@ -164,7 +175,10 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     };
 
     try {
-      const result = spec.transactional === false ? await run(db) : await db.transaction((trx) => run(trx));
+      const result =
+        spec.transactional === false
+          ? await run(db)
+          : await inTransaction(db, (trx) => run(trx), { onRetry: (kind, attempt) => logger.warn('ipc.transaction_retry', { channel: name, kind, attempt }) });
       // Stripping to the declared shape means nothing extra ever reaches the renderer.
       return { ok: true, value: spec.output.parse(result) };
     } catch (error) {

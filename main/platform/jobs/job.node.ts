@@ -46,8 +46,20 @@ export interface JobWork {
    * held meanwhile; it should yield to the event loop in slices (see `timeSlicer`).
    */
   prepare?(job: Job): Promise<void>;
-  /** One batch, inside `trx` (its own transaction, which the runner also uses to record progress). */
+  /**
+   * One batch, inside `trx` (its own transaction, which the runner also uses to record progress). On PostgreSQL
+   * the transaction may run again after a serialization failure or deadlock, so `step` must be safe to re-run:
+   * it keeps what it changed in memory aside and applies it in `committed`.
+   */
   step(trx: Knex.Transaction, job: Job): Promise<StepResult>;
+  /** Called once after the batch's transaction committed. */
+  committed?(): void;
+  /**
+   * True when the next `step` appends to the audit log (e.g. an import's publishing batch): the runner then
+   * queues that transaction for the audit chain's head first (PostgreSQL), instead of risking serialization
+   * failures at the append.
+   */
+  appendsAudit?(): boolean;
 }
 
 /** What a kind of job must provide so a killed process can be cleaned up after. Registered with the runner. */

@@ -4,6 +4,7 @@ import { AppError } from '../ipc/errors.std.ts';
 import type { Logger } from '../log/logger.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
 import { UNFINISHED_JOB_STATES, type Job, type JobCursor, type JobKind, type JobState, type JobWork } from './job.node.ts';
+import { inTransaction } from '../store/transaction.node.ts';
 
 export const JOBS_TABLE = 'jobs';
 
@@ -13,6 +14,8 @@ export interface JobAuditSink {
     q: Queryable,
     event: { actorId: string | null; action: string; outcome: 'ok' | 'failed'; details?: Record<string, string | number | boolean | null> },
   ): Promise<number>;
+  /** Taken first in a transaction that will append, so it queues for the chain's head (see AuditSink.reserve). */
+  reserve?(q: Queryable): Promise<void>;
 }
 
 export interface StartOptions {
@@ -159,7 +162,8 @@ export class JobRunner {
       const work = job.state !== 'rolling_back' ? (kind.resume?.(job) ?? null) : null;
       if (work) {
         const running = { ...job, state: 'running' as const, updatedAt: this.clock.nowIso() };
-        await this.db.transaction(async (trx) => {
+        await inTransaction(this.db, async (trx) => {
+          await this.deps.audit?.reserve?.(trx);
           await trx(JOBS_TABLE).where({ id: job.id }).update({ state: 'running', updated_at: running.updatedAt });
           await this.deps.audit?.append(trx, { actorId: null, action: 'job.resumed', outcome: 'ok', details: { jobId: job.id, kind: job.kind, done: job.done } });
         });
@@ -201,7 +205,8 @@ export class JobRunner {
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
         await work.prepare?.(current);
         if (entry.cancelled) throw options.cancelError?.() ?? new AppError('CANCELLED', 'The job was cancelled.');
-        current = await this.db.transaction(async (trx) => {
+        current = await inTransaction(this.db, async (trx) => {
+          if (work.appendsAudit?.()) await this.deps.audit?.reserve?.(trx);
           const step = await work.step(trx, current);
           const now = this.clock.nowIso();
           const next: Job = {
@@ -217,6 +222,8 @@ export class JobRunner {
           await trx(JOBS_TABLE).where({ id: current.id }).update(patch);
           return next;
         });
+        // Committed: only now does the work keep the batch's in-memory effects (a retried batch ran step again).
+        work.committed?.();
         options.onProgress?.(current);
         if (current.state === 'succeeded') {
           kind.onSucceeded?.(current);
@@ -243,11 +250,12 @@ export class JobRunner {
     const marked: Job = { ...job, state: 'rolling_back', errorCode: code, updatedAt: this.clock.nowIso() };
     await this.db(JOBS_TABLE).where({ id: job.id }).update({ state: marked.state, error_code: code, updated_at: marked.updatedAt });
     for (;;) {
-      if (await this.db.transaction((trx) => kind.rollbackBatch(trx, marked))) break;
+      if (await inTransaction(this.db, (trx) => kind.rollbackBatch(trx, marked))) break;
       await yieldToEventLoop();
     }
     const state = finalStateFor(code);
-    await this.db.transaction(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
+      if (state === 'rolled_back') await this.deps.audit?.reserve?.(trx);
       const now = this.clock.nowIso();
       await trx(JOBS_TABLE).where({ id: job.id }).update({ state, updated_at: now, finished_at: now });
       if (state === 'rolled_back') {

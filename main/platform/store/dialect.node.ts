@@ -4,8 +4,12 @@ import type { Queryable } from './database.node.ts';
 import { postgresDialect } from './postgresDialect.node.ts';
 import { sqliteDialect } from './sqliteDialect.node.ts';
 
-/** What a database driver error means to the app; null for anything else (a bug, a broken file...). */
-export type StoreErrorKind = 'busy' | 'unique_violation' | 'serialization_failure';
+/**
+ * What a database driver error means to the app; null for anything else (a bug, a broken file...).
+ * `serialization_failure` and `deadlock` are retried by `inTransaction` before anyone sees them; `unavailable` is
+ * a lost or refused connection to a database server.
+ */
+export type StoreErrorKind = 'busy' | 'unique_violation' | 'serialization_failure' | 'deadlock' | 'unavailable';
 
 /** A count of a table's rows per value of one column (e.g. customers per status), kept by the database. */
 export interface GroupCounter {
@@ -49,7 +53,7 @@ export interface TriggerProblem {
  */
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgresql';
-  /** Makes a table append-only in the database itself: any UPDATE or DELETE aborts with `message`. */
+  /** Makes a table append-only in the database itself: any UPDATE, DELETE (or TRUNCATE) aborts with `message`. */
   appendOnly(q: Knex.Transaction, table: string, message: string): Promise<void>;
   /** The triggers `appendOnly(table, message)` creates, as the database stores them. */
   appendOnlyTriggers(table: string, message: string): ProtectiveTrigger[];
@@ -63,6 +67,12 @@ export interface SqlDialect {
    * so its transactions are already serialised and this returns the query unchanged.
    */
   forUpdate<B extends Knex.QueryBuilder>(query: B): B;
+  /**
+   * Makes the transaction the only one writing to `table` until it ends (readers go on). Must be its first statement: on
+   * PostgreSQL a SERIALIZABLE snapshot is taken by the first query, and a lock taken after it would only turn the
+   * wait into a serialization failure. SQLite has one writer at a time: nothing to do.
+   */
+  lockForAppend(q: Knex.Transaction, table: string): Promise<void>;
   /** True when `createGroupCounter` keeps counts; otherwise readers count rows (`count(*)`). */
   readonly keepsCounters: boolean;
   /** Creates the counter table and what keeps it current; does nothing when `keepsCounters` is false. */
@@ -97,7 +107,10 @@ export function storeAppError(kind: StoreErrorKind | null): AppError | null {
       return new AppError('CONFLICT', 'This conflicts with a record saved meanwhile. Nothing was saved.');
     case 'busy':
     case 'serialization_failure':
+    case 'deadlock':
       return new AppError('CONFLICT', 'Another change was being saved at the same time. Nothing was saved; try again.');
+    case 'unavailable':
+      return new AppError('UNAVAILABLE', 'The database cannot be reached. Nothing was saved; check the connection and try again.');
     default:
       return null;
   }

@@ -1,29 +1,62 @@
 import type { Knex } from 'knex';
-import type { ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
+import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
 
 /** SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 const SQLSTATE: Record<string, StoreErrorKind> = {
   '23505': 'unique_violation',
   '40001': 'serialization_failure',
-  '40P01': 'serialization_failure', // deadlock detected: retrying the transaction is the remedy too
-  '55P03': 'busy', // lock not available
+  '40P01': 'deadlock',
+  '55P03': 'busy', // lock not available (lock_timeout / NOWAIT)
+  '57P01': 'unavailable', // admin shutdown
+  '57P02': 'unavailable', // crash shutdown
+  '57P03': 'unavailable', // cannot connect now (starting up, shutting down)
+  '53300': 'unavailable', // too many connections
 };
+/** Socket errors of node-postgres and knex's pool, by their Node error code. */
+const NODE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+
+const quoteIdent = (name: string): string => {
+  // Identifiers come from migrations (constants), never from input; refuse anything unusual all the same.
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unexpected SQL identifier: ${name}`);
+  return `"${name}"`;
+};
+const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** The body of an append-only table's trigger function: refuses the change with the table's message. */
+function appendOnlyBody(message: string): string {
+  return `
+      BEGIN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = ${quoteLiteral(message)};
+      END
+    `;
+}
 
 /**
- * PostgreSQL as far as the app uses it today: real row locks, count(*) instead of counters. Append-only triggers
- * and counters come with the shared-database issue (they need their own migration there); until then this keeps
- * exactly what the code did before the dialect existed.
+ * PostgreSQL (node-postgres): plpgsql triggers keep tables append-only and counters current; row locks are
+ * `SELECT … FOR UPDATE`; every transaction runs SERIALIZABLE (see transaction.node.ts), so the SQLSTATEs of a
+ * serialization failure or deadlock are what `inTransaction` retries.
  */
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
-  async appendOnly() {},
-  /**
-   * None yet: `appendOnly` creates nothing on PostgreSQL until the shared-database issue. When it does, list each
-   * trigger here with its function body (pg_proc.prosrc) so the start-up check below compares it.
-   */
-  appendOnlyTriggers(): ProtectiveTrigger[] {
-    return [];
+
+  async appendOnly(q, table, message) {
+    const t = quoteIdent(table);
+    // One function per table, so the message lives in the function (no trigger arguments to get wrong).
+    await q.raw(`CREATE FUNCTION ${quoteIdent(`${table}_append_only`)}() RETURNS trigger LANGUAGE plpgsql AS $fn$${appendOnlyBody(message)}$fn$`);
+    await q.raw(`CREATE TRIGGER ${quoteIdent(`${table}_no_update`)} BEFORE UPDATE ON ${t}
+      FOR EACH ROW EXECUTE FUNCTION ${quoteIdent(`${table}_append_only`)}()`);
+    await q.raw(`CREATE TRIGGER ${quoteIdent(`${table}_no_delete`)} BEFORE DELETE ON ${t}
+      FOR EACH ROW EXECUTE FUNCTION ${quoteIdent(`${table}_append_only`)}()`);
+    // TRUNCATE fires no row triggers: a statement trigger refuses it too.
+    await q.raw(`CREATE TRIGGER ${quoteIdent(`${table}_no_truncate`)} BEFORE TRUNCATE ON ${t}
+      FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(`${table}_append_only`)}()`);
   },
+
+  /** The three triggers `appendOnly` creates, each with the body of the one function they run (pg_proc.prosrc). */
+  appendOnlyTriggers(table: string, message: string): ProtectiveTrigger[] {
+    return ['update', 'delete', 'truncate'].map((op) => ({ name: `${table}_no_${op}`, table, definition: appendOnlyBody(message) }));
+  },
+
   async protectiveTriggersIntact(q, tables) {
     const problems: TriggerProblem[] = [];
     for (const { table, message } of tables) {
@@ -46,12 +79,63 @@ export const postgresDialect: SqlDialect = {
     }
     return problems;
   },
+
   forUpdate: <B extends Knex.QueryBuilder>(query: B) => query.forUpdate() as B,
-  keepsCounters: false,
-  async createGroupCounter() {},
+
+  /** Writers need no claim here: SERIALIZABLE transactions and the audit-head lock order them. */
   async claimWrite() {},
+
+  /**
+   * LOCK TABLE takes no snapshot (unlike SELECT … FOR UPDATE or pg_advisory_xact_lock, whose statement does), so
+   * issued first it queues appenders instead of letting all but one fail at the end. SHARE ROW EXCLUSIVE conflicts
+   * with itself and with INSERT/UPDATE/DELETE, not with readers: listing and verifying the log are never blocked.
+   */
+  async lockForAppend(q, table) {
+    await q.raw(`LOCK TABLE ${quoteIdent(table)} IN SHARE ROW EXCLUSIVE MODE`);
+  },
+
+  keepsCounters: true,
+
+  /**
+   * Statement-level triggers with transition tables: one UPDATE of the counter rows per statement (a 500-row
+   * INSERT adds 500 in one go), instead of one per row. The counter rows are a hot spot for concurrent writers
+   * of the counted table; under SERIALIZABLE a collision is a serialization failure, which is retried.
+   */
+  async createGroupCounter(q: Knex | Knex.Transaction, { table, column, width, counterTable, values }: GroupCounter) {
+    await q.schema.createTable(counterTable, (t) => {
+      t.string(column, width).primary();
+      t.integer('n').notNullable();
+    });
+    await q(counterTable).insert(values.map((value) => ({ [column]: value, n: 0 })));
+    const [tbl, col, counts] = [quoteIdent(table), quoteIdent(column), quoteIdent(counterTable)];
+    const apply = (deltas: string) => `UPDATE ${counts} AS c SET n = c.n + d.k
+          FROM (SELECT ${col} AS v, sum(k)::integer AS k FROM (${deltas}) AS x GROUP BY ${col} HAVING sum(k) <> 0) AS d
+          WHERE c.${col} = d.v;`;
+    const fn = (op: string, deltas: string) => `CREATE FUNCTION ${quoteIdent(`${table}_count_${op}`)}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${apply(deltas)}
+        RETURN NULL;
+      END
+    $fn$`;
+    await q.raw(fn('insert', `SELECT ${col}, 1 AS k FROM new_rows`));
+    await q.raw(fn('delete', `SELECT ${col}, -1 AS k FROM old_rows`));
+    await q.raw(fn('update', `SELECT ${col}, 1 AS k FROM new_rows UNION ALL SELECT ${col}, -1 AS k FROM old_rows`));
+    await q.raw(`CREATE TRIGGER ${quoteIdent(`${table}_count_insert`)} AFTER INSERT ON ${tbl}
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(`${table}_count_insert`)}()`);
+    await q.raw(`CREATE TRIGGER ${quoteIdent(`${table}_count_delete`)} AFTER DELETE ON ${tbl}
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(`${table}_count_delete`)}()`);
+    await q.raw(`CREATE TRIGGER ${quoteIdent(`${table}_count_${column}`)} AFTER UPDATE ON ${tbl}
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(`${table}_count_update`)}()`);
+  },
+
   classifyError(error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === 'string' ? (SQLSTATE[code] ?? null) : null;
+    const e = error as { code?: unknown; message?: unknown } | null;
+    const code = typeof e?.code === 'string' ? e.code : '';
+    if (SQLSTATE[code]) return SQLSTATE[code];
+    if (code.startsWith('08') || NODE_UNAVAILABLE.has(code)) return 'unavailable'; // class 08: connection exception
+    // node-postgres' own messages for a connection that went away; knex's pool when no connection can be made.
+    const message = typeof e?.message === 'string' ? e.message : '';
+    if (/^Connection terminated|^Knex: Timeout acquiring a connection/.test(message)) return 'unavailable';
+    return null;
   },
 };

@@ -46,6 +46,8 @@ export const sqliteDialect: SqlDialect = {
 
   forUpdate: (query) => query,
 
+  async lockForAppend() {},
+
   keepsCounters: true,
 
   async createGroupCounter(q: Knex | Knex.Transaction, { table, column, width, counterTable, values }: GroupCounter) {
