@@ -15,6 +15,8 @@ export const theme = createTheme({
       defaultProps: { removeScrollProps: { removeScrollBar: false }, closeButtonProps: { 'aria-label': 'Close' } },
       styles: { title: { fontWeight: 600, fontSize: 'var(--mantine-font-size-lg)' } },
     }),
+    // Mantine renders a modal's header as <header>, which outside <main> is a second banner landmark.
+    ModalHeader: { defaultProps: { component: 'div' } },
     // The close button is an icon only: without a name, screen readers announce just "button".
     Notification: Notification.extend({
       defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
