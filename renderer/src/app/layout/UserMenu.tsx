@@ -46,8 +46,8 @@ export function UserMenu() {
           {SCHEMES.map(({ value, label, icon: SchemeIcon }) => (
             <Menu.Item
               key={value}
-              role="menuitemradio"
-              aria-checked={colorScheme === value}
+              // Mantine fixes the role to menuitem, which may not carry aria-checked; aria-current marks the choice.
+              aria-current={colorScheme === value ? 'true' : undefined}
               leftSection={<SchemeIcon size={16} aria-hidden />}
               rightSection={colorScheme === value ? <IconCheck size={16} aria-hidden /> : null}
               onClick={() => setColorScheme(value)}

@@ -97,7 +97,7 @@ function OrderCard({ order, onItemChange }: { order: OrderView; onItemChange(ite
   };
 
   return (
-    <Paper withBorder radius="md" p="md" bg="var(--mantine-color-default-hover)" component="section" aria-label={`Order of ${formatDateTime(order.createdAt)}`}>
+    <Paper withBorder radius="md" p="md" bg="var(--itpc-color-surface)" component="section" aria-label={`Order of ${formatDateTime(order.createdAt)}`}>
       <Stack gap="sm">
         <Group justify="space-between" wrap="nowrap" align="flex-start">
           <div>
