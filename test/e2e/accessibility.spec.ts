@@ -14,6 +14,8 @@ import { expect, test } from './harness.ts';
 const MANAGER: Person = { username: 'mia.manager', displayName: 'Mia Hoffmann', password: 'silver orchard evening bridge' };
 const AUDITOR: Person = { username: 'aino.audit', displayName: 'Aino Virtanen', password: 'granite meadow quiet ferry' };
 const NEXT_YEAR = new Date().getFullYear() + 1;
+/** A sign-in counts as a fresh password entry for this long (REAUTH_WINDOW_MS in main). */
+const REAUTH_WINDOW_MS = 5 * 60_000;
 const JANE = {
   kind: 'person' as const,
   givenName: 'Jane',
@@ -62,11 +64,16 @@ async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     interface Running {
       playState: string;
-      effect: { getTiming(): { iterations?: number } } | null;
+      effect: { getTiming(): { iterations?: number }; target?: { closest(selector: string): unknown } | null } | null;
     }
     const doc = (globalThis as unknown as { document: { getAnimations(): Running[] } }).document;
-    // Spinners loop for ever; only transitions and animations that end are waited for.
-    return doc.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity);
+    // Spinners loop for ever and a running progress bar keeps moving; every other transition is waited for.
+    return doc
+      .getAnimations()
+      .every(
+        (animation) =>
+          animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity || animation.effect?.target?.closest('[role="progressbar"]'),
+      );
   });
 }
 
@@ -215,6 +222,24 @@ test('axe: setup, sign-in, lock, the IT administrator’s screens and the accoun
   await page.keyboard.press('Escape');
   await expect(resetDialog).toBeHidden();
   await expect.soft(actions, 'focus').toBeFocused();
+
+  // The password prompt for a sensitive change, once the sign-in no longer counts as a fresh entry.
+  app.advanceTime(REAUTH_WINDOW_MS + 60_000);
+  await actions.click();
+  await page.getByRole('menuitem', { name: 'Reset password' }).click();
+  const newPassword = 'harbour lights over quiet water';
+  await resetDialog.getByRole('textbox', { name: 'New password', exact: true }).fill(newPassword);
+  await resetDialog.getByRole('textbox', { name: 'Confirm new password' }).fill(newPassword);
+  await resetDialog.getByRole('button', { name: 'Reset password' }).click();
+  const reauth = page.getByRole('dialog', { name: "Confirm it's you" });
+  await expect(reauth.getByLabel('Your password')).toBeFocused();
+  await audit.check(page, 'password prompt (re-authentication)', { screenshot: true });
+  await reauth.getByLabel('Your password').fill(ADMIN.password);
+  await reauth.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText(`Password of ${STAFF.displayName} reset.`)).toBeVisible();
+  await expect(resetDialog).toBeHidden();
+  await expectFocusKept(page);
+  await audit.check(page, 'accounts with a notification');
 
   // Sign-in (with a failure), then the lock screen.
   await signOut(page);
@@ -421,6 +446,22 @@ test('axe: a manager — home, legal record, card reveal, import wizard, break-g
   await page.getByRole('button', { name: 'Run import' }).click();
   await expect(page.getByRole('table', { name: 'Validation report' })).toBeVisible();
   await audit.check(page, 'import: report', { screenshot: true });
+
+  // A long import while it runs (cancelled afterwards: nothing is kept).
+  await page.getByRole('button', { name: 'Back to customers' }).click();
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  const lines = ['First name,Last name,Email,Street,City,Postcode,Country'];
+  for (let i = 0; i < 20_000; i += 1) lines.push(`Given${i},Family${i % 97},bulk${i}@example.com,${i} Long Road,Leeds,LS${i % 30} 1AA,GB`);
+  const bigChooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'CSV file' }).click();
+  await (await bigChooser).setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await page.getByRole('checkbox', { name: 'Import nothing unless every row is valid' }).check();
+  await page.getByRole('button', { name: 'Run import' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
+  await audit.check(page, 'import: running');
+  // Usually still running; if it has finished meanwhile, there is nothing to cancel.
+  const cancel = page.getByRole('button', { name: 'Cancel' });
+  if (await cancel.isVisible()) await cancel.click();
 
   await navigation(page).getByRole('link', { name: 'Break-glass reviews' }).click();
   const queue = page.getByRole('table', { name: 'Break-glass reviews' });
