@@ -86,7 +86,7 @@ async function screen(page: Page, name: string): Promise<void> {
   await saveScreen(page, name);
 }
 
-/** The same screen with the system set to light and to dark (the console forces its light theme for now). */
+/** The same screen with the system set to light and to dark (the console follows the system's colour scheme). */
 async function screenBothSchemes(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
   await screen(page, `${name}-light`);

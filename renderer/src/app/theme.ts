@@ -1,4 +1,4 @@
-import { createTheme, Modal, Notification } from '@mantine/core';
+import { createTheme, Menu, Modal, Notification } from '@mantine/core';
 
 /**
  * MantineProvider runs with withCssVariables={false} (it would inject an inline <style>, which the CSP
@@ -15,6 +15,11 @@ export const theme = createTheme({
       defaultProps: { removeScrollProps: { removeScrollBar: false }, closeButtonProps: { 'aria-label': 'Close' } },
       styles: { title: { fontWeight: 600, fontSize: 'var(--mantine-font-size-lg)' } },
     }),
+    // The focus placeholder (role="presentation") is not a child a role="menu" may have; without it the first
+    // item takes the focus when a menu opens, as the ARIA menu pattern has it.
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
+    // Mantine renders a modal's header as <header>, which outside <main> is a second banner landmark.
+    ModalHeader: { defaultProps: { component: 'div' } },
     // The close button is an icon only: without a name, screen readers announce just "button".
     Notification: Notification.extend({
       defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },

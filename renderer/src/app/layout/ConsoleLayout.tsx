@@ -1,5 +1,6 @@
 import { Group, NavLink, Text, ThemeIcon } from '@mantine/core';
 import { IconClockShield, IconShieldCheck } from '@tabler/icons-react';
+import { useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useActiveSession } from '../../features/session/sessionContext';
 import type { ConsoleRoute } from '../consoleRoutes';
@@ -9,8 +10,20 @@ import { UserMenu } from './UserMenu';
 export function ConsoleLayout({ routes }: { routes: readonly ConsoleRoute[] }) {
   const { pathname } = useLocation();
   const session = useActiveSession();
+  const main = useRef<HTMLElement>(null);
   return (
     <div className={classes.shell}>
+      {/* The first stop for the Tab key. A button-like link: a "#main" href would change the hash route. */}
+      <a
+        href="#main-content"
+        className={classes.skipLink}
+        onClick={(event) => {
+          event.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
       <header className={classes.header}>
         <Group gap="sm">
           <ThemeIcon size="lg" radius="md">
@@ -45,7 +58,7 @@ export function ConsoleLayout({ routes }: { routes: readonly ConsoleRoute[] }) {
           </div>
         </nav>
       </div>
-      <main className={classes.main}>
+      <main className={classes.main} id="main-content" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>

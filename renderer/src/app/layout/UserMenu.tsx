@@ -1,13 +1,21 @@
-import { Group, Menu, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconLock, IconLogout } from '@tabler/icons-react';
+import { Group, Menu, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
+import { IconCheck, IconChevronDown, IconDeviceDesktop, IconLock, IconLogout, IconMoon, IconSun, type Icon } from '@tabler/icons-react';
 import { useActiveSession, useSession } from '../../features/session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
 import { notifyFailure } from '../../ui/notify';
 
+const SCHEMES: { value: MantineColorScheme; label: string; icon: Icon }[] = [
+  { value: 'auto', label: 'System', icon: IconDeviceDesktop },
+  { value: 'light', label: 'Light', icon: IconSun },
+  { value: 'dark', label: 'Dark', icon: IconMoon },
+];
+
 export function UserMenu() {
   const session = useActiveSession();
   const { signOut, lockNow } = useSession();
+  // keepTransitions: otherwise Mantine injects an inline <style> to pause transitions, which the CSP refuses.
+  const { colorScheme, setColorScheme } = useMantineColorScheme({ keepTransitions: true });
 
   const lock = () => lockNow().catch((error: unknown) => notifyFailure('Could not lock the console', error));
 
@@ -32,6 +40,22 @@ export function UserMenu() {
         <Menu.Item leftSection={<IconLock size={16} aria-hidden />} onClick={() => void lock()}>
           Lock now
         </Menu.Item>
+        <Menu.Divider />
+        <Menu.Label id="colour-scheme-label">Colour scheme</Menu.Label>
+        <div role="group" aria-labelledby="colour-scheme-label">
+          {SCHEMES.map(({ value, label, icon: SchemeIcon }) => (
+            <Menu.Item
+              key={value}
+              // Mantine fixes the role to menuitem, which may not carry aria-checked; aria-current marks the choice.
+              aria-current={colorScheme === value ? 'true' : undefined}
+              leftSection={<SchemeIcon size={16} aria-hidden />}
+              rightSection={colorScheme === value ? <IconCheck size={16} aria-hidden /> : null}
+              onClick={() => setColorScheme(value)}
+            >
+              {label}
+            </Menu.Item>
+          ))}
+        </div>
         <Menu.Divider />
         <Menu.Item color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
           Sign out

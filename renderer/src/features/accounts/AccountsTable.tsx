@@ -1,4 +1,4 @@
-import { Group, Table, Text } from '@mantine/core';
+import { Group, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { Account } from '../../../../main/features/accounts/accounts.contract.std';
 import { formatDateTime } from '../../ui/format';
 import { RoleBadge } from '../../ui/RoleBadge';
@@ -23,7 +23,11 @@ export function AccountsTable({ accounts, onAction }: AccountsTableProps) {
             <Table.Th>Status</Table.Th>
             <Table.Th>Last sign-in</Table.Th>
             <Table.Th>Created</Table.Th>
-            {onAction && <Table.Th aria-label="Actions" />}
+            {onAction && (
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            )}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -185,7 +185,7 @@ function ReviewModal({ review, decision, onClose, onDone }: ReviewModalProps) {
             Record of <b>{review.customerDisplayName ?? 'an unknown customer'}</b>, opened by <b>{review.openedByName ?? 'a removed account'}</b> on{' '}
             {formatDateTime(review.openedAt)}.
           </Text>
-          <Paper withBorder p="sm" bg="gray.0">
+          <Paper withBorder p="sm" bg="var(--itpc-color-surface)">
             <Text size="xs" c="dimmed" mb={4}>
               Their justification
             </Text>

@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconArchive, IconArrowLeft, IconEyeOff, IconRestore } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CustomerRecord, CustomerRow } from '../../../../main/features/customers/customers.contract.std';
 import { RECORD_FIELDS, type RecordPurpose } from '../../../../main/features/customers/needToKnow.std';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
@@ -49,6 +49,9 @@ function personalFacts(record: CustomerRecord): Fact[] {
 export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen }: CustomerRecordViewProps) {
   const { role } = useActiveSession();
   const [correctionVersion, setCorrectionVersion] = useState(0);
+  // Opening a record moves the focus to its name, so a screen reader starts reading there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   const [changingStatus, setChangingStatus] = useState(false);
   // Closing fits a deletion request or a customer saying they no longer use the service.
   const canChangeStatus = roleHolds(role, 'customers.write') && (record.purpose === 'deletion_request' || record.purpose === 'customer_support');
@@ -69,7 +72,7 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
           <Button variant="subtle" size="compact-sm" leftSection={<IconArrowLeft size={16} aria-hidden />} onClick={onBack} mb="xs">
             Back to customers
           </Button>
-          <Title order={1} size="h2">
+          <Title order={1} size="h2" ref={heading} tabIndex={-1}>
             {title}
           </Title>
           <Group gap="xs" mt={6}>
@@ -116,7 +119,7 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
       )}
 
       {withheld.length > 0 && (
-        <Alert color="gray" variant="light" icon={<IconEyeOff aria-hidden />} title="Shown for this purpose only">
+        <Alert color="gray" variant="light" role="status" icon={<IconEyeOff aria-hidden />} title="Shown for this purpose only">
           Not shown for {PURPOSE_NAMES[record.purpose].toLowerCase()}: {withheld.join(', ')}.
         </Alert>
       )}

@@ -173,8 +173,8 @@ export function OrderFormModal({ record, onClose, onCreated }: OrderFormModalPro
           </Group>
           {hint?.ok && (
             <Group gap={6} mt={-6}>
-              <IconCircleCheck size={16} color="var(--mantine-color-teal-7)" aria-hidden />
-              <Text size="sm" c="teal.8">
+              <IconCircleCheck size={16} color="var(--mantine-color-teal-text)" aria-hidden />
+              <Text size="sm" c="teal">
                 {hint.text}
               </Text>
             </Group>

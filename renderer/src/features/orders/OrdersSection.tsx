@@ -97,7 +97,7 @@ function OrderCard({ order, onItemChange }: { order: OrderView; onItemChange(ite
   };
 
   return (
-    <Paper withBorder radius="md" p="md" bg="gray.0" component="section" aria-label={`Order of ${formatDateTime(order.createdAt)}`}>
+    <Paper withBorder radius="md" p="md" bg="var(--itpc-color-surface)" component="section" aria-label={`Order of ${formatDateTime(order.createdAt)}`}>
       <Stack gap="sm">
         <Group justify="space-between" wrap="nowrap" align="flex-start">
           <div>
@@ -111,7 +111,7 @@ function OrderCard({ order, onItemChange }: { order: OrderView; onItemChange(ite
           </Badge>
         </Group>
         <CardLine order={order} />
-        <Table verticalSpacing={6} fz="sm" bg="white" withTableBorder aria-label="Order lines">
+        <Table verticalSpacing={6} fz="sm" bg="var(--mantine-color-body)" withTableBorder aria-label="Order lines">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>SKU</Table.Th>

@@ -25,7 +25,7 @@ export function AuthLayout({ title, description, children }: AuthLayoutProps) {
         <Paper withBorder shadow="sm" p="xl" radius="lg">
           <Stack gap="md">
             <div>
-              <Title order={2} size="h3">
+              <Title order={1} size="h3">
                 {title}
               </Title>
               {description && (
