@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
@@ -136,7 +137,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
-  const jobs = new JobRunner(db, clock, { audit, logger });
+  const workstationId = settings.get('workstationId') ?? randomUUID();
+  settings.set('workstationId', workstationId);
+  const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
   jobs.register(customerImportJob);
   const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso(), 200, logger);
   jobs.register(customerKeyMigration);
@@ -183,6 +186,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       .finally(() => sessions.sweepIdle());
   }, options.sweepIntervalMs ?? 5_000);
   sweeper.unref();
+  // A workstation that died mid-job leaves it to the others: whoever notices its lease ran out finishes it.
+  const jobSweeper = setInterval(() => {
+    if (closing) return;
+    jobs.recover().catch((error: unknown) => void (closing || logger.error('jobs.recover_failed', error)));
+  }, 30_000);
+  jobSweeper.unref();
 
   return {
     handle: (caller, channel, payload) => router.handle(caller, channel, payload),
@@ -195,6 +204,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     async close() {
       closing = true;
       clearInterval(sweeper);
+      clearInterval(jobSweeper);
       await jobs.stop();
       await denials.flush();
       await witness.flush();

@@ -125,6 +125,27 @@ describe('job runner', () => {
     assert.ok(audited.some((e) => e.action === 'job.rolled_back' && e.details?.jobId === left.id));
   });
 
+  test('recovery on a shared database: another workstation\'s live job is left alone until its lease runs out; this workstation\'s own is taken at once', async () => {
+    const now = Date.now();
+    const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+    const job = (id: string, owner: string, updatedAt: string) => ({ id, kind: 'test.rollback', state: 'running', done: 5, total: 100, cursor: null, started_by: null, error_code: null, created_at: updatedAt, updated_at: updatedAt, finished_at: null, owner });
+    const live = job('00000000-0000-4000-8000-00000000000a', 'ws-a', at(5_000));
+    const mine = job('00000000-0000-4000-8000-00000000000b', 'ws-b', at(5_000));
+    await db('jobs').insert([live, mine]);
+    await db('job_test_rows').insert([...Array.from({ length: 5 }, (_, n) => ({ job_id: live.id, n })), ...Array.from({ length: 5 }, (_, n) => ({ job_id: mine.id, n }))]);
+    let offset = 0;
+    const clock = { now: () => now + offset, nowIso: () => new Date(now + offset).toISOString() };
+    const b = new JobRunner(db, clock, { audit, owner: 'ws-b', leaseMs: 60_000 });
+    b.register(rollbackOnly);
+    assert.deepEqual(await b.recover(), { resumed: [], rolledBack: [mine.id] }, 'its own job (its previous process is gone) at once');
+    assert.equal((await b.get(live.id))!.state, 'running', 'workstation A is still writing batches: not touched');
+    assert.equal(await rowsOf(live.id), 5);
+    offset = 2 * 60_000;
+    assert.deepEqual(await b.recover(), { resumed: [], rolledBack: [live.id] }, 'A committed nothing for longer than the lease');
+    assert.equal(await rowsOf(live.id), 0);
+    assert.equal((await b.get(live.id))!.owner, 'ws-b');
+  });
+
   test('recovery: a job killed while rolling back finishes its roll-back with its first outcome', async () => {
     const left = { id: '00000000-0000-4000-8000-000000000002', kind: 'test.rollback', state: 'rolling_back', done: 20, total: 100, cursor: null, started_by: null, error_code: 'CANCELLED', created_at: 'x', updated_at: 'x', finished_at: null };
     await db('jobs').insert(left);

@@ -25,6 +25,8 @@ export interface Job {
   startedBy: string | null;
   errorCode: string | null;
   createdAt: string;
+  /** The workstation whose process runs (or last ran) the job. */
+  owner: string | null;
   updatedAt: string;
   finishedAt: string | null;
 }

@@ -48,6 +48,7 @@ interface JobDbRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  owner: string | null;
 }
 
 const toDb = (job: Job): JobDbRow => ({
@@ -62,6 +63,7 @@ const toDb = (job: Job): JobDbRow => ({
   created_at: job.createdAt,
   updated_at: job.updatedAt,
   finished_at: job.finishedAt,
+  owner: job.owner,
 });
 const fromDb = (row: JobDbRow): Job => ({
   id: row.id,
@@ -75,6 +77,7 @@ const fromDb = (row: JobDbRow): Job => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   finishedAt: row.finished_at,
+  owner: row.owner,
 });
 
 const finalStateFor = (code: string): JobState => (code === INTERRUPTED ? 'rolled_back' : code === 'CANCELLED' ? 'cancelled' : 'failed');
@@ -100,8 +103,19 @@ export class JobRunner {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly deps: { audit?: JobAuditSink; logger?: Logger } = {},
+    private readonly deps: {
+      audit?: JobAuditSink;
+      logger?: Logger;
+      /** This workstation (one process at a time: the app's single-instance lock). */
+      owner?: string;
+      /** How long another workstation's job may go without a committed batch before it counts as abandoned. */
+      leaseMs?: number;
+    } = {},
   ) {}
+
+  private get owner(): string | null {
+    return this.deps.owner ?? null;
+  }
 
 
   register(kind: JobKind): void {
@@ -132,6 +146,7 @@ export class JobRunner {
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
+      owner: this.owner,
     };
     await this.db(JOBS_TABLE).insert(toDb(job));
     return { id: job.id, result: this.launch(job, kind, work, options) };
@@ -146,14 +161,25 @@ export class JobRunner {
   }
 
   /**
-   * At core open: every job a killed process left unfinished is resumed from its cursor when its kind can,
-   * else rolled back (awaited, so the store is clean before the first call). Resumed jobs run in the background.
+   * Every job a dead process left unfinished is resumed from its cursor when its kind can, else rolled back
+   * (awaited, so at open the store is clean before the first call). Resumed jobs run in the background. A job is
+   * dead when this workstation ran it (its previous process is gone: one process per workstation) or when another
+   * workstation's job has committed no batch for the lease; a live job elsewhere is left alone. Two workstations
+   * recovering at once: the job goes to whichever claims it first (a conditional update).
    */
   async recover(): Promise<{ resumed: string[]; rolledBack: string[] }> {
     const rows = await this.db<JobDbRow>(JOBS_TABLE).whereIn('state', UNFINISHED_JOB_STATES).orderBy('created_at');
     const resumed: string[] = [];
     const rolledBack: string[] = [];
-    for (const job of rows.map(fromDb)) {
+    const staleBefore = new Date(this.clock.now() - (this.deps.leaseMs ?? 60_000)).toISOString();
+    for (const found of rows.map(fromDb)) {
+      if (this.active.has(found.id)) continue;
+      const abandoned = found.owner === null || found.owner === this.owner || found.updatedAt < staleBefore;
+      if (!abandoned) continue;
+      const claimedAt = this.clock.nowIso();
+      const claimed = await this.db(JOBS_TABLE).where({ id: found.id, updated_at: found.updatedAt }).update({ owner: this.owner, updated_at: claimedAt });
+      if (claimed === 0) continue;
+      const job: Job = { ...found, owner: this.owner, updatedAt: claimedAt };
       const kind = this.kinds.get(job.kind);
       if (!kind) {
         this.deps.logger?.warn('job.unknown_kind', { jobId: job.id, kind: job.kind });

@@ -9,6 +9,8 @@ export interface AppSettings {
    * Not a secret: it only lets the app notice a chain cut short in the database.
    */
   auditWitness?: string;
+  /** Random id of this workstation, made on first open: the owner of the jobs its process runs. Not a secret. */
+  workstationId?: string;
   /** How this workstation reaches its database (workstation-only; the password is in the keychain). */
   databaseConnection: WorkstationConnection;
 }
@@ -19,6 +21,7 @@ export const SETTINGS_DEFAULTS: AppSettings = { idleLockMinutes: 10, databaseCon
 export const SETTINGS_SCHEMA = {
   idleLockMinutes: { type: 'integer', minimum: 1, maximum: 120, default: SETTINGS_DEFAULTS.idleLockMinutes },
   auditWitness: { type: 'string', maxLength: 1000 },
+  workstationId: { type: 'string', maxLength: 64 },
   // The zod schema (connectionSettings.std.ts) is the full check on every read and write; this keeps a hand-edited
   // file from holding anything but the known shape, and never a password.
   databaseConnection: {

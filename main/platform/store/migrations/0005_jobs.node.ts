@@ -26,6 +26,8 @@ export const jobs: Migration = {
       t.string('created_at', 32).notNullable();
       t.string('updated_at', 32).notNullable();
       t.string('finished_at', 32).nullable();
+      // The workstation running it: another workstation takes it over only once its batches stop (a stale lease).
+      t.string('owner', 64).nullable();
       t.index(['state']);
     });
     await db.schema.alterTable('customers', (t) => {
