@@ -20,10 +20,10 @@ export function ConnectionResult({ result }: { result: ProbeResult }) {
   const good = result.outcome === 'ok';
   const facts = [result.schemaVersion !== null ? `schema ${result.schemaVersion}` : null, result.installId ? `install ${result.installId}` : null].filter(Boolean);
   return (
-    <Alert color={good ? 'teal' : 'red'} variant="light" title={TITLES[result.outcome]} role="status" data-outcome={result.outcome} styles={good ? { root: { backgroundColor: 'var(--mantine-color-teal-0)' } } : undefined}>
+    <Alert color={good ? 'teal' : 'red'} variant="light" title={TITLES[result.outcome]} role="status" data-outcome={result.outcome}>
       <Text size="sm">{result.message}</Text>
       {facts.length > 0 && (
-        <Text size="xs" c="gray.7" mt={4}>
+        <Text size="xs" c="dimmed" mt={4}>
           {facts.join(' · ')}
         </Text>
       )}

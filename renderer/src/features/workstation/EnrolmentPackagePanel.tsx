@@ -50,7 +50,7 @@ export function EnrolmentPackagePanel() {
         <Title order={2} size="h4">
           Enrol a workstation
         </Title>
-        <Text size="sm" c="gray.7">
+        <Text size="sm" c="dimmed">
           Every workstation on the office database needs the office key in its own keychain. Create a package here, carry
           it to the new workstation, and import it there with the passphrase. Give the passphrase separately from the package.
         </Text>

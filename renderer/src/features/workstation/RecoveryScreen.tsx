@@ -62,7 +62,7 @@ export function RecoveryScreen() {
           </div>
         )}
         {enrolled ? (
-          <Alert color="teal" variant="light" title="The office key is installed" role="status" styles={{ root: { backgroundColor: 'var(--mantine-color-teal-0)' } }}>
+          <Alert color="teal" variant="light" title="The office key is installed" role="status">
             The office key is now in this computer's keychain. The console restarts and opens.
           </Alert>
         ) : (

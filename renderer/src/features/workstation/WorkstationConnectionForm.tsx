@@ -85,7 +85,7 @@ export function WorkstationConnectionForm({ current }: { current: ConnectionView
           <Title order={2} size="h4" id="workstation-connection-title">
             Workstation connection
           </Title>
-          <Text size="sm" c="gray.7">
+          <Text size="sm" c="dimmed">
             Where this workstation keeps its records: its own database, or the office PostgreSQL database shared by several
             workstations. The password is kept in this computer's keychain, never in the settings file.
           </Text>
