@@ -11,6 +11,7 @@ import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { witnessName } from '../../main/platform/audit/chainWitness.node.ts';
 import { DATABASE_FILE } from '../../main/core.node.ts';
 import { dropAppendOnlyTriggers, restoreAppendOnlyTriggers, withFile } from '../support/tamper.ts';
+import { coreDatabase, TEST_ENGINE } from '../support/database.ts';
 
 /** Issue 12: attacks by someone holding the database file (sqlite3 shell), without the keychain. */
 
@@ -44,6 +45,12 @@ describe('issue 12 item 4: the append-only triggers are checked at start-up', ()
     const t = await seeded();
     await t.core.close();
     await withFile(t.dataDir, async (db) => {
+      if (TEST_ENGINE === 'pg') {
+        // The triggers stay, but the function they run now lets every change through; and one more trigger.
+        await db.raw(`CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RETURN OLD; END $fn$`);
+        await db.raw('CREATE TRIGGER audit_events_copy AFTER INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()');
+        return;
+      }
       await db.raw('DROP TRIGGER audit_events_no_delete');
       await db.raw(`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events WHEN 0
         BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`);
@@ -299,7 +306,7 @@ describe('issue 12 item 1: a witness of the chain head outside the database', ()
     // Workstation B: the same database file, its own keychain (the enrolled KEK) and its own settings.
     const vaultB = new MemoryVault();
     await vaultB.set(kekName(installId), (await a.vault.get(kekName(installId)))!);
-    const b = await startCore({ dataDir: join(a.dataDir, 'b'), vault: vaultB, database: { client: 'sqlite', filename: join(a.dataDir, DATABASE_FILE) } });
+    const b = await startCore({ dataDir: join(a.dataDir, 'b'), vault: vaultB, database: coreDatabase(a.dataDir).database ?? { client: 'sqlite', filename: join(a.dataDir, DATABASE_FILE) } });
     await signIn(b);
     for (const minutes of [9, 10, 11]) await b.call('settings.update', { idleLockMinutes: minutes });
     await b.core.close();
