@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../main/api.std.ts';
 import type { Core } from '../../main/core.contract.std.ts';
-import { ADMIN, expectHome, navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, signOut, STAFF, type Person } from './flows.ts';
+import { ADMIN, expectHome, navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, signOut, STAFF, asPerson, type Person } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 /**
@@ -29,22 +27,6 @@ const JANE = {
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SCHEMES = ['light', 'dark'] as const;
 
-type Invoke = <C extends ChannelName>(channel: C, input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
-
-async function asPerson<T>(core: Core, person: Person, steps: (invoke: Invoke) => Promise<T>): Promise<T> {
-  const caller = { senderId: `seed-${randomUUID()}`, trusted: true };
-  const invoke: Invoke = async (channel, input) => {
-    const result = await core.handle(caller, channel, input);
-    if (!result.ok) throw new Error(`${channel} refused: ${result.error.message}`);
-    return result.value as ChannelOutput<typeof channel>;
-  };
-  try {
-    await invoke('session.login', { username: person.username, password: person.password });
-    return await steps(invoke);
-  } finally {
-    core.endSession(caller.senderId);
-  }
-}
 
 async function seedCustomerWithOrder(core: Core, person: Person): Promise<string> {
   return asPerson(core, person, async (invoke) => {

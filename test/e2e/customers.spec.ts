@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../main/api.std.ts';
+import type { ChannelInput } from '../../main/api.std.ts';
 import type { Core } from '../../main/core.contract.std.ts';
 import { MINOR_REFUSED } from '../../main/features/customers/customerFields.std.ts';
-import { navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, STAFF, type Person } from './flows.ts';
+import { navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, STAFF, asPerson, type Person } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 const MANAGER: Person = { username: 'mia.manager', displayName: 'Mia Hoffmann', password: 'silver orchard evening bridge' };
@@ -23,24 +23,6 @@ const JANE = {
   dateOfBirth: '1984-06-02',
 };
 const VISA = '4111111111111111';
-
-type Invoke = <C extends ChannelName>(channel: C, input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
-
-/** Runs calls through the core as `person`, in a session of its own (test data set-up, not what is tested). */
-async function asPerson<T>(core: Core, person: Person, steps: (invoke: Invoke) => Promise<T>): Promise<T> {
-  const caller = { senderId: `seed-${randomUUID()}`, trusted: true };
-  const invoke: Invoke = async (channel, input) => {
-    const result = await core.handle(caller, channel, input);
-    if (!result.ok) throw new Error(`${channel} refused: ${result.error.message}`);
-    return result.value as ChannelOutput<typeof channel>;
-  };
-  try {
-    await invoke('session.login', { username: person.username, password: person.password });
-    return await steps(invoke);
-  } finally {
-    core.endSession(caller.senderId);
-  }
-}
 
 async function seedCustomerWithOrder(core: Core, person: Person, details: ChannelInput<'customers.create'> = JANE): Promise<string> {
   return asPerson(core, person, async (invoke) => {

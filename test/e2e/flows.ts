@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../main/api.std.ts';
 import type { Core } from '../../main/core.contract.std.ts';
 import type { Role } from '../../main/platform/ipc/roles.std.ts';
 import { expect } from './harness.ts';
@@ -67,4 +69,22 @@ export async function signOut(page: Page): Promise<void> {
 
 export function navigation(page: Page) {
   return page.getByRole('navigation', { name: 'Main navigation' });
+}
+
+export type Invoke = <C extends ChannelName>(channel: C, input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
+
+/** Runs calls through the core as `person`, in a session of its own (test data set-up, not what is tested). */
+export async function asPerson<T>(core: Core, person: Person, steps: (invoke: Invoke) => Promise<T>): Promise<T> {
+  const caller = { senderId: `seed-${randomUUID()}`, trusted: true };
+  const invoke: Invoke = async (channel, input) => {
+    const result = await core.handle(caller, channel, input);
+    if (!result.ok) throw new Error(`${channel} refused: ${result.error.message}`);
+    return result.value as ChannelOutput<typeof channel>;
+  };
+  try {
+    await invoke('session.login', { username: person.username, password: person.password });
+    return await steps(invoke);
+  } finally {
+    core.endSession(caller.senderId);
+  }
 }

@@ -115,3 +115,4 @@ export function storeAppError(kind: StoreErrorKind | null): AppError | null {
       return null;
   }
 }
+

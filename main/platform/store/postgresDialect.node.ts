@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
+import { triggerProblems } from './triggerProblems.node.ts';
 
 /** SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 const SQLSTATE: Record<string, StoreErrorKind> = {
@@ -66,16 +67,9 @@ export const postgresDialect: SqlDialect = {
           WHERE c.relname = ? AND c.relnamespace = to_regnamespace(current_schema()) AND NOT t.tgisinternal`,
         [table],
       )) as { rows: { name: string; enabled: string; body: string }[] };
-      const expected = this.appendOnlyTriggers(table, message);
-      for (const trigger of expected) {
-        const found = rows.rows.find((row) => row.name === trigger.name);
-        if (!found) problems.push({ trigger: trigger.name, problem: 'missing' });
-        else if (found.body.trim() !== trigger.definition.trim()) problems.push({ trigger: trigger.name, problem: 'changed' });
-        else if (found.enabled === 'D') problems.push({ trigger: trigger.name, problem: 'disabled' });
-      }
-      for (const row of rows.rows) {
-        if (!expected.some((trigger) => trigger.name === row.name)) problems.push({ trigger: row.name, problem: 'unexpected' });
-      }
+      const present = rows.rows.map((row) => ({ name: row.name, definition: row.body.trim(), enabled: row.enabled !== 'D' }));
+      const expected = this.appendOnlyTriggers(table, message).map((trigger) => ({ ...trigger, definition: trigger.definition.trim() }));
+      problems.push(...triggerProblems(expected, present));
     }
     return problems;
   },

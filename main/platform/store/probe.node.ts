@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
+import { compareAppVersions } from '../appVersion.std.ts';
 import { kekName } from '../crypto/kek.node.ts';
 import { KEK_BYTES, kekFacts } from '../crypto/keyRing.node.ts';
 import type { SecretVault } from '../keychain/vault.std.ts';
@@ -21,17 +22,6 @@ export interface ProbeOptions {
    * "app outdated" (update this workstation), and a newer schema that still accepts this version is usable.
    */
   appVersion?: string;
-}
-
-/** Dotted numeric versions (`1.2.10` > `1.2.9`); a pre-release or build suffix is ignored. */
-function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split(/[-+]/)[0]!.split('.').map((p) => Number.parseInt(p, 10) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
 }
 
 type Facts = Pick<ProbeResult, 'schemaVersion' | 'installId'>;
@@ -168,7 +158,7 @@ export async function probeDatabase(config: DatabaseConfig | (() => DatabaseConf
       facts = { ...facts, schemaVersion: Number(row?.v ?? 0) };
       const hasMeta = await db.schema.hasTable('meta');
       const required = hasMeta ? await readMeta(db, 'min_app_version') : null;
-      if (required && options.appVersion && compareVersions(options.appVersion, required) < 0) return probeOutcome('app_outdated', facts);
+      if (required && options.appVersion && compareAppVersions(options.appVersion, required) < 0) return probeOutcome('app_outdated', facts);
       const compatible = required !== null && options.appVersion !== undefined;
       if (facts.schemaVersion! > options.latestSchema && !compatible) return probeOutcome('db_newer', facts);
       if (!hasMeta) return probeOutcome('not_initialised', facts);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
+import { triggerProblems } from './triggerProblems.node.ts';
 
 function driverCode(error: unknown): { code: string; message: string } {
   const e = error as { code?: unknown; message?: unknown } | null;
@@ -30,16 +31,7 @@ export const sqliteDialect: SqlDialect = {
     const problems: TriggerProblem[] = [];
     for (const { table, message } of tables) {
       const present = await q('sqlite_master').where({ type: 'trigger', tbl_name: table }).select<{ name: string; sql: string | null }[]>('name', 'sql');
-      const expected = appendOnlyTriggers(table, message);
-      for (const trigger of expected) {
-        const found = present.find((row) => row.name === trigger.name);
-        if (!found) problems.push({ trigger: trigger.name, problem: 'missing' });
-        else if (found.sql !== trigger.definition) problems.push({ trigger: trigger.name, problem: 'changed' });
-      }
-      // Any other trigger on a protected table could undo the protection (e.g. copy rows out and back).
-      for (const row of present) {
-        if (!expected.some((trigger) => trigger.name === row.name)) problems.push({ trigger: row.name, problem: 'unexpected' });
-      }
+      problems.push(...triggerProblems(appendOnlyTriggers(table, message), present.map((row) => ({ name: row.name, definition: row.sql ?? '', enabled: true }))));
     }
     return problems;
   },
