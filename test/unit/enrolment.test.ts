@@ -18,6 +18,7 @@ import { StartupError } from '../../main/platform/startupError.std.ts';
 import { openRecoveryCore } from '../../main/recovery.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { ADMIN, FAST_PASSWORDS, startCore, tempDir, type TestCore } from '../support/core.ts';
+import { coreDatabase } from '../support/database.ts';
 
 const COST = 14;
 const INSTALL = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
@@ -96,7 +97,8 @@ async function createPackage(t: TestCore, input: { expiresInHours: number; passp
 
 /** Workstation 2: its own (empty) keychain, the same database; openCore refuses, so the recovery core serves. */
 async function secondWorkstation(dataDir: string, vault: SecretVault, now = () => new Date()) {
-  const database = { client: 'sqlite' as const, filename: join(dataDir, DATABASE_FILE) };
+  // The first workstation's database (its SQLite file, or its PostgreSQL database when the suite runs there).
+  const database = coreDatabase(dataDir).database ?? { client: 'sqlite' as const, filename: join(dataDir, DATABASE_FILE) };
   const problem = await openCore({ dataDir, vault, database, passwordCost: FAST_PASSWORDS }).then(
     async (core) => {
       await core.close();
@@ -181,7 +183,7 @@ describe('enrolling a second workstation', () => {
       assert.equal(await vault2.get(kekName(created.installId)), null);
       assert.equal(ws.enrolled(), 0);
       // Every refusal said "Nothing was changed", and nothing was.
-      await assert.rejects(openCore({ dataDir: t.dataDir, vault: vault2 }), (e: unknown) => e instanceof StartupError && e.code === 'KEY_MISSING');
+      await assert.rejects(openCore({ dataDir: t.dataDir, vault: vault2, ...coreDatabase(t.dataDir) }), (e: unknown) => e instanceof StartupError && e.code === 'KEY_MISSING');
     } finally {
       await t.cleanup().catch(() => undefined);
       await other.cleanup();
