@@ -14,7 +14,7 @@
  *  4. list / search / open p95 through IPC while an N-row CSV import job runs on the N-customer database, beside
  *     the same p95 with nothing running, and the longest event-loop stall meanwhile.
  *
- * 5. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
+ *  5. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
  *
  * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip the 1M step, BENCH_QUERIES (default 400),
  * BENCH_ROUNDS (default 3), BENCH_JSON=path to also write every printed figure as flat JSON (keys end in their
