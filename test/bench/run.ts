@@ -14,11 +14,15 @@
  *  4. list / search / open p95 through IPC while an N-row CSV import job runs on the N-customer database, beside
  *     the same p95 with nothing running, and the longest event-loop stall meanwhile.
  *
+ *  5. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
+ *
  * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip the 1M step, BENCH_QUERIES (default 400),
  * BENCH_ROUNDS (default 3), BENCH_JSON=path to also write every printed figure as flat JSON (keys end in their
  * unit: Ms, S, PerS; ratios are ×).
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -44,7 +48,9 @@ import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
-import { openDatabase, type Db } from '../../main/platform/store/database.node.ts';
+import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/store/database.node.ts';
+import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
+import { pgSection } from './pg.ts';
 import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { ADMIN, tempDir } from '../support/core.ts';
@@ -56,6 +62,9 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Optional: SQLite page cache per connection for both paths (the app uses SQLite's default, about 2 MB). */
 const CACHE_MB = Number(process.env.BENCH_CACHE_MB ?? 0);
+/** BENCH_PG=1 adds the PostgreSQL section (test/bench/pg.ts); BENCH_SQLITE=0 skips the SQLite sections above. */
+const PG = process.env.BENCH_PG === '1';
+const SQLITE = process.env.BENCH_SQLITE !== '0';
 async function applyCache(db: Db): Promise<void> {
   if (CACHE_MB > 0) await db.raw(`PRAGMA cache_size = -${CACHE_MB * 1024}`);
 }
@@ -77,11 +86,12 @@ function makeItems(count: number, offset: number, p: Pools, seed: number): Item[
 
 // ---------- encrypted path ----------
 
-async function openEncrypted(dir: string) {
-  const db = openDatabase({ client: 'sqlite', filename: join(dir, DATABASE_FILE) });
-  await applyCache(db);
+/** The encrypted store on the SQLite file in `dir`, or on the database `where` names (e.g. PostgreSQL). */
+async function openEncrypted(where: string | DatabaseConfig, keys: SecretVault = vault) {
+  const db = openDatabase(typeof where === 'string' ? { client: 'sqlite', filename: join(where, DATABASE_FILE) } : where);
+  if (db.client.config.client !== 'pg') await applyCache(db);
   await migrate(db);
-  const ring = await unlockKeyRing(db, vault, systemClock.nowIso());
+  const ring = await unlockKeyRing(db, keys, systemClock.nowIso());
   const customerKeys = new SubjectKeys(() => ring, CUSTOMER_KEYS);
   return { db, customers: new CustomerStore(() => ring, systemClock, customerKeys), orders: new OrderService(systemClock, customerKeys) };
 }
@@ -436,9 +446,25 @@ async function csvImportIpc(items: readonly Item[]): Promise<{ ms: number; impor
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(2)} ms`);
 const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-GB')}/s`;
 
+type Put = (key: string, value: number) => void;
+
 async function main() {
   const p = pools(prng(42));
   log(`node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), N=${N}`);
+  // Every printed figure, flat, for BENCH_JSON (keys end in their unit: Ms, S, PerS; ratio is ×).
+  const figures: Record<string, number> = {};
+  const put: Put = (key, value) => void (figures[key] = Number(value.toFixed(3)));
+  const out: string[] = [];
+  if (SQLITE) await sqliteSections(p, put, out);
+  if (PG) await pgSection({ n: N, items: (count, offset, seed) => makeItems(count, offset, p, seed), openEncrypted, writeEncrypted, log, fmt, rate, percentiles }, put, out);
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (process.env.BENCH_JSON) {
+    writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
+    log(`figures written to ${process.env.BENCH_JSON}`);
+  }
+}
+
+async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> {
   const items = makeItems(N, 0, p, 1);
   const lines = items.reduce((n, i) => n + i.order.items.length, 0);
 
@@ -517,10 +543,6 @@ async function main() {
   const csv = await csvImportIpc(items);
   log('CSV import through IPC done');
 
-  // Every printed figure, flat, for BENCH_JSON (keys end in their unit: Ms, S, PerS; ratio is ×).
-  const figures: Record<string, number> = {};
-  const put = (key: string, value: number) => void (figures[key] = Number(value.toFixed(3)));
-  const out: string[] = [];
   out.push(`## Customer records benchmark`, '');
   out.push(
     `Node ${process.version}, ${cpus().length} CPU(s), SQLite (WAL, synchronous=FULL, secure_delete=ON, page cache ${CACHE_MB > 0 ? `${CACHE_MB} MB` : 'default ≈2 MB'}). N = ${N.toLocaleString('en-GB')} customers.`,
@@ -602,11 +624,14 @@ async function main() {
   put('duringImport.importRowsPerS', during.imported / (during.importMs / 1000));
   put('idle.maxEventLoopDelayMs', during.idleMaxLoopDelayMs);
   put('duringImport.maxEventLoopDelayMs', during.maxLoopDelayMs);
-  process.stdout.write(`${out.join('\n')}\n`);
-  if (process.env.BENCH_JSON) {
-    writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
-    log(`figures written to ${process.env.BENCH_JSON}`);
-  }
+  out.push('');
+}
+
+if (PG && !process.env.ITPC_TEST_PG) {
+  // Re-run this benchmark under a throw-away PostgreSQL server, started and stopped the way the tests do it.
+  const script = fileURLToPath(new URL('../../scripts/with-postgres.sh', import.meta.url));
+  const r = spawnSync('bash', [script, process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
 }
 
 main().catch((error: unknown) => {

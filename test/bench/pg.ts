@@ -1,0 +1,184 @@
+/**
+ * PostgreSQL section of `npm run bench` (BENCH_PG=1; run.ts re-runs itself under scripts/with-postgres.sh, so a
+ * throw-away server is started and stopped the way the tests do it).
+ *
+ *  1. The N-customer import (customers with one order each) through the same encrypted path as the SQLite import
+ *     measurement (CustomerStore/OrderService.prepare → insertPrepared, pipelined, one transaction), on a fresh
+ *     SQLite file and on a fresh PostgreSQL database, one after the other with the same rows.
+ *  2. Several workstations on one database: BENCH_PG_CUSTOMERS customers (default 20,000) seeded through
+ *     CustomerStore.prepare/insertPrepared, one staff account per client; then 1, 4 and 8 client processes
+ *     (test/bench/pgClient.ts: each its own core, pool and session) open records (`customers.open`, audited) in a
+ *     loop for BENCH_PG_SECONDS (default 10) seconds, started together. Reported: calls/s over all clients, p50/p95
+ *     over all calls, errors.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openCore } from '../../main/core.node.ts';
+import type { CustomerStore } from '../../main/features/customers/customerStore.node.ts';
+import type { OrderService } from '../../main/features/orders/orderService.node.ts';
+import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
+import type { DatabaseConfig, Db } from '../../main/platform/store/database.node.ts';
+import { ADMIN, tempDir } from '../support/core.ts';
+import { testDatabase } from '../support/database.ts';
+import { DirectoryVault } from '../support/fileVault.ts';
+
+const CUSTOMERS = Number(process.env.BENCH_PG_CUSTOMERS ?? 20_000);
+const SECONDS = Number(process.env.BENCH_PG_SECONDS ?? 10);
+const CLIENTS = (process.env.BENCH_PG_CLIENTS ?? '1,4,8').split(',').map(Number);
+
+export interface BenchKit<I> {
+  n: number;
+  items(count: number, offset: number, seed: number): I[];
+  openEncrypted(where: string | DatabaseConfig, keys?: SecretVault): Promise<{ db: Db; customers: CustomerStore; orders: OrderService }>;
+  writeEncrypted(db: Db, customers: CustomerStore, orders: OrderService, items: readonly I[], withOrders: boolean): Promise<number>;
+  log(...args: unknown[]): void;
+  fmt(ms: number): string;
+  rate(n: number, ms: number): string;
+  percentiles(samples: number[]): { p50: number; p95: number };
+}
+
+interface ClientResult {
+  calls: number;
+  errors: Record<string, number>;
+  ms: number[];
+}
+
+async function importOn<I>(kit: BenchKit<I>, where: string | DatabaseConfig, items: readonly I[]): Promise<number> {
+  const e = await kit.openEncrypted(where);
+  try {
+    return await kit.writeEncrypted(e.db, e.customers, e.orders, items, true);
+  } finally {
+    await e.db.destroy();
+  }
+}
+
+/** Imports `items` into a fresh SQLite file and a fresh PostgreSQL database; returns both times (ms). */
+async function importBoth<I>(kit: BenchKit<I>, items: readonly I[]): Promise<{ sqlite: number; pg: number }> {
+  const dir = tempDir('itpc-bench-pgcmp-');
+  const pgDb = await testDatabase();
+  try {
+    const sqlite = await importOn(kit, dir, items);
+    const pg = await importOn(kit, pgDb.config, items);
+    return { sqlite, pg };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await pgDb.drop();
+  }
+}
+
+function runClients(count: number, config: DatabaseConfig, vaultDir: string, idsFile: string): Promise<ClientResult[]> {
+  const script = fileURLToPath(new URL('./pgClient.ts', import.meta.url));
+  const children = Array.from({ length: count }, (_, k) =>
+    spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(config), vaultDir, `bench.staff${k + 1}`, String(SECONDS * 1000), idsFile, ADMIN.password], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
+  const outputs = children.map(() => '');
+  let ready = 0;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      for (const c of children) c.kill();
+      reject(new Error('benchmark clients did not finish in time'));
+    }, (SECONDS + 180) * 1000);
+    let exited = 0;
+    children.forEach((child, k) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        outputs[k] += chunk.toString();
+        if (chunk.toString().includes('ready\n')) {
+          ready += 1;
+          if (ready === count) for (const c of children) c.stdin.write('go\n');
+        }
+      });
+      child.on('exit', (code) => {
+        exited += 1;
+        if (code !== 0) {
+          clearTimeout(timer);
+          for (const c of children) c.kill();
+          reject(new Error(`benchmark client ${k + 1} exited with ${code}`));
+          return;
+        }
+        if (exited === count) {
+          clearTimeout(timer);
+          resolve(outputs.map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as ClientResult));
+        }
+      });
+    });
+  });
+}
+
+export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: number) => void, out: string[]): Promise<void> {
+  const { log, fmt, rate, percentiles } = kit;
+  // Warm-up both engines (JIT, OpenSSL, pg driver), then the N-customer import on each.
+  await importBoth(kit, kit.items(2000, 10_000_000, 99));
+  const imported = await importBoth(kit, kit.items(kit.n, 0, 1));
+  log(`import: SQLite ${fmt(imported.sqlite)}, PostgreSQL ${fmt(imported.pg)}`);
+
+  // One office database: accounts made through the core, customers through the real prepare/insertPrepared path.
+  const maxClients = Math.max(...CLIENTS);
+  const database = await testDatabase();
+  const vaultDir = tempDir('itpc-bench-pgvault-');
+  const rows: { clients: number; calls: number; perS: number; p50: number; p95: number; errors: string }[] = [];
+  try {
+    const seedDir = tempDir('itpc-bench-pgseed-');
+    const core = await openCore({ dataDir: seedDir, vault: new DirectoryVault(vaultDir), passwordCost: 10, database: database.config });
+    const admin = { senderId: 'bench-admin', trusted: true as const };
+    const must = async (channel: string, input: unknown) => {
+      const r = await core.handle(admin, channel, input);
+      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+      return r.value;
+    };
+    await must('session.setup', ADMIN);
+    for (let k = 1; k <= maxClients; k += 1) {
+      await must('accounts.create', { username: `bench.staff${k}`, displayName: `Bench Staff ${k}`, role: 'staff', password: ADMIN.password });
+    }
+    await core.close();
+    rmSync(seedDir, { recursive: true, force: true });
+    const e = await kit.openEncrypted(database.config, new DirectoryVault(vaultDir));
+    const seedMs = await kit.writeEncrypted(e.db, e.customers, e.orders, kit.items(CUSTOMERS, 30_000_000, 5), false);
+    const ids = await e.db('customers').pluck<string[]>('id');
+    await e.db.destroy();
+    const idsFile = join(vaultDir, 'ids.txt');
+    writeFileSync(idsFile, ids.join('\n'));
+    log(`PostgreSQL office database seeded: ${ids.length} customers in ${fmt(seedMs)}`);
+
+    for (const clients of CLIENTS) {
+      const results = await runClients(clients, database.config, vaultDir, idsFile);
+      const all = results.flatMap((r) => r.ms);
+      const calls = all.length;
+      const errors: Record<string, number> = {};
+      for (const r of results) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
+      const { p50, p95 } = percentiles(all.length ? all : [Number.NaN]);
+      rows.push({ clients, calls, perS: calls / SECONDS, p50, p95, errors: Object.entries(errors).map(([c, n]) => `${c}×${n}`).join(', ') || 'none' });
+      log(`${clients} client(s): ${calls} calls, ${(calls / SECONDS).toFixed(1)}/s, p95 ${fmt(p95)}`);
+    }
+  } finally {
+    await database.drop();
+    rmSync(vaultDir, { recursive: true, force: true });
+  }
+
+  out.push('## PostgreSQL', '');
+  out.push(`Throw-away local PostgreSQL (scripts/with-postgres.sh: fsync off, synchronous_commit off), same host as the clients.`, '');
+  out.push(`### Import: ${kit.n.toLocaleString('en-GB')} customers with orders, encrypted service path, one transaction`, '');
+  out.push('| engine | time | customers/s |', '|---|---:|---:|');
+  out.push(`| SQLite | ${fmt(imported.sqlite)} | ${rate(kit.n, imported.sqlite)} |`);
+  out.push(`| PostgreSQL | ${fmt(imported.pg)} | ${rate(kit.n, imported.pg)} |`, '');
+  put('sqlite.import.seconds', imported.sqlite / 1000);
+  put('pg.import.seconds', imported.pg / 1000);
+  out.push(`### Workstations opening records (customers.open, audited) for ${SECONDS} s on ${CUSTOMERS.toLocaleString('en-GB')} customers`, '');
+  out.push('| client processes | calls | calls/s (all clients) | p50 | p95 | errors |', '|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    out.push(`| ${r.clients} | ${r.calls} | ${r.perS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.errors} |`);
+    put(`pg.callsPerSec.${r.clients}`, r.perS);
+    put(`pg.p95Ms.${r.clients}`, r.p95);
+    put(`pg.p50Ms.${r.clients}`, r.p50);
+  }
+  const one = rows.find((r) => r.clients === 1);
+  const most = rows.at(-1);
+  if (one && most && most !== one) {
+    out.push(`| **${most.clients} vs 1** | | **${(most.perS / one.perS).toFixed(2)}×** | | | target ≥ 3×, p95 ≤ 50 ms at 8 |`);
+    put(`pg.scaling.${most.clients}`, most.perS / one.perS);
+  }
+  out.push('');
+}
