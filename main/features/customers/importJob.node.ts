@@ -11,7 +11,7 @@ export const CUSTOMER_IMPORT_JOB = 'customers.import';
 /** Status of a customer staged by a running import: no kept count, not listed, not searchable, not openable. */
 export const STAGED_STATUS = 'importing';
 /** Customers per batch transaction: short enough that another call waits at most one batch (tens of ms). */
-export const IMPORT_BATCH = 100;
+export const IMPORT_BATCH = 40;
 const ROLLBACK_BATCH = 500;
 
 /**
