@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import type { Core } from '../../main/core.contract.std.ts';
-import { ADMIN, expectHome, navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, signOut, STAFF, asPerson, type Person } from './flows.ts';
+import { ADMIN, expectHome, navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, signOut, STAFF, asPerson, JANE, NEXT_YEAR, REAUTH_WINDOW_MS, type Person } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 /**
@@ -11,22 +11,9 @@ import { expect, test } from './harness.ts';
 
 const MANAGER: Person = { username: 'mia.manager', displayName: 'Mia Hoffmann', password: 'silver orchard evening bridge' };
 const AUDITOR: Person = { username: 'aino.audit', displayName: 'Aino Virtanen', password: 'granite meadow quiet ferry' };
-const NEXT_YEAR = new Date().getFullYear() + 1;
-/** A sign-in counts as a fresh password entry for this long (REAUTH_WINDOW_MS in main). */
-const REAUTH_WINDOW_MS = 5 * 60_000;
-const JANE = {
-  kind: 'person' as const,
-  givenName: 'Jane',
-  familyName: 'Doe-Smith',
-  email: 'jane.doe@example.com',
-  phone: '+44 20 7946 0018',
-  shippingAddress: { street: '12 Harbour Lane', city: 'Bristol', postalCode: 'BS1 4DJ', country: 'GB' },
-  dateOfBirth: '1984-06-02',
-};
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SCHEMES = ['light', 'dark'] as const;
-
 
 async function seedCustomerWithOrder(core: Core, person: Person): Promise<string> {
   return asPerson(core, person, async (invoke) => {
@@ -63,7 +50,6 @@ async function settle(page: Page): Promise<void> {
 class Audit {
   readonly findings: string[] = [];
   /** Screens checked, with the serious/critical element count per scheme (printed for the record). */
-  readonly counts: string[] = [];
   readonly screens = new Set<string>();
 
   async check(page: Page, screen: string, options: { scope?: string; screenshot?: boolean } = {}): Promise<void> {
@@ -77,9 +63,6 @@ class Audit {
       if (options.scope) builder = builder.include(options.scope);
       const { violations } = await builder.analyze();
       const bad = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-      const elements = bad.reduce((sum, violation) => sum + violation.nodes.length, 0);
-      this.counts.push(`${screen} [${scheme}]: ${elements}`);
-      if (process.env.A11Y_COUNTS) console.log(`A11Y ${screen} [${scheme}]: ${elements} ${bad.map((v) => `${v.id}×${v.nodes.length}`).join(' ')}`);
       for (const violation of bad) {
         const example = violation.nodes[0];
         const detail = example ? ` e.g. ${example.target.join(' ')}: ${(example.failureSummary ?? '').split('\n').slice(1, 2).join('').trim()}` : '';

@@ -3,25 +3,12 @@ import type { Page } from '@playwright/test';
 import type { ChannelInput } from '../../main/api.std.ts';
 import type { Core } from '../../main/core.contract.std.ts';
 import { MINOR_REFUSED } from '../../main/features/customers/customerFields.std.ts';
-import { navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, STAFF, asPerson, type Person } from './flows.ts';
+import { navigation, saveScreen, seedAccount, seedAdministrator, reloadAndSignIn, signIn, STAFF, asPerson, JANE, NEXT_YEAR, REAUTH_WINDOW_MS, type Person } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 const MANAGER: Person = { username: 'mia.manager', displayName: 'Mia Hoffmann', password: 'silver orchard evening bridge' };
 const AUDITOR: Person = { username: 'aino.audit', displayName: 'Aino Virtanen', password: 'granite meadow quiet ferry' };
 
-/** A sign-in counts as a fresh password entry for this long (REAUTH_WINDOW_MS in main). */
-const REAUTH_WINDOW_MS = 5 * 60_000;
-const NEXT_YEAR = new Date().getFullYear() + 1;
-
-const JANE = {
-  kind: 'person' as const,
-  givenName: 'Jane',
-  familyName: 'Doe-Smith',
-  email: 'jane.doe@example.com',
-  phone: '+44 20 7946 0018',
-  shippingAddress: { street: '12 Harbour Lane', city: 'Bristol', postalCode: 'BS1 4DJ', country: 'GB' },
-  dateOfBirth: '1984-06-02',
-};
 const VISA = '4111111111111111';
 
 async function seedCustomerWithOrder(core: Core, person: Person, details: ChannelInput<'customers.create'> = JANE): Promise<string> {

@@ -13,6 +13,21 @@ export interface Person {
 }
 
 export const ADMIN: Person = { username: 'ada.admin', displayName: 'Ada Lindqvist', password: 'copper lantern winter harbour' };
+/** The sample customer the specs create (synthetic data). */
+export const JANE = {
+  kind: 'person' as const,
+  givenName: 'Jane',
+  familyName: 'Doe-Smith',
+  email: 'jane.doe@example.com',
+  phone: '+44 20 7946 0018',
+  shippingAddress: { street: '12 Harbour Lane', city: 'Bristol', postalCode: 'BS1 4DJ', country: 'GB' },
+  dateOfBirth: '1984-06-02',
+};
+
+/** A sign-in counts as a fresh password entry for this long (REAUTH_WINDOW_MS in main). */
+export const REAUTH_WINDOW_MS = 5 * 60_000;
+export const NEXT_YEAR = new Date().getFullYear() + 1;
+
 export const STAFF: Person = { username: 'sam.staff', displayName: 'Sam Okafor', password: 'blue kettle morning tram' };
 
 const SCREENS_DIR = 'test-results/screens';

@@ -14,7 +14,6 @@ import { postgresSkipReason, startPostgres, type PostgresServer } from '../suppo
  * PostgreSQL only.
  */
 const skip = postgresSkipReason();
-if (skip) console.log(`# skipped the README's PostgreSQL set-up test: ${skip}`);
 const OWNER = { user: 'console_owner', password: 'owner passphrase for set-up' };
 const APP = { user: 'console_app', password: 'app passphrase for workstations' };
 

@@ -21,7 +21,6 @@ import { freePort, makeUnrelatedCa, postgresSkipReason, startPostgres, type Post
 const LATEST = MIGRATIONS.at(-1)!.version;
 const APP = { user: 'console_app', password: `pw-${randomUUID()}` };
 const skip = postgresSkipReason();
-if (skip) console.log(`# skipped workstation connection tests against PostgreSQL: ${skip}`);
 
 /** Stands in for a database the console initialised: the facts the probe reads (schema version, install id, key check). */
 async function initialise(server: PostgresServer, database: string, kek: Buffer, version = LATEST): Promise<string> {

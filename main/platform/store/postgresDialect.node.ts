@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
+import { createCounterTable } from './counterTable.node.ts';
 import { triggerProblems } from './triggerProblems.node.ts';
 
 /** SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
@@ -95,12 +96,9 @@ export const postgresDialect: SqlDialect = {
    * INSERT adds 500 in one go), instead of one per row. The counter rows are a hot spot for concurrent writers
    * of the counted table; under SERIALIZABLE a collision is a serialization failure, which is retried.
    */
-  async createGroupCounter(q: Knex | Knex.Transaction, { table, column, width, counterTable, values }: GroupCounter) {
-    await q.schema.createTable(counterTable, (t) => {
-      t.string(column, width).primary();
-      t.integer('n').notNullable();
-    });
-    await q(counterTable).insert(values.map((value) => ({ [column]: value, n: 0 })));
+  async createGroupCounter(q: Knex | Knex.Transaction, counter: GroupCounter) {
+    const { table, column, counterTable } = counter;
+    await createCounterTable(q, counter);
     const [tbl, col, counts] = [quoteIdent(table), quoteIdent(column), quoteIdent(counterTable)];
     const apply = (deltas: string) => `UPDATE ${counts} AS c SET n = c.n + d.k
           FROM (SELECT ${col} AS v, sum(k)::integer AS k FROM (${deltas}) AS x GROUP BY ${col} HAVING sum(k) <> 0) AS d

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
+import { createCounterTable } from './counterTable.node.ts';
 import { triggerProblems } from './triggerProblems.node.ts';
 
 function driverCode(error: unknown): { code: string; message: string } {
@@ -42,12 +43,9 @@ export const sqliteDialect: SqlDialect = {
 
   keepsCounters: true,
 
-  async createGroupCounter(q: Knex | Knex.Transaction, { table, column, width, counterTable, values }: GroupCounter) {
-    await q.schema.createTable(counterTable, (t) => {
-      t.string(column, width).primary();
-      t.integer('n').notNullable();
-    });
-    await q(counterTable).insert(values.map((value) => ({ [column]: value, n: 0 })));
+  async createGroupCounter(q: Knex | Knex.Transaction, counter: GroupCounter) {
+    const { table, column, counterTable } = counter;
+    await createCounterTable(q, counter);
     await q.raw(`CREATE TRIGGER ${table}_count_insert AFTER INSERT ON ${table}
     BEGIN UPDATE ${counterTable} SET n = n + 1 WHERE ${column} = NEW.${column}; END`);
     await q.raw(`CREATE TRIGGER ${table}_count_delete AFTER DELETE ON ${table}
