@@ -23,6 +23,8 @@ const MAIN_EXTERNALS = [
   'mysql2',
   'oracledb',
   'tedious',
+  // Reads its standard font metrics from files beside its own code.
+  'pdfkit',
 ];
 
 async function buildRenderer() {
