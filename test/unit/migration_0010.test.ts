@@ -5,7 +5,7 @@ import { quarantine } from '../../main/platform/store/migrations/0010_quarantine
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { freshDb } from '../support/database.ts';
 
-test('migration 0010 (quarantine): customers already held keep their rows and start unquarantined', async () => {
+test('migration 0010 (quarantine): customers already held keep their rows and start unquarantined, with no minor cases', async () => {
   const db = await freshDb();
   try {
     const pre = MIGRATIONS.slice(0, MIGRATIONS.indexOf(quarantine));
@@ -22,6 +22,8 @@ test('migration 0010 (quarantine): customers already held keep their rows and st
     assert.equal(await schemaVersion(db), MIGRATIONS.at(-1)!.version);
     const after = await db('customers').where({ id: row.id }).first('status', 'quarantined_at', 'quarantine_reason');
     assert.deepEqual({ ...after }, { status: 'active', quarantined_at: null, quarantine_reason: null });
+    assert.equal(await db.schema.hasTable('minor_cases'), true);
+    assert.equal((await db('minor_cases').select()).length, 0);
   } finally {
     await db.destroy();
   }
