@@ -11,7 +11,6 @@ import * as esbuild from 'esbuild';
 import { MAIN_BUILD, MAIN_EXTERNALS } from '../../scripts/buildConfig.mjs';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const NODE_MODULES = join(REPO, 'node_modules');
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
 const minimatch = require('minimatch') as (path: string, pattern: string, options?: { dot?: boolean }) => boolean;
