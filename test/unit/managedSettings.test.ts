@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { startupFailureBox } from '../../main/app/startupDialog.std.ts';
 import { openCore } from '../../main/core.node.ts';
 import { consoleSettings } from '../../main/features/settings/settings.contract.std.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
@@ -99,6 +100,19 @@ describe('a malformed managed file is refused, naming the file and the problem',
       (error: unknown) => error instanceof StartupError && error.code === 'MANAGED_SETTINGS_INVALID',
     );
     assert.equal(existsSync(dataDir), false);
+  });
+
+  test('the start-up dialog shows the file, the problem and what to do', () => {
+    const file = managedFile({ version: 1, managedBy: 'IT', locked: { idleLockMinutes: 500 } });
+    let error: unknown;
+    try {
+      loadManagedPolicy(file);
+    } catch (caught) {
+      error = caught;
+    }
+    const box = startupFailureBox(error, '/data/logs/app.log');
+    assert.match(box.content, new RegExp(`The managed settings file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be used: locked\.idleLockMinutes: Too big`));
+    assert.match(box.content, /What to do:\n1\. Ask IT to correct/);
   });
 });
 
