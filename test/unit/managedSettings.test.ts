@@ -41,8 +41,10 @@ async function errorCode(t: TestCore, channel: string, input: unknown): Promise<
 }
 
 test('the file lives in each operating system’s machine-wide place', () => {
-  assert.equal(managedSettingsPath('win32', 'D:\\ProgramData'), 'D:\\ProgramData\\iTechno\\PrivacyConsole\\managed.json');
-  assert.equal(managedSettingsPath('win32', undefined), 'C:\\ProgramData\\iTechno\\PrivacyConsole\\managed.json');
+  // Fixed, whatever the environment says: a user can redefine %ProgramData% for their own processes.
+  process.env.ProgramData = 'D:\\Users\\someone\\fake';
+  assert.equal(managedSettingsPath('win32'), 'C:\\ProgramData\\iTechno\\PrivacyConsole\\managed.json');
+  delete process.env.ProgramData;
   assert.equal(managedSettingsPath('darwin'), '/Library/Application Support/iTechno/PrivacyConsole/managed.json');
   assert.equal(managedSettingsPath('linux'), '/etc/itechno-privacy-console/managed.json');
 });

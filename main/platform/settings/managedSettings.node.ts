@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { AppError } from '../ipc/errors.std.ts';
 import { StartupError } from '../startupError.std.ts';
 import { lockedMessage, managedPolicy, type ManagedPolicy, type ManagedView } from './managedPolicy.std.ts';
@@ -11,13 +10,13 @@ const MAX_FILE_BYTES = 64 * 1024;
 
 /**
  * The machine-wide place IT deploys the file to, writable only by administrators:
- * Windows `%ProgramData%\iTechno\PrivacyConsole\managed.json`, macOS
+ * Windows `C:\ProgramData\iTechno\PrivacyConsole\managed.json`, macOS
  * `/Library/Application Support/iTechno/PrivacyConsole/managed.json`, Linux `/etc/itechno-privacy-console/managed.json`.
- * Tests pass another path through CoreOptions; production never reads it from the environment, except Windows'
- * own %ProgramData% (which only an administrator can redirect).
+ * Fixed paths: never taken from the environment (a user can redefine %ProgramData% for their own processes and so
+ * point the console at a file of their own). Tests pass another path through CoreOptions.
  */
-export function managedSettingsPath(platform: NodeJS.Platform = process.platform, programData = process.env.ProgramData): string {
-  if (platform === 'win32') return path.win32.join(programData || 'C:\\ProgramData', 'iTechno', 'PrivacyConsole', 'managed.json');
+export function managedSettingsPath(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return 'C:\\ProgramData\\iTechno\\PrivacyConsole\\managed.json';
   if (platform === 'darwin') return '/Library/Application Support/iTechno/PrivacyConsole/managed.json';
   return '/etc/itechno-privacy-console/managed.json';
 }
@@ -39,7 +38,7 @@ export function loadManagedPolicy(file: string): ManagedPolicy | null {
     const stats = statSync(file);
     if (!stats.isFile()) throw refused(file, 'it is not a file');
     if (stats.size > MAX_FILE_BYTES) throw refused(file, `it is larger than ${MAX_FILE_BYTES / 1024} KB`);
-    // Windows guards the folder with its ACL (ProgramData is administrators-only to write); POSIX modes say it here.
+    // Windows: the folder's ACL, set by IT when it deploys the file (README), keeps users out. POSIX: checked here.
     if (process.platform !== 'win32' && (stats.mode & 0o002) !== 0) throw refused(file, 'every user can change it (it must be writable by administrators only: chmod 644, owned by root)');
     text = readFileSync(file, 'utf8');
   } catch (error) {
