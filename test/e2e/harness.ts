@@ -91,7 +91,7 @@ export const test = base.extend<{ app: ConsoleApp; managedSettings: object | nul
     const dataDir = await mkdtemp(join(tmpdir(), 'itpc-e2e-'));
     // Never this machine's own /etc policy: none unless the test gives one.
     const managedSettingsFile = join(dataDir, 'managed.json');
-    if (managedSettings) await writeFile(managedSettingsFile, JSON.stringify(managedSettings));
+    if (managedSettings) await writeFile(managedSettingsFile, JSON.stringify(managedSettings), { mode: 0o444 });
     const testVault = await openTestVault();
     let clockOffset = 0;
     const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, managedSettingsFile });

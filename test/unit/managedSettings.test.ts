@@ -24,7 +24,8 @@ function managedFile(content: unknown): string {
   const dir = join(root, `policy-${(files += 1)}`);
   mkdirSync(dir);
   const file = join(dir, 'managed.json');
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2), { mode: 0o644 });
+  // Read-only, as IT deploys it: a file the console's own (non-root) user could change is refused.
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2), { mode: 0o444 });
   return file;
 }
 
@@ -90,6 +91,10 @@ describe('a malformed managed file is refused, naming the file and the problem',
     const file = managedFile({ version: 1, managedBy: 'IT', locked: { idleLockMinutes: 5 } });
     chmodSync(file, 0o666);
     assert.throws(() => loadManagedPolicy(file), /every user can change it/);
+    if (process.getuid?.() !== 0) {
+      chmodSync(file, 0o644);
+      assert.throws(() => loadManagedPolicy(file), /the signed-in user can change it/);
+    }
     const dir = join(root, 'a-folder.json');
     mkdirSync(dir);
     assert.throws(() => loadManagedPolicy(dir), /it is not a file/);

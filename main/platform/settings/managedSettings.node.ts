@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { AppError } from '../ipc/errors.std.ts';
 import { StartupError } from '../startupError.std.ts';
 import { lockedMessage, managedPolicy, type ManagedPolicy, type ManagedView } from './managedPolicy.std.ts';
@@ -39,7 +39,11 @@ export function loadManagedPolicy(file: string): ManagedPolicy | null {
     if (!stats.isFile()) throw refused(file, 'it is not a file');
     if (stats.size > MAX_FILE_BYTES) throw refused(file, `it is larger than ${MAX_FILE_BYTES / 1024} KB`);
     // Windows: the folder's ACL, set by IT when it deploys the file (README), keeps users out. POSIX: checked here.
-    if (process.platform !== 'win32' && (stats.mode & 0o002) !== 0) throw refused(file, 'every user can change it (it must be writable by administrators only: chmod 644, owned by root)');
+    if (process.platform !== 'win32') {
+      if ((stats.mode & 0o002) !== 0) throw refused(file, 'every user can change it (it must be writable by administrators only: chmod 644, owned by root)');
+      // The person running the console must not be able to unlock it (root, the administrator, may).
+      if (process.getuid?.() !== 0 && writableByMe(file)) throw refused(file, 'the signed-in user can change it (it must be owned by root, chmod 644)');
+    }
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof StartupError) throw error;
@@ -58,6 +62,15 @@ export function loadManagedPolicy(file: string): ManagedPolicy | null {
     throw refused(file, problems.join('; '));
   }
   return parsed.data;
+}
+
+function writableByMe(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The settings screen's view of the policy (nothing locked when there is no file). */
