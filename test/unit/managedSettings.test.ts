@@ -66,6 +66,7 @@ describe('a malformed managed file is refused, naming the file and the problem',
     ['a later format', { version: 2, managedBy: 'IT', locked: {} }, /version: Invalid input/],
     ['no managedBy', { version: 1, locked: { idleLockMinutes: 5 } }, /managedBy/],
     ['a list instead of an object', [], /\(top level\)/],
+    ['automatic updates, which the console does not do', { version: 1, managedBy: 'IT', locked: { updates: { automatic: true, channel: 'stable' } } }, /locked\.updates\.automatic: Invalid input/],
   ];
   for (const [name, content, problem] of cases) {
     test(name, () => {

@@ -18,8 +18,11 @@ export const managedLocks = z
     requestDeadlineDays: z.number().int().min(1).max(90).optional(),
     /** This workstation's database: engine, host, port, database, user, TLS. Never a password (strict: refused). */
     databaseConnection: workstationConnection.optional(),
-    /** How new versions arrive: the console installs none by itself; IT deploys each signed build. */
-    updates: z.object({ automatic: z.boolean(), channel: z.enum(UPDATE_CHANNELS) }).strict().optional(),
+    /**
+     * How new versions arrive. The console has no self-updater: IT deploys each signed build, so automatic updates
+     * can only be off; a file asking for them is refused rather than promising what the console does not do.
+     */
+    updates: z.object({ automatic: z.literal(false), channel: z.enum(UPDATE_CHANNELS) }).strict().optional(),
   })
   .strict();
 export type ManagedLocks = z.infer<typeof managedLocks>;

@@ -25,7 +25,7 @@ function describeLocks(locked: ManagedView['locked']): string[] {
   }
   const db = locked.databaseConnection;
   if (db) lines.push(db.engine === 'sqlite' ? 'Database: this workstation only' : `Database: ${db.user}@${db.host}:${db.port}/${db.database} (TLS ${db.tls.mode})`);
-  if (locked.updates) lines.push(`Updates: ${locked.updates.automatic ? 'automatic' : 'installed by IT only'}, ${locked.updates.channel} channel`);
+  if (locked.updates) lines.push(`Updates: installed by IT only, ${locked.updates.channel} channel`);
   return lines;
 }
 
