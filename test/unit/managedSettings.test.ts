@@ -119,7 +119,7 @@ describe('a malformed managed file is refused, naming the file and the problem',
       error = caught;
     }
     const box = startupFailureBox(error, '/data/logs/app.log');
-    assert.match(box.content, new RegExp(`The managed settings file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be used: locked\.idleLockMinutes: Too big`));
+    assert.ok(box.content.startsWith(`The managed settings file ${file} cannot be used: locked.idleLockMinutes: Too big`), box.content);
     assert.match(box.content, /What to do:\n1\. Ask IT to correct/);
   });
 });
