@@ -42,6 +42,7 @@ import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
+import { loadManagedPolicy, managedSettingsPath, managedView, withManagedSettings } from './platform/settings/managedSettings.node.ts';
 import { openDatabase, type DatabaseConfig, type Db, type Queryable } from './platform/store/database.node.ts';
 import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate.node.ts';
 import { assertProtectiveTriggers } from './platform/store/protectiveTriggers.node.ts';
@@ -69,15 +70,20 @@ export interface CoreOptions {
   approvalKinds?: readonly ApprovalKind[];
   /** scrypt log2(N) of enrolment packages; production keeps the default. */
   enrolmentCost?: number;
+  /** The machine-wide managed settings file (managedSettings.node.ts); tests pass their own, production the OS's place. */
+  managedSettingsFile?: string;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
 
 /** The composition root: opens the store, unlocks keys, wires services to the router. */
 export async function openCore(options: CoreOptions): Promise<Core> {
+  // Settings IT locked apply before anything opens; a malformed file refuses the start (StartupError).
+  const managedFile = options.managedSettingsFile ?? managedSettingsPath();
+  const policy = loadManagedPolicy(managedFile);
   mkdirSync(options.dataDir, { recursive: true });
   const logger: Logger = await createFileLogger(join(options.dataDir, 'logs'));
-  const settings = options.settings ?? openNodeSettings(options.dataDir);
+  const settings = withManagedSettings(options.settings ?? openNodeSettings(options.dataDir), policy);
   const clock: Clock = options.clock ? clockFrom(options.clock.now.bind(options.clock)) : systemClock;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   const db: Db = openDatabase(options.database ?? { client: 'sqlite', filename: databaseFile });
@@ -123,7 +129,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   await checkWitness(db, witness, audit, logger);
   const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
-  const office = new OfficeSettings(clock);
+  const office = new OfficeSettings(clock, policy);
   await office.adoptWorkstationValues(db, { idleLockMinutes: settings.get('idleLockMinutes') });
   await office.refresh(db);
   const idleLockMinutes = () => office.cached().idleLockMinutes;
@@ -166,13 +172,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),
         problem: (file) => headFileProblem(ring, installId, file),
       }),
-      ...settingsHandlers(office),
+      ...settingsHandlers(office, managedView(managedFile, policy)),
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
       ...workstationHandlers(
-        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION }),
+        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: policy }),
       ),
     },
   });

@@ -3,29 +3,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { MAIN_BUILD } from './buildConfig.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 const RENDERER_CONFIG = 'renderer/vite.config.ts';
-
-// Native addons and packages that pick their drivers with dynamic require() stay in node_modules.
-const MAIN_EXTERNALS = [
-  'electron',
-  'keytar',
-  'sqlite3',
-  'better-sqlite3',
-  'knex',
-  'pg',
-  'pg-native',
-  'pg-query-stream',
-  'mysql',
-  'mysql2',
-  'oracledb',
-  'tedious',
-  // Reads its standard font metrics from files beside its own code.
-  'pdfkit',
-];
 
 async function buildRenderer() {
   if (!existsSync(RENDERER_CONFIG)) {
@@ -37,20 +20,7 @@ async function buildRenderer() {
 }
 
 async function buildMain() {
-  await esbuild.build({
-    entryPoints: ['main/app/main.main.ts'],
-    outfile: 'dist/main/index.js',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: MAIN_EXTERNALS,
-    // Bundled CommonJS dependencies call require(); an ES module has none unless it is created.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await esbuild.build({ ...MAIN_BUILD, outfile: 'dist/main/index.js', logLevel: 'warning' });
 }
 
 async function buildPreload() {

@@ -8,6 +8,7 @@ import { StartupError } from '../platform/startupError.std.ts';
 import type { DatabaseConfig } from '../platform/store/database.node.ts';
 import { KeytarVault } from '../platform/keychain/keytarVault.node.ts';
 import { createFileLogger } from '../platform/log/logger.node.ts';
+import { loadManagedPolicy, managedSettingsPath, withManagedSettings } from '../platform/settings/managedSettings.node.ts';
 import { serveAppRequest } from './appProtocol.node.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './appUrl.std.ts';
 import { denyPermissionCheck, denyPermissionRequest, denyWindowOpen, guardNavigation } from './guards.std.ts';
@@ -128,13 +129,16 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererRoot));
 
   const vault = new KeytarVault();
-  const settings = openElectronSettings();
+  // IT's managed settings first: a locked database connection decides which database opens. A malformed file
+  // throws a StartupError, shown by failFatally with its steps.
+  const managedSettingsFile = managedSettingsPath();
+  const settings = withManagedSettings(openElectronSettings(), loadManagedPolicy(managedSettingsFile));
   const dataDir = app.getPath('userData');
   let database: DatabaseConfig | null = null;
   let core: Core;
   try {
     database = await resolveDatabaseConfig(settings, vault, dataDir);
-    core = await openCore({ dataDir, vault, settings, database });
+    core = await openCore({ dataDir, vault, settings, database, managedSettingsFile });
   } catch (error) {
     if (error instanceof StartupError && ENROLABLE.includes(error.code)) return showRecovery(error, database, settings, vault);
     throw error;

@@ -7,7 +7,8 @@ export type StartupErrorCode =
   | 'KEYCHAIN_UNAVAILABLE'
   | 'DUPLICATE_RECORDS'
   | 'AUDIT_UNPROTECTED'
-  | 'DB_CONNECTION';
+  | 'DB_CONNECTION'
+  | 'MANAGED_SETTINGS_INVALID';
 
 /** Why the app refuses to open, with steps a person can follow. Never carries PII or key material. */
 export class StartupError extends Error {

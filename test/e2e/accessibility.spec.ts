@@ -551,3 +551,29 @@ test('the colour scheme follows the system until the user menu picks one, which 
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect(html).toHaveAttribute('data-mantine-color-scheme', 'dark');
 });
+
+test.describe('managed settings', () => {
+  test.use({
+    managedSettings: {
+      version: 1,
+      managedBy: 'IT department, ticket desk ext. 4410',
+      locked: {
+        idleLockMinutes: 5,
+        requestDeadlineDays: 30,
+        databaseConnection: { engine: 'postgresql', host: 'db.office.example', port: 5432, database: 'privacy', user: 'console_app', tls: { mode: 'require' } },
+        updates: { automatic: false, channel: 'stable' },
+      },
+    },
+  });
+
+  test('axe: the settings screen with settings IT locked (badges, disabled controls, the notice)', async ({ app }) => {
+    const { page, core } = app;
+    const audit = new Audit();
+    await seedAdministrator(core);
+    await reloadAndSignIn(page, ADMIN);
+    await navigation(page).getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByLabel('Lock after (minutes)')).toBeDisabled();
+    await audit.check(page, 'settings locked by IT', { screenshot: true });
+    audit.expectClean();
+  });
+});

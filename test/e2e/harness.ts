@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,10 @@ function watchCspViolations(): void {
   });
 }
 
-export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
+export const test = base.extend<{ app: ConsoleApp; managedSettings: object | null }, WorkerFixtures>({
+  /** The machine-wide managed settings (managed.json) the core starts with; `test.use({ managedSettings })`. */
+  managedSettings: [null, { option: true }],
+
   server: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the pattern even without dependencies
     async ({}, use) => {
@@ -84,11 +87,14 @@ export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
   // eslint-disable-next-line no-empty-pattern -- as above
   bridgeScript: [async ({}, use) => use(await bundleBridge()), { scope: 'worker' }],
 
-  app: async ({ page, context, server, bridgeScript }, use) => {
+  app: async ({ page, context, server, bridgeScript, managedSettings }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'itpc-e2e-'));
+    // Never this machine's own /etc policy: none unless the test gives one.
+    const managedSettingsFile = join(dataDir, 'managed.json');
+    if (managedSettings) await writeFile(managedSettingsFile, JSON.stringify(managedSettings), { mode: 0o444 });
     const testVault = await openTestVault();
     let clockOffset = 0;
-    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset } });
+    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, managedSettingsFile });
     const calls: string[] = [];
     const consoleErrors: string[] = [];
     const cspViolations: string[] = [];

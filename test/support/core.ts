@@ -42,7 +42,9 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Tes
   // On PostgreSQL every core gets its own database (reused when a test reopens a core in the same dataDir).
   const { config: pgConfig, created } = options.database ? { config: options.database, created: null } : await databaseFor(dataDir);
   const database: DatabaseConfig = pgConfig ?? { client: 'sqlite', filename: join(dataDir, DATABASE_FILE) };
-  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, ...options, dataDir, vault, ...(pgConfig ? { database: pgConfig } : {}) }).catch(
+  // Never this machine's own managed settings (/etc/itechno-privacy-console/managed.json): none unless a test gives one.
+  const managedSettingsFile = join(dataDir, 'managed.json');
+  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, managedSettingsFile, ...options, dataDir, vault, ...(pgConfig ? { database: pgConfig } : {}) }).catch(
     async (error: unknown) => {
       if (!options.dataDir) await created?.drop();
       throw error;

@@ -44,6 +44,7 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   },
   'settings.get': { allowed: ['it_admin'], sample: () => ({}) },
   'settings.update': { allowed: ['it_admin'], sample: () => ({ idleLockMinutes: 10, retentionDays: 365, requestDeadlineDays: 30 }) },
+  'settings.managed': { allowed: ['it_admin'], sample: () => ({}) },
   // Customer records: staff and managers only; IT and auditors never see customer PII.
   'customers.search': { allowed: STAFF_AND_MANAGERS, sample: () => ({ by: 'email', value: 'jane.doe@example.com' }) },
   'customers.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({ limit: 10 }) },

@@ -1,4 +1,6 @@
 import type { Clock } from '../../platform/clock.std.ts';
+import { AppError } from '../../platform/ipc/errors.std.ts';
+import { lockedMessage, type ManagedPolicy } from '../../platform/settings/managedPolicy.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { CONSOLE_SETTINGS_DEFAULTS, consoleSettings, type ConsoleSettings } from './settings.contract.std.ts';
 
@@ -11,6 +13,12 @@ interface OfficeSettingRow {
 
 const KEYS = Object.keys(CONSOLE_SETTINGS_DEFAULTS) as (keyof ConsoleSettings)[];
 
+const SETTING_NAMES: Record<keyof ConsoleSettings, string> = {
+  idleLockMinutes: 'The idle lock',
+  retentionDays: 'The retention period',
+  requestDeadlineDays: 'The request deadline',
+};
+
 /**
  * Settings that hold for the whole office, in the database every workstation shares: one row per setting, a
  * missing row meaning the default. A copy is kept in memory for the checks that run on every call (the idle
@@ -19,7 +27,15 @@ const KEYS = Object.keys(CONSOLE_SETTINGS_DEFAULTS) as (keyof ConsoleSettings)[]
 export class OfficeSettings {
   private current: ConsoleSettings = { ...CONSOLE_SETTINGS_DEFAULTS };
 
-  constructor(private readonly clock: Pick<Clock, 'nowIso'>) {}
+  /** Office settings IT locked on this workstation (managed settings): they win over the database's values. */
+  private readonly locked: Partial<ConsoleSettings>;
+
+  constructor(
+    private readonly clock: Pick<Clock, 'nowIso'>,
+    private readonly policy: ManagedPolicy | null = null,
+  ) {
+    this.locked = Object.fromEntries(KEYS.filter((key) => policy?.locked[key] !== undefined).map((key) => [key, policy!.locked[key]]));
+  }
 
   /** The last values read or written (never older than one sweep). */
   cached(): ConsoleSettings {
@@ -35,12 +51,22 @@ export class OfficeSettings {
       const parsed = consoleSettings.shape[key].safeParse(safeJson(row.value));
       if (parsed.success) next[key] = parsed.data;
     }
+    Object.assign(next, this.locked);
     this.current = next;
     return next;
   }
 
-  /** Writes the given settings (upsert, one row each) and returns the names of those whose value changed. */
+  /**
+   * Writes the given settings (upsert, one row each) and returns the names of those whose value changed. A setting
+   * IT locked may be sent only with its locked value (a form sends all its fields); any other value refuses the
+   * whole update, before anything is written.
+   */
   async update(q: Queryable, changes: Partial<ConsoleSettings>, actorId: string | null): Promise<{ settings: ConsoleSettings; fields: string[] }> {
+    for (const key of KEYS) {
+      if (this.locked[key] !== undefined && changes[key] !== undefined && changes[key] !== this.locked[key]) {
+        throw new AppError('LOCKED_BY_POLICY', lockedMessage(SETTING_NAMES[key], this.policy!.managedBy));
+      }
+    }
     const before = await this.refresh(q);
     const fields = KEYS.filter((key) => changes[key] !== undefined && changes[key] !== before[key]);
     const now = this.clock.nowIso();

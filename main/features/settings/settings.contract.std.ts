@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { empty } from '../../platform/ipc/schemas.std.ts';
+import { managedView } from '../../platform/settings/managedPolicy.std.ts';
 
 /**
  * Office-wide settings: one value for every workstation sharing the database (kept in its `office_settings`
@@ -30,5 +31,11 @@ export const settingsChannels = {
     output: consoleSettings,
     access: { kind: 'permission', permission: 'settings.manage' },
     audit: 'settings.updated',
+  }),
+  /** Which settings IT locked on this workstation (managed settings), to what, and by whom. */
+  'settings.managed': channel({
+    input: empty,
+    output: managedView,
+    access: { kind: 'permission', permission: 'settings.manage' },
   }),
 };

@@ -1,8 +1,9 @@
 import type { ChannelHandlers } from '../../platform/ipc/router.node.ts';
+import type { ManagedView } from '../../platform/settings/managedPolicy.std.ts';
 import type { OfficeSettings } from './officeSettings.node.ts';
 import type { settingsChannels } from './settings.contract.std.ts';
 
-export function settingsHandlers(office: OfficeSettings): ChannelHandlers<typeof settingsChannels> {
+export function settingsHandlers(office: OfficeSettings, managed: ManagedView): ChannelHandlers<typeof settingsChannels> {
   return {
     'settings.get': async (_input, ctx) => office.refresh(ctx.q),
     'settings.update': async (input, ctx) => {
@@ -11,5 +12,6 @@ export function settingsHandlers(office: OfficeSettings): ChannelHandlers<typeof
       ctx.auditDetails({ fields });
       return settings;
     },
+    'settings.managed': async () => managed,
   };
 }

@@ -12,6 +12,8 @@ import {
   type EnrolmentRefusal,
 } from '../../platform/crypto/enrolmentPackage.node.ts';
 import type { SecretVault } from '../../platform/keychain/vault.std.ts';
+import type { ManagedPolicy } from '../../platform/settings/managedPolicy.std.ts';
+import { refuseLockedConnection } from '../../platform/settings/managedSettings.node.ts';
 import type { SettingsStore } from '../../platform/settings/settings.node.ts';
 import { StartupError } from '../../platform/startupError.std.ts';
 import {
@@ -84,6 +86,8 @@ export interface WorkstationDeps {
   enrolmentCost?: number;
   /** This app's version, compared with the database's oldest usable version (`min_app_version`) by the probe. */
   appVersion?: string;
+  /** Managed settings: a connection IT locked cannot be replaced (its password can still be stored). */
+  managed?: ManagedPolicy | null;
 }
 
 /** Connection settings, "Test connection", and enrolment packages (create on an open console, import on the recovery screen). */
@@ -97,6 +101,8 @@ export class WorkstationService {
   }
 
   async save(connection: WorkstationConnection, password: string | undefined): Promise<ConnectionView> {
+    // Before the keychain is touched: a refused save changes nothing.
+    refuseLockedConnection(this.deps.managed ?? null, connection);
     if (connection.engine === 'postgresql') {
       if (password !== undefined) await this.deps.vault.set(DATABASE_PASSWORD_ENTRY, Buffer.from(password, 'utf8'));
       else if (!(await this.deps.vault.get(DATABASE_PASSWORD_ENTRY))) throw new AppError('INVALID_INPUT', 'Enter the database password: none is stored on this workstation yet.');

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'SETUP_REQUIRED',
   'UNAVAILABLE',
   'INTERNAL',
+  /** The setting is locked by the machine-wide managed settings IT deployed. */
+  'LOCKED_BY_POLICY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

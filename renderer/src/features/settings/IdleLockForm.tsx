@@ -6,11 +6,13 @@ import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { useSession } from '../session/sessionContext';
+import { LockedBadge } from './ManagedSettings';
 
 const MIN_MINUTES = 1;
 const MAX_MINUTES = 120;
 
-export function IdleLockForm({ current }: { current: ConsoleSettings }) {
+/** `lockedBy`: who locked the setting through the managed settings (null: not locked). */
+export function IdleLockForm({ current, lockedBy }: { current: ConsoleSettings; lockedBy: string | null }) {
   const { refresh } = useSession();
   const { submitting, failure, run } = useSubmission();
   const form = useForm({
@@ -38,9 +40,12 @@ export function IdleLockForm({ current }: { current: ConsoleSettings }) {
     <form onSubmit={submit} noValidate>
       <Stack>
         <div>
-          <Title order={2} size="h4">
-            Idle lock
-          </Title>
+          <Group gap="sm">
+            <Title order={2} size="h4">
+              Idle lock
+            </Title>
+            {lockedBy !== null && <LockedBadge by={lockedBy} />}
+          </Group>
           <Text size="sm" c="dimmed">
             An unattended console must not show personal data. After this many minutes without activity the console
             locks and asks for the password.
@@ -54,11 +59,13 @@ export function IdleLockForm({ current }: { current: ConsoleSettings }) {
           allowDecimal={false}
           allowNegative={false}
           maw={220}
+          disabled={lockedBy !== null}
+          description={lockedBy !== null ? `Locked by ${lockedBy}` : undefined}
           key={form.key('idleLockMinutes')}
           {...form.getInputProps('idleLockMinutes')}
         />
         <Group>
-          <Button type="submit" loading={submitting}>
+          <Button type="submit" loading={submitting} disabled={lockedBy !== null}>
             Save
           </Button>
         </Group>

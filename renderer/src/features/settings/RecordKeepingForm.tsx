@@ -5,6 +5,7 @@ import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
+import { LockedBadge } from './ManagedSettings';
 
 type Values = Pick<ConsoleSettings, 'retentionDays' | 'requestDeadlineDays'>;
 
@@ -14,7 +15,9 @@ function problem(key: keyof Values, label: string) {
 }
 
 /** Office-wide record keeping: how long closed records are kept and how long a customer's request may take. */
-export function RecordKeepingForm({ current }: { current: ConsoleSettings }) {
+export function RecordKeepingForm({ current, lockedBy }: { current: ConsoleSettings; lockedBy: Record<keyof Values, string | null> }) {
+  const lockedNames = [...new Set(Object.values(lockedBy).filter((by): by is string => by !== null))];
+  const allLocked = lockedBy.retentionDays !== null && lockedBy.requestDeadlineDays !== null;
   const { submitting, failure, run } = useSubmission();
   const form = useForm<Values>({
     mode: 'uncontrolled',
@@ -37,9 +40,14 @@ export function RecordKeepingForm({ current }: { current: ConsoleSettings }) {
     <form onSubmit={submit} noValidate aria-label="Record keeping">
       <Stack>
         <div>
-          <Title order={2} size="h4">
-            Record keeping
-          </Title>
+          <Group gap="sm">
+            <Title order={2} size="h4">
+              Record keeping
+            </Title>
+            {lockedNames.map((by) => (
+              <LockedBadge key={by} by={by} />
+            ))}
+          </Group>
           <Text size="sm" c="dimmed">
             How long a closed customer record is kept, and how many days staff have to answer a customer&apos;s
             request to see, correct or delete their information.
@@ -52,6 +60,8 @@ export function RecordKeepingForm({ current }: { current: ConsoleSettings }) {
             allowDecimal={false}
             allowNegative={false}
             maw={240}
+            disabled={lockedBy.retentionDays !== null}
+            description={lockedBy.retentionDays !== null ? `Locked by ${lockedBy.retentionDays}` : undefined}
             key={form.key('retentionDays')}
             {...form.getInputProps('retentionDays')}
           />
@@ -60,12 +70,14 @@ export function RecordKeepingForm({ current }: { current: ConsoleSettings }) {
             allowDecimal={false}
             allowNegative={false}
             maw={240}
+            disabled={lockedBy.requestDeadlineDays !== null}
+            description={lockedBy.requestDeadlineDays !== null ? `Locked by ${lockedBy.requestDeadlineDays}` : undefined}
             key={form.key('requestDeadlineDays')}
             {...form.getInputProps('requestDeadlineDays')}
           />
         </Group>
         <Group>
-          <Button type="submit" loading={submitting}>
+          <Button type="submit" loading={submitting} disabled={allLocked}>
             Save record keeping
           </Button>
         </Group>

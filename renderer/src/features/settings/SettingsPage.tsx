@@ -6,6 +6,7 @@ import { useRemoteData } from '../../ui/useRemoteData';
 import { EnrolmentPackagePanel } from '../workstation/EnrolmentPackagePanel';
 import { WorkstationConnectionForm } from '../workstation/WorkstationConnectionForm';
 import { IdleLockForm } from './IdleLockForm';
+import { ManagedSettingsNotice } from './ManagedSettings';
 import { RecordKeepingForm } from './RecordKeepingForm';
 
 export function SettingsPage() {
@@ -13,20 +14,37 @@ export function SettingsPage() {
   const settings = useRemoteData(loadSettings);
   const loadConnection = useCallback(() => call('workstation.connection.get', {}), []);
   const connection = useRemoteData(loadConnection);
+  const loadManaged = useCallback(() => call('settings.managed', {}), []);
+  const managed = useRemoteData(loadManaged);
+  // The forms wait for the policy too, so a locked control is never briefly editable.
+  const locks = managed.data?.locked ?? null;
+  const lockedBy = managed.data?.managedBy ?? '';
   return (
     <Stack gap="lg">
       <PageHeader title="Settings" description="Office-wide settings: kept in the shared database, they apply to everyone on every workstation." />
+      {managed.error && (
+        <Alert color="red" variant="light" role="alert">
+          {managed.error}
+        </Alert>
+      )}
+      {managed.data && <ManagedSettingsNotice view={managed.data} />}
       <Paper withBorder radius="md" p="lg" maw={640}>
         {settings.error && (
           <Alert color="red" variant="light" role="alert">
             {settings.error}
           </Alert>
         )}
-        {settings.data ? (
+        {settings.data && locks ? (
           <Stack gap="xl">
-            <IdleLockForm current={settings.data} />
+            <IdleLockForm current={settings.data} lockedBy={locks.idleLockMinutes !== undefined ? lockedBy : null} />
             <Divider />
-            <RecordKeepingForm current={settings.data} />
+            <RecordKeepingForm
+              current={settings.data}
+              lockedBy={{
+                retentionDays: locks.retentionDays !== undefined ? lockedBy : null,
+                requestDeadlineDays: locks.requestDeadlineDays !== undefined ? lockedBy : null,
+              }}
+            />
           </Stack>
         ) : (
           settings.loading && (
@@ -42,8 +60,8 @@ export function SettingsPage() {
             {connection.error}
           </Alert>
         )}
-        {connection.data ? (
-          <WorkstationConnectionForm current={connection.data} />
+        {connection.data && locks ? (
+          <WorkstationConnectionForm current={connection.data} lockedBy={locks.databaseConnection ? lockedBy : null} />
         ) : (
           connection.loading && (
             <Center p="md">

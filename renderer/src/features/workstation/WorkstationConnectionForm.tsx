@@ -13,6 +13,7 @@ import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
+import { LockedBadge } from '../settings/ManagedSettings';
 import { ConnectionResult } from './ConnectionResult';
 
 interface Values {
@@ -53,7 +54,9 @@ function validate(v: Values): Partial<Record<keyof Values, string>> {
   return errors;
 }
 
-export function WorkstationConnectionForm({ current }: { current: ConnectionView }) {
+/** `lockedBy`: IT locked the connection (managed settings); only its password can still be entered here. */
+export function WorkstationConnectionForm({ current, lockedBy }: { current: ConnectionView; lockedBy: string | null }) {
+  const locked = lockedBy !== null;
   const [passwordStored, setPasswordStored] = useState(current.passwordStored);
   const [result, setResult] = useState<ProbeResult | null>(null);
   const saving = useSubmission();
@@ -82,30 +85,33 @@ export function WorkstationConnectionForm({ current }: { current: ConnectionView
     <form onSubmit={save} noValidate aria-labelledby="workstation-connection-title">
       <Stack>
         <div>
-          <Title order={2} size="h4" id="workstation-connection-title">
-            Workstation connection
-          </Title>
+          <Group gap="sm">
+            <Title order={2} size="h4" id="workstation-connection-title">
+              Workstation connection
+            </Title>
+            {locked && <LockedBadge by={lockedBy} />}
+          </Group>
           <Text size="sm" c="dimmed">
             Where this workstation keeps its records: its own database, or the office PostgreSQL database shared by several
             workstations. The password is kept in this computer's keychain, never in the settings file.
           </Text>
         </div>
         <FormFailure message={saving.failure ?? testing.failure} />
-        <Radio.Group label="Database" {...form.getInputProps('engine')} onChange={(value) => form.setFieldValue('engine', value as Values['engine'])}>
+        <Radio.Group label="Database" description={locked ? `Locked by ${lockedBy}` : undefined} {...form.getInputProps('engine')} onChange={(value) => form.setFieldValue('engine', value as Values['engine'])}>
           <Group mt="xs">
-            <Radio value="sqlite" label="This workstation only (built-in)" />
-            <Radio value="postgresql" label="Office database (PostgreSQL)" />
+            <Radio value="sqlite" label="This workstation only (built-in)" disabled={locked} />
+            <Radio value="postgresql" label="Office database (PostgreSQL)" disabled={locked} />
           </Group>
         </Radio.Group>
         {postgres && (
           <>
             <Group grow align="flex-start">
-              <TextInput label="Server host" description="Name or IP address" withAsterisk {...form.getInputProps('host')} />
-              <NumberInput label="Port" withAsterisk min={1} max={65535} allowDecimal={false} allowNegative={false} maw={140} {...form.getInputProps('port')} />
+              <TextInput label="Server host" description="Name or IP address" withAsterisk disabled={locked} {...form.getInputProps('host')} />
+              <NumberInput label="Port" withAsterisk disabled={locked} min={1} max={65535} allowDecimal={false} allowNegative={false} maw={140} {...form.getInputProps('port')} />
             </Group>
             <Group grow align="flex-start">
-              <TextInput label="Database name" withAsterisk {...form.getInputProps('database')} />
-              <TextInput label="User" withAsterisk autoComplete="off" {...form.getInputProps('user')} />
+              <TextInput label="Database name" withAsterisk disabled={locked} {...form.getInputProps('database')} />
+              <TextInput label="User" withAsterisk disabled={locked} autoComplete="off" {...form.getInputProps('user')} />
             </Group>
             <PasswordInput
               label="Password"
@@ -117,13 +123,14 @@ export function WorkstationConnectionForm({ current }: { current: ConnectionView
             <Radio.Group
               label="Secure connection (TLS)"
               description="Use verify-full on any shared network: it checks the server's certificate against the office CA."
+              disabled={locked}
               {...form.getInputProps('tlsMode')}
               onChange={(value) => form.setFieldValue('tlsMode', value as TlsMode)}
             >
               <Stack mt="xs" gap="xs">
-                <Radio value="verify-full" label="verify-full: encrypted, server certificate and name checked" />
-                <Radio value="require" label="require: encrypted, server not verified" />
-                <Radio value="disable" label="disable: not encrypted (same machine only)" />
+                <Radio value="verify-full" label="verify-full: encrypted, server certificate and name checked" disabled={locked} />
+                <Radio value="require" label="require: encrypted, server not verified" disabled={locked} />
+                <Radio value="disable" label="disable: not encrypted (same machine only)" disabled={locked} />
               </Stack>
             </Radio.Group>
             {v.tlsMode === 'verify-full' && (
@@ -132,6 +139,7 @@ export function WorkstationConnectionForm({ current }: { current: ConnectionView
                 description="Full path to the office CA certificate (PEM) on this computer"
                 placeholder="/etc/ssl/certs/office-ca.pem"
                 withAsterisk
+                disabled={locked}
                 {...form.getInputProps('caFile')}
               />
             )}
@@ -142,8 +150,9 @@ export function WorkstationConnectionForm({ current }: { current: ConnectionView
           <Button variant="default" onClick={test} loading={testing.submitting}>
             Test connection
           </Button>
-          <Button type="submit" loading={saving.submitting}>
-            Save connection
+          {/* Locked: only the password of a locked office database is this workstation's to enter. */}
+          <Button type="submit" loading={saving.submitting} disabled={locked && !postgres}>
+            {locked ? 'Save password' : 'Save connection'}
           </Button>
         </Group>
       </Stack>
