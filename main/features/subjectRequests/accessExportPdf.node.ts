@@ -5,7 +5,6 @@ import type { AccessExport, ExportSection } from './accessExport.node.ts';
  * The standard PDF fonts encode Windows-1252 only: any other character is shown as "?" here, and the JSON export
  * (UTF-8) carries every value exactly. Said in the PDF itself when it happens.
  */
-// eslint-disable-next-line no-control-regex -- control characters are refused on input; any left here become "?"
 const NOT_WINANSI = /[^\u0020-\u007E\u00A0-\u00FF\u20AC\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u017D\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u017E\u0178\n]/g;
 
 /** Renders an access export as a readable PDF (real text, so it can be searched, copied and read aloud). */

@@ -151,6 +151,7 @@ export class SubjectRequestTracker {
 
   async open(q: Queryable, input: Omit<NewSubjectRequest, 'at'>, viewer: Viewer): Promise<SubjectRequestView> {
     await dialectOf(q).claimWrite(q);
+    if (!(await customerStatus(q, input.customerId))) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
     // A customer whose records were erased cannot make a new request under the old id.
     await this.customerKeys.ensure(q, input.customerId, this.clock.nowIso());
     const row = await insertRequest(q, { ...input, at: this.clock.nowIso() });

@@ -103,14 +103,17 @@ export function subjectRequestsHandlers(s: SubjectRequestServices): ChannelHandl
           const exported = await s.assembler.assemble(trx, input.customerId, { exportId, generatedAt: s.clock.nowIso() });
           if (input.requestId) await s.tracker.recordExport(trx, input.requestId, input.customerId, exportId);
           const bytes = input.format === 'pdf' ? await renderAccessPdf(exported) : Buffer.from(exportJson(exported), 'utf8');
-          await writeChosenFile(path, bytes);
           written = true;
+          await writeChosenFile(path, bytes).catch(() => {
+            // The file system's message names the path (which may hold a name): the user is told in general words.
+            throw new AppError('UNAVAILABLE', 'The file could not be saved in the chosen folder (no access, no space, or the folder is gone). Nothing was exported.');
+          });
           ctx.auditDetails({ exportId, saved: true, sections: exported.sections.map((section) => section.id) });
           await ctx.auditIn(trx);
         });
       } catch (error) {
         // The export did not commit: no file of it may stay behind.
-        if (written) await rm(path, { force: true });
+        if (written) await rm(path, { force: true }).catch(() => undefined);
         throw error;
       }
       return { saved: true, fileName: basename(path), exportId };
