@@ -6,6 +6,8 @@ import type { FileSaver, SaveRequest } from '../../main/platform/files/fileSaver
  * is recorded so a test can check what was offered (and that nothing was asked when it should not be).
  */
 export interface TestFileSaver extends FileSaver {
+  /** Where saved files land. */
+  readonly dir: string;
   readonly requests: SaveRequest[];
   /** The paths chosen so far, in order. */
   readonly chosen: string[];
@@ -17,6 +19,7 @@ export interface TestFileSaver extends FileSaver {
 
 export function directoryFileSaver(dir: string): TestFileSaver {
   const saver: TestFileSaver = {
+    dir,
     requests: [],
     chosen: [],
     answer: 'save',
