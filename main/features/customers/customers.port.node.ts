@@ -29,3 +29,5 @@ export interface SubjectAccessSource {
 }
 /** How each record-opening purpose is named to people (exports, histories). */
 export { PURPOSE_LABELS, type RecordPurpose } from './needToKnow.std.ts';
+/** How each consent purpose is named to people. */
+export { CONSENT_PURPOSE_LABELS } from './consents.std.ts';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import { recordAccessEvents, type RecordAccessEvent } from '../audit/audit.port.node.ts';
-import { PURPOSE_LABELS, type RecordPurpose, type SubjectAccessData, type SubjectAccessSource } from '../customers/customers.port.node.ts';
+import { CONSENT_PURPOSE_LABELS, PURPOSE_LABELS, type RecordPurpose, type SubjectAccessData, type SubjectAccessSource } from '../customers/customers.port.node.ts';
 import { NO_DISCLOSURE_REGISTER } from './subjectRequests.contract.std.ts';
 
 /** A group of label/value lines in the readable PDF (one order, one consent change, one viewing). */
@@ -46,6 +46,19 @@ export const noDisclosureRegister: ExportSectionProvider = {
 
 const orNone = (value: string | null | undefined) => (value === null || value === undefined || value === '' ? '—' : value);
 const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
+
+// Words for the readable PDF; the JSON keeps the stored codes and ISO times.
+const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
+const brand = (code: string) => BRANDS[code] ?? 'Card';
+/** "web_form" → "web form", "shippingAddress.postalCode" → "shipping address: postal code". */
+const words = (code: string) => code.replace(/\./g, ': ').replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`);
+const consentPurpose = (code: string) => (CONSENT_PURPOSE_LABELS as Record<string, string>)[code] ?? words(code);
+const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+/** An ISO time as people read it, in UTC (said so): "25 November 2026 at 15:13 UTC". */
+export function readableTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${when.format(date)} UTC`;
+}
 
 function purposeLabel(event: RecordAccessEvent): string {
   if (event.action === 'card.reveal') return 'Full card number shown (card reveal)';
@@ -116,9 +129,9 @@ function profileSection({ profile: p }: SubjectAccessData): ExportSection {
           ['Email', p.email],
           ['Phone', orNone(p.phone)],
           ['Shipping address', [a.street, a.city, a.region, a.postalCode, a.country].filter(Boolean).join(', ')],
-          ['Record status', p.status],
-          ['Customer since', p.createdAt],
-          ['Last changed', p.updatedAt],
+          ['Record status', words(p.status)],
+          ['Customer since', readableTime(p.createdAt)],
+          ['Last changed', readableTime(p.updatedAt)],
           ['Privacy policy version', p.policyVersion],
         ],
       },
@@ -133,10 +146,10 @@ function ordersSection({ orders }: SubjectAccessData): ExportSection {
     note: orders.length ? 'Card numbers are shown masked: only the last four digits.' : 'No orders.',
     data: orders,
     blocks: orders.map((order) => ({
-      heading: `Order of ${order.createdAt}`,
+      heading: `Order of ${readableTime(order.createdAt)}`,
       rows: [
         ...order.items.map((item, i) => [`Item ${i + 1}`, `${item.quantity} × ${item.name} (${item.sku})${item.licenceKey ? `, licence ${item.licenceKey}` : ''}`] as const),
-        ['Card', `${order.card.brand} ending ${order.card.last4}`],
+        ['Card', `${brand(order.card.brand)} ending ${order.card.last4}`],
         ...(order.billing
           ? ([
               ['Billing name', order.billing.name],
@@ -155,13 +168,16 @@ function consentsSection({ consents }: SubjectAccessData): ExportSection {
     note: consents.history.length ? null : 'No consent was ever given: every purpose is off.',
     data: consents,
     blocks: [
-      { heading: 'Current choices', rows: consents.states.map((s) => [s.purpose, `${yesNo(s.granted)}${s.changedAt ? ` (since ${s.changedAt}, by ${s.channel})` : ''}`] as const) },
+      {
+        heading: 'Current choices',
+        rows: consents.states.map((s) => [consentPurpose(s.purpose), `${yesNo(s.granted)}${s.changedAt ? ` (since ${readableTime(s.changedAt)}, by ${words(s.channel ?? '')})` : ''}`] as const),
+      },
       ...consents.history.map((e) => ({
-        heading: `${e.at}`,
+        heading: `Change of ${readableTime(e.at)}`,
         rows: [
-          ['Purpose', e.purpose],
-          ['Given', yesNo(e.granted)],
-          ['Received by', e.channel],
+          ['Purpose', consentPurpose(e.purpose)],
+          ['Consent', e.granted ? 'Given' : 'Withdrawn'],
+          ['Received by', words(e.channel)],
         ] as const,
       })),
     ],
@@ -175,8 +191,8 @@ function correctionsSection({ corrections }: SubjectAccessData): ExportSection {
     note: corrections.length ? null : 'Your details were never corrected.',
     data: corrections.map((c) => ({ id: c.id, at: c.at, source: c.source, reason: c.reason, fields: c.fields, before: c.before, after: c.after })),
     blocks: corrections.map((c) => ({
-      heading: `Correction of ${c.at}`,
-      rows: [['Reason', c.reason], ...c.fields.map((f) => [f, `${orNone(c.before[f])} → ${orNone(c.after[f])}`] as const)],
+      heading: `Correction of ${readableTime(c.at)}`,
+      rows: [['Reason', c.reason], ['Asked by', c.source === 'customer_request' ? 'You' : 'iTechno found an error'], ...c.fields.map((f) => [words(f), `${orNone(c.before[f])} → ${orNone(c.after[f])}`] as const)],
     })),
   };
 }
@@ -188,6 +204,6 @@ function accessSection(events: readonly RecordAccessEvent[], nameOf: (id: string
     title: 'Who viewed your record, when, and why',
     note: rows.length ? null : 'Nobody has opened your record.',
     data: rows,
-    blocks: rows.map((r, i) => ({ heading: `Viewing ${i + 1}`, rows: [['When', r.at], ['Who', r.viewedBy], ['Purpose', purposeLabel(events[i]!)]] as const })),
+    blocks: rows.map((r, i) => ({ heading: null, rows: [[readableTime(r.at), `${r.viewedBy} — ${purposeLabel(events[i]!)}`]] as const })),
   };
 }

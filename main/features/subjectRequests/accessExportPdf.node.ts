@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { AccessExport, ExportSection } from './accessExport.node.ts';
+import { readableTime, type AccessExport, type ExportSection } from './accessExport.node.ts';
 
 /**
  * The standard PDF fonts encode Windows-1252 only: any other character is shown as "?" here, and the JSON export
@@ -27,7 +27,7 @@ export function renderAccessPdf(exported: AccessExport): Promise<Buffer> {
   doc.font('Helvetica-Bold').fontSize(18).text('Personal data held by iTechno');
   doc.moveDown(0.3);
   doc.font('Helvetica').fontSize(10).fillColor('#444444');
-  doc.text(`Prepared ${exported.generatedAt} in answer to an access request. Export ${exported.exportId}, customer ${exported.customerId}.`);
+  doc.text(`Prepared ${readableTime(exported.generatedAt)} in answer to your request for a copy of your personal data. Reference ${exported.exportId}.`);
   doc.fillColor('#000000');
   for (const section of exported.sections) writeSection(doc, section, clean);
   if (replaced) {

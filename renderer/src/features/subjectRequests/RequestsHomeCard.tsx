@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
 import { Link } from 'react-router';
 import { REQUEST_TYPE_LABELS, type SubjectRequestView } from '../../../../main/features/subjectRequests/subjectRequests.contract.std';
@@ -6,6 +6,7 @@ import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useActiveSession } from '../session/sessionContext';
+import classes from './RequestsHomeCard.module.css';
 import { customerLabel, dueText, formatDate } from './requestLabels';
 
 const SHOWN = 5;
@@ -75,10 +76,10 @@ function RequestsSummary({ load }: { load: () => ReturnType<typeof call<'subject
       )}
       {summary.data && (
         <>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+          <div className={classes.lists}>
             <RequestList title="Overdue" requests={summary.data.overdue} empty="Nothing overdue." color="red" />
             <RequestList title="Due this week" requests={summary.data.dueThisWeek} empty="Nothing due in the next seven days." color="orange" />
-          </SimpleGrid>
+          </div>
           <Text size="xs" c="dimmed" mt="sm">
             {summary.data.openCount} open in all.
           </Text>
