@@ -609,7 +609,7 @@ test('axe: customer requests — home cards, tracker, log, details, extend, refu
   await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: /Details of the access request/ }).click();
-  await expect(page.getByRole('dialog', { name: 'Access (copy of their data) request' }).getByRole('button', { name: 'Export as PDF' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Access request' }).getByRole('button', { name: 'Export as PDF' })).toBeVisible();
   await audit.check(page, 'request details (access, manager)');
   await page.keyboard.press('Escape');
 

@@ -55,7 +55,7 @@ test('staff see what is due on the home screen and log a request; a manager expo
   // Staff: the home card shows the overdue access request and the correction due within the week.
   await reloadAndSignIn(page, STAFF);
   const card = page.getByRole('region', { name: 'Customer requests' });
-  await expect(card.getByRole('region', { name: 'Overdue' })).toContainText('Access (copy of their data) — Jane D.');
+  await expect(card.getByRole('region', { name: 'Overdue' })).toContainText('Access — Jane D.');
   await expect(card.getByRole('region', { name: 'Overdue' })).toContainText('Overdue by 3 days');
   await expect(card.getByRole('region', { name: 'Due this week' })).toContainText('Correction — Jane D.');
   await expect(card.getByRole('region', { name: 'Due this week' })).toContainText('Due in 3 days');
@@ -80,7 +80,7 @@ test('staff see what is due on the home screen and log a request; a manager expo
 
   // Staff may not extend, refuse or export: those controls are not offered.
   await table.getByRole('button', { name: /Details of the access request/ }).click();
-  const staffDetail = page.getByRole('dialog', { name: 'Access (copy of their data) request' });
+  const staffDetail = page.getByRole('dialog', { name: 'Access request' });
   await expect(staffDetail.getByRole('button', { name: 'Export as PDF' })).toHaveCount(0);
   await expect(staffDetail.getByRole('button', { name: 'Extend deadline' })).toHaveCount(0);
   await expect(staffDetail.getByRole('button', { name: 'Complete' })).toBeDisabled();
@@ -92,7 +92,7 @@ test('staff see what is due on the home screen and log a request; a manager expo
   await signIn(page, MANAGER);
   await openTracker(page);
   await page.getByRole('button', { name: /Details of the access request/ }).click();
-  const detail = page.getByRole('dialog', { name: 'Access (copy of their data) request' });
+  const detail = page.getByRole('dialog', { name: 'Access request' });
   await expect(detail).toContainText('Overdue by 3 days');
   await shotsBothSchemes(page, 'detail-access-manager');
   await detail.getByRole('button', { name: 'Export as PDF' }).click();
@@ -112,7 +112,7 @@ test('staff see what is due on the home screen and log a request; a manager expo
   await detail.getByRole('button', { name: 'Complete' }).click();
   const complete = page.getByRole('dialog', { name: 'Complete the request' });
   await complete.getByRole('button', { name: 'Complete' }).click();
-  await expect(page.getByRole('dialog', { name: 'Access (copy of their data) request' })).toContainText('Completed');
+  await expect(page.getByRole('dialog', { name: 'Access request' })).toContainText('Completed');
   await page.keyboard.press('Escape');
 
   // The correction request gets its one extension, with the new due date shown before it is saved.

@@ -14,7 +14,7 @@ const calendarDate = z
 export const REQUEST_TYPES = ['access', 'correction', 'deletion'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
-  access: 'Access (copy of their data)',
+  access: 'Access',
   correction: 'Correction',
   deletion: 'Deletion',
 };
