@@ -365,6 +365,11 @@ describe('data-subject requests', () => {
     test('a quarantined (minor’s) record is refused before any dialog, and no file is written', async () => {
       const minor = (await t.as('staff', 'customers.create', sampleCustomer({ givenName: 'Young', familyName: 'Person', email: 'young.person@example.com' }))).customer.id;
       await db.transaction((trx) => quarantineCustomer(trx, { customerId: minor, reason: 'reported_minor', at: new Date(START).toISOString() }));
+      const request = await open(minor, 'deletion', TODAY);
+      const listed = ((await t.as('manager', 'subjectRequests.list', { customerId: minor })).requests as (RequestView & { customerQuarantined: boolean })[])[0]!;
+      assert.equal(listed.id, request.id);
+      assert.equal(listed.customerQuarantined, true);
+      assert.equal(listed.customerName, null, 'a quarantined record is never named in the tracker');
       const asked = files.requests.length;
       const files0 = readdirSync(saveDir).length;
       const result = await exportAs('pdf', minor);

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
-import { customerStatus, ERASED_LABEL, isCorrectionOf, NO_SUCH_CUSTOMER, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
+import { customerStatus, ERASED_LABEL, isCorrectionOf, NO_SUCH_CUSTOMER, quarantinedAmong, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
 import { officeSettingsIn } from '../settings/settings.port.node.ts';
 import { addDays, dateOf, daysBetween, latestReceivedOn, urgencyOf } from './requestDates.std.ts';
 import {
@@ -304,6 +304,8 @@ export class SubjectRequestTracker {
     // Ids with no customer row are left out of the names; an erased (shredded) customer lists as ERASED_LABEL.
     const displayNames = await this.names.displayNames(q, customerIds);
     const present = new Set([...displayNames].filter(([, name]) => name !== ERASED_LABEL).map(([id]) => id));
+    // A minor's quarantined record stays out of every list: its requests show no name.
+    const quarantined = await quarantinedAmong(q, customerIds);
     const keys = viewer.readsCustomers && rows.some((r) => r.dek) ? await this.customerKeys.wrappersFor(q, rows.filter((r) => r.dek).map((r) => r.customer_id)) : new Map<string, DataKeyWrapper>();
     const nameOf = await staffNameResolver(this.staff, q);
     return rows.map((row) => {
@@ -313,8 +315,9 @@ export class SubjectRequestTracker {
       return {
         id: row.id,
         customerId: row.customer_id,
-        customerName: customerPresent && viewer.readsCustomers ? (displayNames.get(row.customer_id) ?? null) : null,
+        customerName: customerPresent && viewer.readsCustomers && !quarantined.has(row.customer_id) ? (displayNames.get(row.customer_id) ?? null) : null,
         customerPresent,
+        customerQuarantined: quarantined.has(row.customer_id),
         type: row.type,
         channel: row.channel,
         receivedOn: row.received_on,

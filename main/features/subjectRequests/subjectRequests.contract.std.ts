@@ -62,6 +62,8 @@ export const subjectRequestView = z.object({
   customerName: z.string().nullable(),
   /** False once the customer's records were deleted: the entry stays as evidence under an opaque id. */
   customerPresent: z.boolean(),
+  /** A minor's record set apart for deletion: never named, never exported. */
+  customerQuarantined: z.boolean(),
   type: z.enum(REQUEST_TYPES),
   channel: z.enum(REQUEST_CHANNELS),
   receivedOn: z.string(),

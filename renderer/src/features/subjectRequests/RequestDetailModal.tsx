@@ -50,7 +50,7 @@ export function RequestDetailModal({ request, onClose, onChanged, onAction }: Re
   const isOpen = OPEN.includes(request.status);
   const canFile = roleHolds(role, 'requests.file') && request.customerPresent;
   const canDecide = roleHolds(role, 'requests.decide');
-  const canExport = roleHolds(role, 'requests.export') && request.type === 'access' && isOpen && request.customerPresent;
+  const canExport = roleHolds(role, 'requests.export') && request.type === 'access' && isOpen && request.customerPresent && !request.customerQuarantined;
   const due = dueText(request);
 
   const start = () =>

@@ -26,7 +26,8 @@ export function formatDate(date: string | null): string {
 }
 
 /** Who the request is about, as this viewer may see it. */
-export function customerLabel(request: Pick<SubjectRequestView, 'customerName' | 'customerPresent' | 'customerId'>): string {
+export function customerLabel(request: Pick<SubjectRequestView, 'customerName' | 'customerPresent' | 'customerQuarantined' | 'customerId'>): string {
   if (!request.customerPresent) return 'Deleted customer';
+  if (request.customerQuarantined) return 'Quarantined record (minor)';
   return request.customerName ?? `Customer ${request.customerId.slice(0, 8)}`;
 }
