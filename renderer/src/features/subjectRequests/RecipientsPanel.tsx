@@ -1,6 +1,6 @@
 import { Alert, List, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
-import { useCallback } from 'react';
+import { useCallback, useId } from 'react';
 import { call } from '../../api/client';
 import { formatDateTime } from '../../ui/format';
 import { useRemoteData } from '../../ui/useRemoteData';
@@ -9,9 +9,10 @@ import { useRemoteData } from '../../ui/useRemoteData';
 export function RecipientsPanel({ customerId }: { customerId: string }) {
   const load = useCallback(() => call('subjectRequests.recipients', { customerId }), [customerId]);
   const answer = useRemoteData(load);
+  const titleId = useId();
   return (
-    <Stack gap="xs" aria-labelledby="recipients-title" component="section">
-      <Title order={3} size="h5" id="recipients-title">
+    <Stack gap="xs" aria-labelledby={titleId} component="section">
+      <Title order={3} size="h5" id={titleId}>
         Recipients to tell
       </Title>
       {answer.loading && <Loader size="sm" aria-label="Loading recipients" />}
