@@ -1,6 +1,5 @@
-import { Anchor, Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
-import { Link } from 'react-router';
 import { REQUEST_TYPE_LABELS, type SubjectRequestView } from '../../../../main/features/subjectRequests/subjectRequests.contract.std';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
@@ -48,7 +47,11 @@ function RequestList({ title, requests, empty, color }: { title: string; request
   );
 }
 
-/** Home: customer requests overdue and due this week, for the roles that follow them (nothing for the others). */
+/**
+ * Home: customer requests overdue and due this week, for the roles that follow them (nothing for the others). It holds
+ * no control of its own: the navigation's "Customer requests" leads to the tracker, and the home page's first Tab stop
+ * stays the skip link.
+ */
 export function RequestsHomeCard() {
   const { role } = useActiveSession();
   const follows = roleHolds(role, 'requests.read');
@@ -61,14 +64,9 @@ function RequestsSummary({ load }: { load: () => ReturnType<typeof call<'subject
   const summary = useRemoteData(load);
   return (
     <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="requests-card-title">
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4" id="requests-card-title">
-          Customer requests
-        </Title>
-        <Anchor component={Link} to="/requests" size="sm">
-          Open the request tracker
-        </Anchor>
-      </Group>
+      <Title order={2} size="h4" id="requests-card-title" mb="sm">
+        Customer requests
+      </Title>
       {summary.error && (
         <Text size="sm" c="red" role="alert">
           {summary.error}
@@ -81,7 +79,7 @@ function RequestsSummary({ load }: { load: () => ReturnType<typeof call<'subject
             <RequestList title="Due this week" requests={summary.data.dueThisWeek} empty="Nothing due in the next seven days." color="orange" />
           </div>
           <Text size="xs" c="dimmed" mt="sm">
-            {summary.data.openCount} open in all.
+            {summary.data.openCount} open in all. Work them under Customer requests.
           </Text>
         </>
       )}
