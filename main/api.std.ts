@@ -6,6 +6,7 @@ import { breakglassChannels } from './features/breakglass/breakglass.contract.st
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
+import { subjectRequestsChannels } from './features/subjectRequests/subjectRequests.contract.std.ts';
 import { settingsChannels } from './features/settings/settings.contract.std.ts';
 import { workstationChannels } from './features/workstation/workstation.contract.std.ts';
 import type { ApiResult } from './platform/ipc/errors.std.ts';
@@ -21,6 +22,7 @@ export const API = {
   ...ordersChannels,
   ...breakglassChannels,
   ...approvalsChannels,
+  ...subjectRequestsChannels,
   ...workstationChannels,
 };
 export type Api = typeof API;

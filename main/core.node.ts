@@ -20,6 +20,7 @@ import { customersHandlers } from './features/customers/customers.handlers.node.
 import { CUSTOMER_KEYS, CustomerStore } from './features/customers/customerStore.node.ts';
 import { customerImportJob } from './features/customers/importJob.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
+import { SubjectAccessReader } from './features/customers/subjectAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
 import { sessionHandlers } from './features/session/session.handlers.node.ts';
@@ -27,6 +28,11 @@ import { sessionChannels } from './features/session/session.contract.std.ts';
 import { SessionManager, type Session } from './features/session/sessionManager.node.ts';
 import { OfficeSettings } from './features/settings/officeSettings.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
+import { AccessExportAssembler, noDisclosureRegister } from './features/subjectRequests/accessExport.node.ts';
+import { ExportGate } from './features/subjectRequests/exportGate.node.ts';
+import { noRecipientRegister } from './features/subjectRequests/recipients.node.ts';
+import { SubjectRequestTracker } from './features/subjectRequests/requestTracker.node.ts';
+import { subjectRequestsHandlers } from './features/subjectRequests/subjectRequests.handlers.node.ts';
 import { workstationHandlers } from './features/workstation/workstation.handlers.node.ts';
 import { WorkstationService, connectionStartupError } from './features/workstation/workstation.node.ts';
 import { AuditLog } from './platform/audit/auditLog.node.ts';
@@ -40,6 +46,7 @@ import { DenialCoalescer } from './platform/ipc/denials.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
+import { noFileSaver, type FileSaver } from './platform/files/fileSaver.node.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
 import { loadManagedPolicy, managedSettingsPath, managedView, withManagedSettings } from './platform/settings/managedSettings.node.ts';
@@ -72,6 +79,8 @@ export interface CoreOptions {
   enrolmentCost?: number;
   /** The machine-wide managed settings file (managedSettings.node.ts); tests pass their own, production the OS's place. */
   managedSettingsFile?: string;
+  /** Asks where to save a file (Electron: the save dialog; tests: a directory). Without it, saving is refused. */
+  fileSaver?: FileSaver;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -140,6 +149,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const corrections = new CorrectionService(customers, accounts);
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
+  const requestTracker = new SubjectRequestTracker(clock, customerKeys, customers, accounts);
+  const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, noDisclosureRegister);
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
@@ -177,6 +188,15 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
+      ...subjectRequestsHandlers({
+        db,
+        clock,
+        tracker: requestTracker,
+        assembler: accessExport,
+        gate: new ExportGate(customers),
+        files: options.fileSaver ?? noFileSaver,
+        recipients: noRecipientRegister,
+      }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: policy }),
       ),

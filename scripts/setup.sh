@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # postgresql: the throw-away server `npm test` runs the suite against a second time (scripts/with-postgres.sh).
 # gnupg: test/unit/verifyRelease.test.ts signs a throw-away SHA256SUMS, as the release workflow does.
-packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 chromium python3 make g++ postgresql gnupg)
+# poppler-utils: pdftotext, with which the tests read back the text of generated PDFs.
+packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 chromium python3 make g++ postgresql gnupg poppler-utils)
 if command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

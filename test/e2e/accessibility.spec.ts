@@ -577,3 +577,76 @@ test.describe('managed settings', () => {
     audit.expectClean();
   });
 });
+
+test('axe: customer requests — home cards, tracker, log, details, extend, refuse, complete; the auditor’s view', async ({ app }) => {
+  const { page, core } = app;
+  const audit = new Audit();
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await seedAccount(core, MANAGER, 'manager');
+  await seedAccount(core, AUDITOR, 'auditor');
+  const customerId = await seedCustomerWithOrder(core, STAFF);
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  await asPerson(core, STAFF, async (invoke) => {
+    await invoke('subjectRequests.open', { customerId, type: 'access', channel: 'letter', receivedOn: daysAgo(33) });
+    await invoke('subjectRequests.open', { customerId, type: 'correction', channel: 'phone', receivedOn: daysAgo(27) });
+    await invoke('subjectRequests.open', { customerId, type: 'deletion', channel: 'email', receivedOn: daysAgo(2) });
+  });
+
+  await reloadAndSignIn(page, MANAGER);
+  await expectHome(page, MANAGER);
+  await expect(page.getByRole('region', { name: 'Overdue' })).toContainText('Jane D.');
+  await audit.check(page, 'home with customer requests (manager)', { screenshot: true });
+  await navigation(page).getByRole('link', { name: 'Customer requests' }).click();
+  await expect(page.getByRole('heading', { name: 'Customer requests', level: 1 })).toBeVisible();
+  await audit.check(page, 'request tracker', { screenshot: true });
+
+  const logButton = page.getByRole('button', { name: 'Log a request' });
+  await logButton.click();
+  const log = page.getByRole('dialog', { name: 'Log a customer request' });
+  await log.getByRole('button', { name: 'Log request' }).click();
+  await expect(log.getByText('Find the customer and pick their record')).toBeVisible();
+  await audit.check(page, 'log a request (with error)', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(log).toBeHidden();
+  await expect.soft(logButton, 'focus').toBeFocused();
+
+  const details = page.getByRole('button', { name: /Details of the correction request/ });
+  await details.click();
+  const detail = page.getByRole('dialog', { name: 'Correction request' });
+  await expect(detail.getByRole('heading', { name: 'Recipients to tell' })).toBeVisible();
+  await audit.check(page, 'request details (correction)', { screenshot: true });
+  await detail.getByRole('button', { name: 'Extend deadline' }).click();
+  const extend = page.getByRole('dialog', { name: 'Extend the deadline' });
+  await extend.getByRole('button', { name: 'Extend' }).click();
+  await expect(extend.getByText(/Write at least 10 characters/)).toBeVisible();
+  await audit.check(page, 'extend deadline (with error)', { screenshot: true });
+  await extend.getByRole('button', { name: 'Cancel' }).click();
+  await detail.getByRole('button', { name: 'Refuse' }).click();
+  const refuse = page.getByRole('dialog', { name: 'Refuse the request' });
+  await expect(refuse).toBeVisible();
+  await audit.check(page, 'refuse request');
+  await refuse.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog', { name: 'Correction request' }).getByRole('button', { name: 'Complete' }).click();
+  const complete = page.getByRole('dialog', { name: 'Complete the request' });
+  await expect(complete.getByRole('radio', { name: /None recorded here/ })).toBeVisible();
+  await audit.check(page, 'complete request (correction)');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: /Details of the access request/ }).click();
+  await expect(page.getByRole('dialog', { name: 'Access request' }).getByRole('button', { name: 'Export as PDF' })).toBeVisible();
+  await audit.check(page, 'request details (access, manager)');
+  await page.keyboard.press('Escape');
+
+  // Auditors follow the tracker without customer names or reasons.
+  await signOut(page);
+  await signIn(page, AUDITOR);
+  await navigation(page).getByRole('link', { name: 'Home' }).click();
+  await expect(page.getByRole('region', { name: 'Overdue' })).toContainText('Customer ');
+  await audit.check(page, 'home with customer requests (auditor)');
+  await navigation(page).getByRole('link', { name: 'Customer requests' }).click();
+  await expect(page.getByRole('table', { name: 'Open requests' })).not.toContainText('Jane');
+  await audit.check(page, 'request tracker (auditor)');
+  audit.expectClean();
+});

@@ -9,6 +9,7 @@ import type { Core } from '../../main/core.contract.std.ts';
 import { openCore } from '../../main/core.node.ts';
 import { RENDERER_DIR_ENV } from './rendererDir.ts';
 import { serveDirectory, type StaticServer } from './staticServer.ts';
+import { directoryFileSaver, type TestFileSaver } from '../support/fileSavers.ts';
 import { openTestVault } from '../support/vaults.ts';
 
 export interface ConsoleApp {
@@ -27,6 +28,8 @@ export interface ConsoleApp {
   consoleErrors: string[];
   /** Content-Security-Policy violations reported by every window so far. */
   cspViolations: string[];
+  /** Stands in for the save dialog: files "the user" saves land in a test directory (see fileSavers.ts). */
+  files: TestFileSaver;
 }
 
 interface WorkerFixtures {
@@ -94,7 +97,8 @@ export const test = base.extend<{ app: ConsoleApp; managedSettings: object | nul
     if (managedSettings) await writeFile(managedSettingsFile, JSON.stringify(managedSettings), { mode: 0o444 });
     const testVault = await openTestVault();
     let clockOffset = 0;
-    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, managedSettingsFile });
+    const files = directoryFileSaver(await mkdtemp(join(tmpdir(), 'itpc-e2e-saved-')));
+    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, managedSettingsFile, fileSaver: files });
     const calls: string[] = [];
     const consoleErrors: string[] = [];
     const cspViolations: string[] = [];
@@ -143,12 +147,14 @@ export const test = base.extend<{ app: ConsoleApp; managedSettings: object | nul
       calls,
       consoleErrors,
       cspViolations,
+      files,
     });
 
     await context.close();
     await core.close();
     await testVault.dispose();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(files.dir, { recursive: true, force: true });
     // Checked after every test, so a clean run proves the whole suite ran without a single violation.
     expect(cspViolations, 'Content-Security-Policy violations').toEqual([]);
     expect(consoleErrors, 'console errors').toEqual([]);

@@ -73,6 +73,20 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
   'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
   'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
+  // Data-subject requests: staff and managers file and work them, managers extend, refuse and export (with
+  // re-entry); auditors follow the tracker and the recipients list. IT holds none of it.
+  'subjectRequests.list': { allowed: ['staff', 'manager', 'auditor'], sample: () => ({}) },
+  'subjectRequests.summary': { allowed: ['staff', 'manager', 'auditor'], sample: () => ({}) },
+  'subjectRequests.open': {
+    allowed: STAFF_AND_MANAGERS,
+    sample: () => ({ customerId: ids.customer, type: 'access', channel: 'email', receivedOn: new Date().toISOString().slice(0, 10) }),
+  },
+  'subjectRequests.start': { allowed: STAFF_AND_MANAGERS, sample: () => ({ requestId: ids.request }) },
+  'subjectRequests.extend': { allowed: ['manager'], sample: () => ({ requestId: ids.request, extensionDays: 14, reason: 'Records are spread over two archives' }) },
+  'subjectRequests.complete': { allowed: STAFF_AND_MANAGERS, sample: () => ({ requestId: ids.request }) },
+  'subjectRequests.refuse': { allowed: ['manager'], sample: () => ({ requestId: ids.request, reason: 'The requester could not prove who they are' }) },
+  'subjectRequests.exportAccess': { allowed: ['manager'], sample: () => ({ customerId: ids.customer, format: 'json' }) },
+  'subjectRequests.recipients': { allowed: ['staff', 'manager', 'auditor'], sample: () => ({ customerId: ids.customer }) },
   // This workstation's database connection and enrolment packages: IT only (save and create also need re-entry).
   'workstation.connection.get': { allowed: ['it_admin'], sample: () => ({}) },
   'workstation.connection.save': { allowed: ['it_admin'], sample: () => ({ connection: { engine: 'sqlite' } }) },
@@ -84,8 +98,8 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
 };
 
 const PASSWORD = 'matrix test passphrase';
-const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review', string> = {
-  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '',
+const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review' | 'request', string> = {
+  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '',
 };
 const DENIED = new Set(['FORBIDDEN', 'NOT_AUTHENTICATED']);
 let t: TestCore;
@@ -115,6 +129,12 @@ before(async () => {
     staffWindow,
   );
   ids.review = glass.breakGlassReviewId;
+  const request = await t.call<{ request: { id: string } }>(
+    'subjectRequests.open',
+    { customerId: ids.customer, type: 'access', channel: 'letter', receivedOn: new Date().toISOString().slice(0, 10) },
+    staffWindow,
+  );
+  ids.request = request.request.id;
 });
 after(() => t.cleanup());
 

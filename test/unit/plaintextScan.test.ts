@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { luhnValid } from '../../main/features/orders/card.std.ts';
+import { directoryFileSaver } from '../support/fileSavers.ts';
 import { tempDir } from '../support/core.ts';
 import { nextYear, startCustomerCore } from '../support/customers.ts';
 
@@ -34,6 +35,8 @@ const OTHER = {
   importedFamily: 'Xerxesdottir',
   importedEmail: 'yolanda.x@plaintext-scan.test',
   importedStreet: '3 Quokka Close',
+  extensionReason: 'Archive boxes at Wobblesworth depot',
+  refusalReason: 'Requester failed the Kerfufflemoor identity check',
 };
 
 function files(dir: string): string[] {
@@ -61,7 +64,9 @@ test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of P
   const dataDir = tempDir('itpc-scan-');
   const dumpDir = tempDir('itpc-dump-');
   try {
-    const t = await startCustomerCore({ dataDir });
+    // Access exports are saved outside the scanned folder (where the user chose): none may leave a copy inside it.
+    const savedDir = tempDir('itpc-scan-saved-');
+    const t = await startCustomerCore({ dataDir, fileSaver: directoryFileSaver(savedDir) });
     const { customer } = await t.as('staff', 'customers.create', {
       kind: 'organisation_contact',
       givenName: PII.givenName,
@@ -94,6 +99,14 @@ test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of P
     assert.equal(revealed.number, CARD);
     const legal = await t.as('manager', 'customers.open', { customerId: customer.id, purpose: 'legal' });
     const licenceKey: string = legal.orders[0].items[0].licenceKey;
+    const today = new Date().toISOString().slice(0, 10);
+    const access = (await t.as('staff', 'subjectRequests.open', { customerId: customer.id, type: 'access', channel: 'letter', receivedOn: today })).request;
+    await t.as('manager', 'subjectRequests.extend', { requestId: access.id, extensionDays: 20, reason: OTHER.extensionReason });
+    await t.reauth('manager');
+    for (const format of ['json', 'pdf']) await t.as('manager', 'subjectRequests.exportAccess', { customerId: customer.id, format, requestId: access.id });
+    const deletion = (await t.as('staff', 'subjectRequests.open', { customerId: customer.id, type: 'deletion', channel: 'email', receivedOn: today })).request;
+    await t.as('manager', 'subjectRequests.refuse', { requestId: deletion.id, reason: OTHER.refusalReason });
+    rmSync(savedDir, { recursive: true, force: true });
     await t.as('staff', 'customers.setStatus', { customerId: customer.id, status: 'closed' });
     const csv = `given,family,email,street,city,postcode,country\n${OTHER.importedGiven},${OTHER.importedFamily},${OTHER.importedEmail},${OTHER.importedStreet},${PII.city},${PII.postalCode},GB`;
     await t.as('manager', 'customers.importRun', {

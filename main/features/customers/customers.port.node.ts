@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
+import type { SubjectAccessData } from './subjectAccess.node.ts';
 
 /**
  * What other features may use of customers. Features import this file or the contract, never the customer
@@ -16,3 +17,17 @@ export { customerStatus, NO_SUCH_CUSTOMER } from './customerStore.node.ts';
 export interface CustomerDisplayNames {
   displayNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>>;
 }
+
+/** A customer's whole record for an access request, and whether a correction is theirs. */
+export { isCorrectionOf, type SubjectAccessData } from './subjectAccess.node.ts';
+/** What lists show for a customer whose key was shredded. */
+export { ERASED_LABEL } from './customerStore.node.ts';
+
+/** Reads everything held about one customer (implemented by SubjectAccessReader). */
+export interface SubjectAccessSource {
+  read(q: Queryable, customerId: string): Promise<SubjectAccessData>;
+}
+/** How each record-opening purpose is named to people (exports, histories). */
+export { PURPOSE_LABELS, type RecordPurpose } from './needToKnow.std.ts';
+/** How each consent purpose is named to people. */
+export { CONSENT_PURPOSE_LABELS } from './consents.std.ts';

@@ -44,6 +44,15 @@ export const PERMISSIONS = {
   // Approvals (issue #6). Each kind also names the permission its decider must hold (erasure, role changes…).
   /** Decide (approve or deny) other people's approval requests, for kinds the role's own permissions cover. */
   'approvals.decide': ['manager', 'it_admin'],
+  // Data-subject requests (issue #8). Auditors follow the tracker (ids, types, dates) without customer PII.
+  /** See the request tracker, its due dates, and the recipients to tell after a correction or deletion. */
+  'requests.read': ['staff', 'manager', 'auditor'],
+  /** Log a request as received, work it, complete it. */
+  'requests.file': ['staff', 'manager'],
+  /** Extend a request's deadline (once) or refuse it: decisions the customer is told about. */
+  'requests.decide': ['manager'],
+  /** Export everything held about a customer to a file (an access request), with a fresh password re-entry. */
+  'requests.export': ['manager'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

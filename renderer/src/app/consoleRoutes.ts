@@ -1,4 +1,4 @@
-import { IconAddressBook, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconClipboardList, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -7,6 +7,7 @@ import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { HomePage } from '../features/home/HomePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { SubjectRequestsPage } from '../features/subjectRequests/SubjectRequestsPage';
 
 export interface ConsoleRoute {
   path: string;
@@ -20,6 +21,7 @@ export interface ConsoleRoute {
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/', label: 'Home', icon: IconHome2, permission: null, page: HomePage },
   { path: '/customers', label: 'Customers', icon: IconAddressBook, permission: 'customers.read', page: CustomersPage },
+  { path: '/requests', label: 'Customer requests', icon: IconClipboardList, permission: 'requests.read', page: SubjectRequestsPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },

@@ -8,6 +8,7 @@ import { formatDateTime } from '../../ui/format';
 import { OrdersSection } from '../orders/OrdersSection';
 import { useActiveSession } from '../session/sessionContext';
 import { ConsentsCard } from './ConsentsCard';
+import { RecordRecipientsCard } from '../subjectRequests/RecordRecipientsCard';
 import { CorrectionHistory } from './CorrectionHistory';
 import { CorrectionPanel } from './CorrectionPanel';
 import classes from './CustomerRecordView.module.css';
@@ -177,6 +178,7 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
         <>
           <CorrectionPanel key={record.updatedAt} record={record} onCorrected={() => void afterCorrection()} />
           <CorrectionHistory customerId={record.id} version={correctionVersion} />
+          <RecordRecipientsCard customerId={record.id} />
         </>
       )}
     </Stack>

@@ -2,6 +2,7 @@ import { Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useActiveSession } from '../session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
+import { RequestsHomeCard } from '../subjectRequests/RequestsHomeCard';
 import classes from './HomePage.module.css';
 import { PolicyControlCard } from './PolicyControlCard';
 import { RoleAccessCard } from './RoleAccessCard';
@@ -31,6 +32,7 @@ export function HomePage() {
           </div>
         </Group>
       </Paper>
+      <RequestsHomeCard />
       <RoleAccessCard role={session.role} />
       <section aria-labelledby="policy-controls-title">
         <Title order={2} size="h4" id="policy-controls-title" mb="sm">

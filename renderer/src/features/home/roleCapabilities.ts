@@ -25,6 +25,10 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'cards.first6': 'See the issuer digits of masked card numbers',
   'cards.reveal': 'Reveal a full card number, with a written reason and your password',
   'approvals.decide': 'Approve or deny other people’s requests that need a second person (four eyes)',
+  'requests.read': 'Follow customers’ access, correction and deletion requests and their due dates',
+  'requests.file': 'Log and work customers’ access, correction and deletion requests',
+  'requests.decide': 'Extend a customer request’s deadline once, or refuse it, with the reason the customer is told',
+  'requests.export': 'Export everything held about a customer for an access request, with your password',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */

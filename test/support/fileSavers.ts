@@ -1,0 +1,36 @@
+import { basename, join } from 'node:path';
+import type { FileSaver, SaveRequest } from '../../main/platform/files/fileSaver.node.ts';
+
+/**
+ * The save dialog as tests drive it: "the user" picks the suggested name inside `dir`, or cancels. Every request
+ * is recorded so a test can check what was offered (and that nothing was asked when it should not be).
+ */
+export interface TestFileSaver extends FileSaver {
+  /** Where saved files land. */
+  readonly dir: string;
+  readonly requests: SaveRequest[];
+  /** The paths chosen so far, in order. */
+  readonly chosen: string[];
+  /** The next answer: save (default) or cancel. */
+  answer: 'save' | 'cancel';
+  /** Where the next file goes instead of `dir` (a missing folder makes the write fail). */
+  overrideDir: string | null;
+}
+
+export function directoryFileSaver(dir: string): TestFileSaver {
+  const saver: TestFileSaver = {
+    dir,
+    requests: [],
+    chosen: [],
+    answer: 'save',
+    overrideDir: null,
+    choosePath(request) {
+      saver.requests.push(request);
+      if (saver.answer === 'cancel') return Promise.resolve(null);
+      const path = join(saver.overrideDir ?? dir, basename(request.suggestedName));
+      saver.chosen.push(path);
+      return Promise.resolve(path);
+    },
+  };
+  return saver;
+}
