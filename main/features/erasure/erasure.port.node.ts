@@ -24,6 +24,8 @@ export interface ErasurePort {
    * in its ledger. Idempotent.
    */
   reapplyDeletionLedger(db: Db, entries: readonly LedgerEntry[]): Promise<{ deleted: number }>;
+  /** Resolves once the freed space of every deletion committed so far is reclaimed (backup, tests, benchmark). */
+  reclaimed(): Promise<void>;
 }
 
 export function erasurePort(requests: DeletionRequests, holds: LegalHolds, eraser: CustomerEraser): ErasurePort {
@@ -32,5 +34,6 @@ export function erasurePort(requests: DeletionRequests, holds: LegalHolds, erase
     activeHold: (q, customerId) => holds.activeHold(q, customerId),
     deletionLedger: (q) => eraser.ledger(q),
     reapplyDeletionLedger: (db, entries) => eraser.reapply(db, entries),
+    reclaimed: () => eraser.settled(),
   };
 }
