@@ -119,6 +119,7 @@ describe('an approved deletion', () => {
       assert.equal(list.rows.some((r: { id: string }) => r.id === id), false);
       assert.equal(list.rows.some((r: { id: string }) => r.id === keep.customer.id), true);
       expectError(await t.try('staff', 'customers.open', { customerId: id, purpose: 'customer_support' }), 'NOT_FOUND');
+      expectError(await t.try('staff', 'orders.create', sampleOrder(id)), 'NOT_FOUND');
 
       // The requester sees the outcome; the auditor sees the tombstone.
       const outcome = (await t.as('staff', 'erasure.request', { id: approvalId })).request;
