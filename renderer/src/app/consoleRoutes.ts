@@ -27,7 +27,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/deletions', label: 'Deletions', icon: IconTrash, permission: 'erasure.request', page: DeletionsPage },
   { path: '/legal-holds', label: 'Legal holds', icon: IconGavel, permission: 'erasure.hold', page: HoldsPage },
   { path: '/retention', label: 'Retention review', icon: IconArchive, permission: 'erasure.retention', page: RetentionPage },
-  { path: '/deleted-customers', label: 'Deleted customers', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
+  { path: '/deleted-customers', label: 'Deletion register', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },
