@@ -12,6 +12,7 @@ const SHOTS = process.env.ERASURE_SHOTS ?? 'test-results/screens';
 async function shots(page: Page, name: string): Promise<void> {
   await mkdir(SHOTS, { recursive: true });
   await page.mouse.move(0, 0);
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: `${SHOTS}/erasure-${name}-${scheme}.png`, fullPage: true, animations: 'disabled' });
