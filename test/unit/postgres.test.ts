@@ -14,7 +14,7 @@ import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { inTransaction, TRANSACTION_ATTEMPTS } from '../../main/platform/store/transaction.node.ts';
 import { ADMIN, startCore, tempDir } from '../support/core.ts';
 import { APP_ROLE_GRANTS } from '../support/grants.ts';
-import { startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
+import { sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 import { freshDb, onlyOn, onServerRaw, testDatabase } from '../support/database.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
 
@@ -163,6 +163,31 @@ describe('PostgreSQL: several workstations on one database', { skip: PG_ONLY }, 
       await database.drop();
       await onServerRaw(`DROP ROLE IF EXISTS ${role}`);
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a reads-only call (opening a record) reads first and queues for the audit head only to append', async () => {
+    const t = await startCustomerCore();
+    const other = t.openDb();
+    try {
+      const { customer } = await t.as('staff', 'customers.create', sampleCustomer());
+      // Another workstation holds the head (a long audited write, say) while the record is opened.
+      const holder = await other.transaction();
+      await holder.raw('LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE');
+      const opening = t.as('staff', 'customers.open', { customerId: customer.id, purpose: 'customer_support' });
+      for (let waited = 0; Number((await other.raw('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0].n) === 0; waited += 10) {
+        assert.ok(waited < 10_000, 'the opening never queued for the head');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Changed and committed while the opening waits: had it queued first, it would read this.
+      await holder('customers').where({ id: customer.id }).update({ updated_at: '2030-01-01T00:00:00.000Z' });
+      await holder.commit();
+      const record = await opening;
+      assert.notEqual(record.updatedAt, '2030-01-01T00:00:00.000Z', 'the record was read before the call waited for the head');
+      assert.equal((await t.as('auditor', 'audit.verify', {})).ok, true);
+    } finally {
+      await other.destroy();
+      await t.cleanup();
     }
   });
 

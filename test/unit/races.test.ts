@@ -148,6 +148,29 @@ describe('two workstations racing on one database', { concurrency: false }, () =
     }
   });
 
+  test('wrong passwords typed on two workstations at once count toward one lockout', async () => {
+    const o = await office();
+    try {
+      const wrong = { username: USERS.staff.username, password: 'not the password at all' };
+      const guesses = (who: string) => o.as(who, Array.from({ length: 3 }, () => ({ senderId: 'guesser', channel: 'session.login', input: wrong })));
+      const results = (await race([guesses('staff2'), guesses('manager')])).flat() as Result[];
+      // Five failures lock the account wherever they were typed: the fifth answers LOCKED_OUT, and so does the sixth.
+      assert.deepEqual(codes(results), ['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT', 'LOCKED_OUT']);
+      const row = await o.db('users').where({ id: o.userId.staff }).first<{ locked_until: string | null }>('locked_until');
+      assert.ok(row?.locked_until && Date.parse(row.locked_until) > Date.now(), 'the account is locked in the shared database');
+      const t = await o.core();
+      try {
+        const right = await t.core.handle(t.caller('late'), 'session.login', LOGIN.staff);
+        assert.equal(right.ok ? 'ok' : right.error.code, 'LOCKED_OUT', 'a third workstation sees the lock too, even with the right password');
+      } finally {
+        await t.cleanup();
+      }
+      await auditVerifies(o);
+    } finally {
+      await o.drop();
+    }
+  });
+
   test('two IT administrators disabling each other at once: one succeeds, one active administrator remains', async () => {
     const o = await office();
     try {

@@ -161,6 +161,7 @@ export const customersChannels = {
     output: z.object({ rows: z.array(customerRow), truncated: z.boolean() }),
     access: { kind: 'permission', permission: 'customers.read' },
     audit: 'customer.search',
+    readsOnly: true,
   }),
   /** A page of minimal masked rows, newest first. */
   'customers.list': channel({
@@ -174,6 +175,7 @@ export const customersChannels = {
     output: z.object({ rows: z.array(customerRow), total: z.number(), offset: z.number(), limit: z.number() }),
     access: { kind: 'permission', permission: 'customers.read' },
     audit: 'customer.list',
+    readsOnly: true,
   }),
   /**
    * Opens a record for a stated purpose; the reply holds only what the purpose and role need. Every opening
@@ -195,6 +197,7 @@ export const customersChannels = {
     output: customerRecord,
     access: { kind: 'permission', permission: 'customers.read' },
     audit: 'record.view',
+    readsOnly: true,
   }),
   /** Staff data entry. Marketing consents default to "no"; a grant needs the channel it came through. */
   'customers.create': channel({
@@ -249,6 +252,7 @@ export const customersChannels = {
     output: z.object({ corrections: z.array(correctionEntry) }),
     access: { kind: 'permission', permission: 'customers.correct' },
     audit: 'record.view',
+    readsOnly: true,
   }),
   /** Records a marketing / third-party-sharing consent being given or withdrawn; history is kept. */
   'customers.setConsent': channel({

@@ -20,6 +20,12 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   readonly reauth?: boolean;
   /** Audit action written (in the same transaction) when the call succeeds. */
   readonly audit?: string;
+  /**
+   * Reads, and writes nothing but its audit event and append-only evidence (a break-glass review). On PostgreSQL
+   * it runs READ COMMITTED and queues for the audit chain's head only to append, at the end, so such calls from
+   * many workstations run side by side instead of one at a time (SQLite: no difference).
+   */
+  readonly readsOnly?: true;
   /** Runs outside a transaction: for calls that must persist a failure (login counters). */
   readonly transactional?: false;
 }

@@ -150,9 +150,10 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       actorId = session?.userId ?? null;
       if (spec.audit && q.isTransaction) {
         // An audited call writes: it becomes a writer before its first read (SQLite), and queues for the audit
-        // chain's head (PostgreSQL), so another workstation's commit makes it wait, never fail.
+        // chain's head (PostgreSQL), so another workstation's commit makes it wait, never fail. A reads-only
+        // call queues only when it appends (below): it cannot conflict before then.
         await dialectOf(q).claimWrite(q);
-        await audit.reserve?.(q);
+        if (!spec.readsOnly) await audit.reserve?.(q);
       }
       // The transaction the event went into: a job's transaction that is retried gets its event again.
       let audited: Queryable | null = null;
@@ -170,7 +171,10 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       };
       const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext<S>) => Promise<unknown>;
       const result = await handler(parsed.data, ctx);
-      if (spec.audit && !audited) await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
+      if (spec.audit && !audited) {
+        if (spec.readsOnly) await audit.reserve?.(q);
+        await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
+      }
       return result;
     };
 
@@ -178,7 +182,10 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       const result =
         spec.transactional === false
           ? await run(db)
-          : await inTransaction(db, (trx) => run(trx), { onRetry: (kind, attempt) => logger.warn('ipc.transaction_retry', { channel: name, kind, attempt }) });
+          : await inTransaction(db, (trx) => run(trx), {
+              isolation: spec.readsOnly ? 'read committed' : 'serializable',
+              onRetry: (kind, attempt) => logger.warn('ipc.transaction_retry', { channel: name, kind, attempt }),
+            });
       // Stripping to the declared shape means nothing extra ever reaches the renderer.
       return { ok: true, value: spec.output.parse(result) };
     } catch (error) {

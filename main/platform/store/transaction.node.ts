@@ -10,6 +10,11 @@ const BACKOFF_CAP_MS = 250;
 export interface TransactionOptions {
   /** Reads only (e.g. verifying the audit chain): PostgreSQL runs it READ ONLY, still in one snapshot. */
   readOnly?: boolean;
+  /**
+   * PostgreSQL isolation; default SERIALIZABLE. READ COMMITTED is for calls that only read and append (each
+   * statement sees the latest commits, so a lock taken late still reads the current value under it).
+   */
+  isolation?: 'serializable' | 'read committed';
   /** Attempts before giving up (PostgreSQL only); default TRANSACTION_ATTEMPTS. */
   attempts?: number;
   /** Told about every retry (kind and attempt number), e.g. to log it by class. */
@@ -37,7 +42,7 @@ export async function inTransaction<T>(db: Db, work: (trx: Knex.Transaction) => 
   const attempts = options.attempts ?? TRANSACTION_ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await db.transaction(work, { isolationLevel: 'serializable', readOnly: options.readOnly });
+      return await db.transaction(work, { isolationLevel: options.isolation ?? 'serializable', readOnly: options.readOnly });
     } catch (error) {
       const kind = dialect.classifyError(error);
       if ((kind !== 'serialization_failure' && kind !== 'deadlock') || attempt >= attempts) throw error;
