@@ -94,7 +94,13 @@ export class Retention implements JobKind {
   }
 
   private dueQuery(q: Queryable, closedBefore: string): Knex.QueryBuilder {
-    return q('customers').where({ status: 'closed' }).whereNull('import_job_id').whereNotNull('closed_at').where('closed_at', '<', closedBefore);
+    // A quarantined (minor's) record is hidden from every list and goes through its own deletion request.
+    return q('customers')
+      .where({ status: 'closed' })
+      .whereNull('import_job_id')
+      .whereNull('quarantined_at')
+      .whereNotNull('closed_at')
+      .where('closed_at', '<', closedBefore);
   }
 
   private async skipsAmong(q: Queryable, ids: readonly string[]): Promise<Map<string, RetentionSkip>> {
