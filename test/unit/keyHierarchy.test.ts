@@ -164,7 +164,7 @@ describe('key hierarchy', () => {
     rmSync(t.dataDir, { recursive: true, force: true });
   });
 
-  test("with a customer's key shredded none of that customer's rows opens, lists and queues still work (a deletion removes its rows in the same transaction: erasure.test.ts)", async () => {
+  test("with a customer's key shredded none of that customer's rows opens, and every other customer's still does (a deletion also removes the rows, in the same transaction: erasure.test.ts)", async () => {
     const { t, jane, john } = await seeded();
     await t.core.close();
     await withFile(t.dataDir, async (db) => {
@@ -189,16 +189,8 @@ describe('key hierarchy', () => {
     });
     const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
     await reopened.call('session.login', { username: 'sam.staff', password: PASSWORD }, 'staff');
-    await reopened.call('session.login', { username: 'mia.manager', password: PASSWORD }, 'manager');
     const johnRecord = await reopened.call<{ name: { familyName: string } }>('customers.open', { customerId: john, purpose: 'customer_support' }, 'staff');
     assert.equal(johnRecord.name.familyName, 'Roe');
-    const list = await reopened.call<{ rows: { id: string; displayName: string }[] }>('customers.list', {}, 'staff');
-    assert.deepEqual(list.rows.map((r) => [r.id, r.displayName]).sort(), [[jane, '(erased)'], [john, 'John R.']].sort());
-    const queue = await reopened.call<{ reviews: { justification: string; customerDisplayName: string }[] }>('breakglass.list', {}, 'manager');
-    assert.match(queue.reviews[0]!.justification, /erased/);
-    assert.equal(queue.reviews[0]!.customerDisplayName, '(erased)');
-    const open = await reopened.core.handle(reopened.caller('staff'), 'customers.open', { customerId: jane, purpose: 'customer_support' });
-    assert.equal(!open.ok && open.error.code, 'CONFLICT');
     await reopened.cleanup();
     rmSync(t.dataDir, { recursive: true, force: true });
   });
