@@ -9,7 +9,7 @@
  *     deleting them in batches, end to end.
  *
  * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip 1M, BENCH_DELETIONS (default 10),
- * BENCH_RETENTION (default 10000), BENCH_JSON=path (standalone only; run.ts writes its own).
+ * BENCH_RETENTION (default 10000; 0 skips the batch), BENCH_JSON=path (standalone only; run.ts writes its own).
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -136,6 +136,11 @@ export async function erasureSection(put: Put, out: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  out.push('### Deletions (SQLite)', '');
+  out.push(`One approved deletion of a customer with 10 orders through \`erasure.decide\` (router, approval, key destroyed, rows removed, tombstone, ledger, audit, commit) and the WAL checkpoint after it; ${DELETIONS} deletions each.`, '');
+  out.push('| customers | median | worst |', '|---:|---:|---:|', ...rows, '');
+  if (RETENTION === 0) return;
+
   // Retention: RETENTION closed customers (closed a year ago) beside as many open ones.
   const rdir = tempDir('itpc-bench-retention-');
   let retention: { proposeMs: number; jobMs: number } | null = null;
@@ -170,9 +175,6 @@ export async function erasureSection(put: Put, out: string[]): Promise<void> {
   put('erasure.retention.jobS', retention.jobMs / 1000);
   put('erasure.retention.perS', RETENTION / (retention.jobMs / 1000));
 
-  out.push('### Deletions (SQLite)', '');
-  out.push(`One approved deletion of a customer with 10 orders through \`erasure.decide\` (router, approval, key destroyed, rows removed, tombstone, ledger, audit, commit) and the WAL checkpoint after it; ${DELETIONS} deletions each.`, '');
-  out.push('| customers | median | worst |', '|---:|---:|---:|', ...rows, '');
   out.push(
     `Retention batch of ${RETENTION.toLocaleString('en-GB')} closed customers (beside as many open): proposal ${fmt(retention.proposeMs)}; approval to the last deletion (job of 50-customer batches) ${fmt(retention.jobMs)} (${Math.round(RETENTION / (retention.jobMs / 1000)).toLocaleString('en-GB')}/s).`,
     '',
