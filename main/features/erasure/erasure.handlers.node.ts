@@ -1,3 +1,4 @@
+import { AppError } from '../../platform/ipc/errors.std.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
@@ -8,7 +9,6 @@ import type { DeletionRequests } from './deletionRequests.node.ts';
 import { DELETION_KIND, RETENTION_BATCH_KIND, type erasureChannels, type LegalHoldView } from './erasure.contract.std.ts';
 import type { HoldRecord, LegalHolds } from './holds.node.ts';
 import type { Retention } from './retention.node.ts';
-import { AppError } from '../../platform/ipc/errors.std.ts';
 
 export interface ErasureServices {
   requests: DeletionRequests;
