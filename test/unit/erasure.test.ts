@@ -310,6 +310,26 @@ describe('retention', () => {
   });
 });
 
+describe('the port other features use', () => {
+  test('files a deletion request for a minor (the quarantine does) with the same refusals, and tells whether a hold stands', async () => {
+    const { id } = (await t.as('staff', 'customers.create', sampleCustomer({ email: `minor${(n += 1)}@erasure.test` }))).customer;
+    const side = t.openDb();
+    try {
+      const filed = await side.transaction((trx) => port.fileDeletionRequest(trx, { customerId: id, reason: 'minor', channel: 'internal', requesterId: t.userId.staff }));
+      const queued = (await t.as('manager', 'erasure.requests', {})).requests.find((r: { id: string }) => r.id === filed.id);
+      assert.equal(queued.reason, 'minor');
+      assert.equal(queued.channel, 'internal');
+      assert.equal(queued.note, 'No note was given.');
+      await assert.rejects(side.transaction((trx) => port.fileDeletionRequest(trx, { customerId: id, reason: 'minor', channel: 'internal', requesterId: t.userId.staff })), /already waiting/);
+      assert.equal(await port.activeHold(side, id), null);
+      const { hold } = await t.as('manager', 'erasure.placeHold', { customerId: id, reason: 'Court order for the port test', reference: 'P-1' });
+      assert.equal((await port.activeHold(side, id))?.id, hold.id);
+    } finally {
+      await side.destroy();
+    }
+  });
+});
+
 describe('the deletion ledger', () => {
   test('re-applied to a database still holding a deleted customer deletes it again, once', async () => {
     const ids = [(await t.as('staff', 'customers.create', sampleCustomer({ email: `ledger${(n += 1)}@erasure.test` }))).customer.id as string];
