@@ -135,6 +135,7 @@ export const erasureChannels = {
     output: z.object({ request: deletionRequest }),
     access: { kind: 'permission', permission: 'erasure.request' },
     audit: 'deletion.viewed',
+    readsOnly: true,
   }),
   /**
    * Files a deletion request on a record, decided by a manager who is someone else. Refused for a customer
@@ -169,6 +170,7 @@ export const erasureChannels = {
     output: z.object({ holds: z.array(legalHold) }),
     access: { kind: 'permission', permission: 'erasure.hold' },
     audit: 'hold.listed',
+    readsOnly: true,
   }),
   /** Places a hold: the customer cannot be deleted (by request or retention) until it is released or ends. */
   'erasure.placeHold': channel({
@@ -196,6 +198,7 @@ export const erasureChannels = {
     }),
     access: { kind: 'permission', permission: 'erasure.retention' },
     audit: 'retention.reviewed',
+    readsOnly: true,
   }),
   /** Proposes every due customer that is not skipped (up to RETENTION_BATCH_MAX) as one batch for another manager to approve. */
   'erasure.proposeRetention': channel({
@@ -210,5 +213,6 @@ export const erasureChannels = {
     output: z.object({ tombstones: z.array(tombstone), total: z.number() }),
     access: { kind: 'permission', permission: 'erasure.register' },
     audit: 'deletion.register_viewed',
+    readsOnly: true,
   }),
 };
