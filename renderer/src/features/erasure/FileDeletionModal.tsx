@@ -46,7 +46,7 @@ export function FileDeletionModal({ customerId, customerLabel, onClose }: FileDe
       <form noValidate aria-label="Deletion request" onSubmit={submit}>
         <Stack>
           <Text size="sm">
-            For <b>{customerLabel}</b>. A manager other than you approves or denies it; approval deletes every record about the customer.
+            About <b>{customerLabel}</b>: a manager other than you approves or denies it, and approval deletes every record about the customer.
           </Text>
           <FormFailure message={failure} title="Not filed" />
           <Select label="Reason" withAsterisk data={options(REASON_LABELS)} allowDeselect={false} data-autofocus {...form.getInputProps('reason')} />

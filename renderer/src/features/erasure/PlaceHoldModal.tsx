@@ -35,7 +35,7 @@ export function PlaceHoldModal({ customerId, customerLabel, onClose, onPlaced }:
       <form noValidate aria-label="Legal hold" onSubmit={submit}>
         <Stack>
           <Text size="sm">
-            On <b>{customerLabel}</b>. While the hold lasts, no deletion request can be approved and retention skips the customer.
+            On <b>{customerLabel}</b>: while the hold lasts, no deletion request can be approved and retention skips the customer.
           </Text>
           <FormFailure message={failure} title="Not placed" />
           <Textarea label="Reason" withAsterisk autosize minRows={2} maxLength={1000} data-autofocus {...form.getInputProps('reason')} />
