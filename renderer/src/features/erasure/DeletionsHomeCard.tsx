@@ -1,7 +1,5 @@
-import { Button, Group, Paper, Text, Title } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
+import { Paper, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
-import { Link } from 'react-router';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
 import { useRemoteData } from '../../ui/useRemoteData';
@@ -24,21 +22,16 @@ export function DeletionsHomeCard() {
     : list.length === 0
       ? 'You have not filed a deletion request.'
       : `You filed ${list.length} deletion request${list.length === 1 ? '' : 's'}; ${waiting} still waiting for a manager.`;
+  // Text only: the way there is the Deletions item of the menu (a control here would come before the skip link's
+  // content in the tab order right after sign-in).
   return (
     <Paper withBorder p="lg" radius="md">
-      <Group justify="space-between" wrap="nowrap">
-        <div>
-          <Title order={2} size="h4">
-            Deletions
-          </Title>
-          <Text size="sm" mt={4}>
-            {text}
-          </Text>
-        </div>
-        <Button component={Link} to="/deletions" variant="light" leftSection={<IconTrash size={16} aria-hidden />}>
-          {decider ? 'Open the queue' : 'See your requests'}
-        </Button>
-      </Group>
+      <Title order={2} size="h4">
+        Deletions
+      </Title>
+      <Text size="sm" mt={4}>
+        {text} {decider ? 'The queue is under Deletions in the menu.' : 'Requests and their outcomes are under Deletions in the menu.'}
+      </Text>
     </Paper>
   );
 }
