@@ -452,6 +452,110 @@ test('axe: a manager — home, legal record, card reveal, import wizard, break-g
   audit.expectClean();
 });
 
+test('axe: deletions — the record card and its dialogs, requests and decision, legal holds, retention review, the register', async ({ app }) => {
+  const { page, core } = app;
+  const audit = new Audit();
+  const MANAGER2: Person = { username: 'max.manager', displayName: 'Max Berger', password: 'copper meadow silent river' };
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await seedAccount(core, MANAGER, 'manager');
+  await seedAccount(core, MANAGER2, 'manager');
+  await seedAccount(core, AUDITOR, 'auditor');
+  await seedCustomerWithOrder(core, STAFF);
+  await asPerson(core, STAFF, async (invoke) => {
+    const { customer } = await invoke('customers.create', { ...JANE, givenName: 'Carl', familyName: 'Closed', email: 'carl.closed@example.com' });
+    await invoke('customers.setStatus', { customerId: customer.id, status: 'closed' });
+  });
+  app.advanceTime(91 * 24 * 60 * 60_000);
+
+  // Staff: the record's deletion card and the request form (with its errors), then the request page.
+  await reloadAndSignIn(page, STAFF);
+  await openCustomers(page);
+  await openJane(page, 'Deletion request');
+  await audit.check(page, 'record (deletion request) with its deletion card');
+  const requestButton = page.getByRole('button', { name: 'Request deletion' });
+  await requestButton.click();
+  const form = page.getByRole('dialog', { name: 'Request deletion of this customer’s records' });
+  await form.getByRole('button', { name: 'File request' }).click();
+  await expect(form.getByText('Choose why the records should be deleted')).toBeVisible();
+  await audit.check(page, 'deletion request form (with errors)', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(form).toBeHidden();
+  await expect.soft(requestButton, 'focus').toBeFocused();
+  await requestButton.click();
+  await form.getByRole('combobox', { name: 'Reason', exact: true }).click();
+  await page.getByRole('option', { name: 'No longer uses the service', exact: true }).click();
+  await form.getByRole('combobox', { name: 'How the request reached iTechno', exact: true }).click();
+  await page.getByRole('option', { name: 'Phone', exact: true }).click();
+  await form.getByRole('button', { name: 'File request' }).click();
+  await expect(page.getByRole('heading', { name: 'Deletion request: Jane D.' })).toBeVisible();
+  await audit.check(page, 'deletion request page (requester)', { screenshot: true });
+  await navigation(page).getByRole('link', { name: 'Deletions' }).click();
+  await expect(page.getByRole('table', { name: 'Waiting for a manager' })).toBeVisible();
+  await audit.check(page, 'deletions (staff)');
+  await signOut(page);
+
+  // Manager: the queue and the decision dialog; a hold from the record; the holds list; retention.
+  await signIn(page, MANAGER);
+  await navigation(page).getByRole('link', { name: 'Deletions' }).click();
+  await expect(page.getByRole('table', { name: 'Waiting for a decision' })).toBeVisible();
+  await audit.check(page, 'deletions queue (manager)', { screenshot: true });
+  const decideButton = page.getByRole('button', { name: 'Decide' });
+  await decideButton.click();
+  const decide = page.getByRole('dialog', { name: 'Decide a deletion request' });
+  await decide.getByRole('button', { name: 'Deny' }).click();
+  await expect(decide.getByText('Write at least 10 characters (0 so far)')).toBeVisible();
+  await audit.check(page, 'deletion decision dialog (with error)', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(decide).toBeHidden();
+  await expect.soft(decideButton, 'focus').toBeFocused();
+
+  await openCustomers(page);
+  await openJane(page, 'Legal request');
+  const holdButton = page.getByRole('button', { name: 'Place legal hold' });
+  await holdButton.click();
+  const hold = page.getByRole('dialog', { name: 'Place a legal hold' });
+  await hold.getByRole('button', { name: 'Place hold' }).click();
+  await expect(hold.getByText('Give the court order or case reference')).toBeVisible();
+  await audit.check(page, 'legal hold form (with errors)', { screenshot: true });
+  await hold.getByLabel('Reason').fill('Preservation order in a pending dispute');
+  await hold.getByLabel('Reference').fill('HC-2026-0042');
+  await hold.getByRole('button', { name: 'Place hold' }).click();
+  await expect(page.getByText('Legal hold HC-2026-0042')).toBeVisible();
+  await audit.check(page, 'record with a legal hold');
+  await navigation(page).getByRole('link', { name: 'Legal holds' }).click();
+  await expect(page.getByRole('table', { name: 'Legal holds' })).toContainText('HC-2026-0042');
+  await audit.check(page, 'legal holds', { screenshot: true });
+  await page.getByRole('button', { name: 'Release hold HC-2026-0042' }).click();
+  await expect(page.getByRole('dialog', { name: 'Release legal hold' })).toBeVisible();
+  await audit.check(page, 'release hold dialog');
+  await page.keyboard.press('Escape');
+
+  await navigation(page).getByRole('link', { name: 'Retention review' }).click();
+  await expect(page.getByRole('table', { name: 'Customers due for deletion' })).toContainText('Carl C.');
+  await page.getByRole('button', { name: 'Propose batch for approval' }).click();
+  await expect(page.getByText('1 customers · proposed by Mia Hoffmann')).toBeVisible();
+  await audit.check(page, 'retention review with a proposed batch', { screenshot: true });
+  await signOut(page);
+
+  await signIn(page, MANAGER2);
+  await navigation(page).getByRole('link', { name: 'Retention review' }).click();
+  await page.getByRole('button', { name: 'Decide' }).click();
+  await expect(page.getByRole('dialog', { name: 'Decide a retention batch' })).toBeVisible();
+  await audit.check(page, 'retention batch decision dialog');
+  await page.getByRole('dialog', { name: 'Decide a retention batch' }).getByRole('button', { name: 'Approve and delete' }).click();
+  await expect(page.getByText('Deleted: 1')).toBeVisible();
+  await audit.check(page, 'retention review after the batch');
+  await signOut(page);
+
+  await signIn(page, AUDITOR);
+  await navigation(page).getByRole('link', { name: 'Deletion register' }).click();
+  await expect(page.getByRole('table', { name: 'Deleted customers' })).toContainText('Retention period passed');
+  await audit.check(page, 'deletion register (auditor)', { screenshot: true });
+
+  audit.expectClean();
+});
+
 test('keyboard only: sign in, skip to the content, search, open with a purpose, save a correction', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.std.ts';
-import { isShredded, type SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import type { SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
@@ -11,7 +11,6 @@ import type { REVIEW_DECISIONS, REVIEW_STATUSES } from './breakglass.contract.st
 import type { BreakGlassRecorder } from './breakglass.port.node.ts';
 
 type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-const ERASED_TEXT = '(erased with the customer’s records)';
 
 interface ReviewDbRow {
   id: string;
@@ -74,10 +73,7 @@ export class BreakGlassService implements BreakGlassRecorder {
   private toReview(keys: SubjectKeyWrapper, row: ReviewDbRow, customerNames: ReadonlyMap<string, string>): Review {
     const blobs: Record<string, Buffer> = { justification: asBuffer(row.justification) };
     if (row.review_note) blobs.review_note = asBuffer(row.review_note);
-    // The review itself (who opened the record, when, the decision) outlives an erased customer; its texts do not.
-    const opened = isShredded(keys, asBuffer(row.dek))
-      ? { justification: ERASED_TEXT, review_note: row.review_note ? ERASED_TEXT : undefined }
-      : this.cipher.openMany(keys, row.id, asBuffer(row.dek), blobs);
+    const opened = this.cipher.openMany(keys, row.id, asBuffer(row.dek), blobs);
     return {
       id: row.id,
       customerId: row.customer_id,

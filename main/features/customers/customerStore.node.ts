@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
-import { isShredded, type DataKeyWrapper, type SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import type { DataKeyWrapper, SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
-import { SUBJECT_SHREDDED, type SubjectKeyRow, type SubjectKeys, type SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
+import type { SubjectKeyRow, SubjectKeys, SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
@@ -74,7 +74,7 @@ export interface CustomerDbRow {
   updated_at: string;
   /** Counts rewrites of the personal data (corrections): the version an editor saw. Absent before insert. */
   version?: number;
-  /** The customer's own wrapped key, joined from customer_keys (null: shredded, or not yet migrated). */
+  /** The customer's own wrapped key, joined from customer_keys (null: not yet migrated). */
   customer_key?: Buffer | null;
 }
 
@@ -97,8 +97,6 @@ const NORMALIZE: Record<SearchField, (value: string) => string> = {
 export const LIST_COLUMNS = ['id', 'kind', 'status', 'dek', 'summary', 'created_at'] as const;
 export type ListDbRow = Pick<CustomerDbRow, (typeof LIST_COLUMNS)[number] | 'customer_key'>;
 export const CUSTOMER_KEYS_TABLE = 'customer_keys';
-/** What lists show for a customer whose records were erased (its key shredded). */
-export const ERASED_LABEL = '(erased)';
 export const CUSTOMER_KEYS: SubjectKeyTable = { table: CUSTOMER_KEYS_TABLE, subjectColumn: 'customer_id' };
 /**
  * Customers staged by a running import carry its job id until one transaction publishes them; until then
@@ -269,16 +267,14 @@ export class CustomerStore {
   async load(q: Queryable, id: string): Promise<CustomerDbRow> {
     const row = await withCustomerKey(q).where(`${CUSTOMERS_TABLE}.id`, id).whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`).first<CustomerDbRow | undefined>();
     if (!row) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
-    if (isShredded(this.keysOf(row), asBuffer(row.dek))) throw new AppError('CONFLICT', SUBJECT_SHREDDED);
     return row;
   }
 
   /**
-   * A minimal masked row: unwraps the data key and opens the summary section only. A customer whose key was
-   * shredded still has its row (status, dates) but no name: it lists as erased instead of failing the page.
+   * A minimal masked row: unwraps the data key and opens the summary section only. (A deleted customer has no row:
+   * its key and its rows go in one transaction, erasure feature.)
    */
   toRow(row: ListDbRow, keys = this.keysOf(row)): CustomerRow {
-    if (isShredded(keys, asBuffer(row.dek))) return { id: row.id, displayName: ERASED_LABEL, city: '', status: row.status, kind: row.kind, createdAt: row.created_at };
     const summary = this.cipher.open<Summary>(keys, row.id, asBuffer(row.dek), 'summary', asBuffer(row.summary));
     return { id: row.id, displayName: summary.displayName, city: summary.city, status: row.status, kind: row.kind, createdAt: row.created_at };
   }
@@ -353,7 +349,9 @@ export class CustomerStore {
   async setStatus(q: Queryable, id: string, status: CustomerStatus): Promise<{ row: CustomerRow; changed: boolean }> {
     const row = await this.load(q, id);
     if (row.status === status) return { row: this.toRow(row), changed: false };
-    await q(CUSTOMERS_TABLE).where({ id }).update({ status, updated_at: this.now() });
+    const now = this.now();
+    // Retention counts from the closing (erasure feature); a reopened record starts afresh.
+    await q(CUSTOMERS_TABLE).where({ id }).update({ status, updated_at: now, closed_at: status === 'closed' ? now : null });
     return { row: this.toRow({ ...row, status }), changed: true };
   }
 }

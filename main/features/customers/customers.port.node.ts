@@ -20,8 +20,6 @@ export interface CustomerDisplayNames {
 
 /** A customer's whole record for an access request, and whether a correction is theirs. */
 export { isCorrectionOf, type SubjectAccessData } from './subjectAccess.node.ts';
-/** What lists show for a customer whose key was shredded. */
-export { ERASED_LABEL } from './customerStore.node.ts';
 
 /** Reads everything held about one customer (implemented by SubjectAccessReader). */
 export interface SubjectAccessSource {

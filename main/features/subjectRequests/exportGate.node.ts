@@ -1,6 +1,6 @@
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
-import { customerStatus, ERASED_LABEL, isQuarantined, NO_SUCH_CUSTOMER, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
+import { customerStatus, isQuarantined, NO_SUCH_CUSTOMER } from '../customers/customers.port.node.ts';
 import { SUBJECT_REQUESTS_TABLE, type SubjectRequestDbRow } from './requestTracker.node.ts';
 
 export const QUARANTINED_EXPORT =
@@ -11,13 +11,9 @@ export const QUARANTINED_EXPORT =
  * is asked of the user for a refusal) and again inside the export's transaction.
  */
 export class ExportGate {
-  constructor(private readonly names: CustomerDisplayNames) {}
-
   async assertExportable(q: Queryable, customerId: string, requestId: string | undefined): Promise<void> {
+    // A deleted customer has no row left: nothing to export.
     if (!(await customerStatus(q, customerId))) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
-    if ((await this.names.displayNames(q, [customerId])).get(customerId) === ERASED_LABEL) {
-      throw new AppError('CONFLICT', 'This customer’s records were erased: there is nothing left to export.');
-    }
     // Minors' records must never leave the console (policy: such information "shall be deleted").
     if (await isQuarantined(q, customerId)) throw new AppError('FORBIDDEN', QUARANTINED_EXPORT);
     if (!requestId) return;

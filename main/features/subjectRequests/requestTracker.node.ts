@@ -7,7 +7,7 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
-import { customerStatus, ERASED_LABEL, isCorrectionOf, NO_SUCH_CUSTOMER, quarantinedAmong, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
+import { customerStatus, isCorrectionOf, NO_SUCH_CUSTOMER, quarantinedAmong, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
 import { officeSettingsIn } from '../settings/settings.port.node.ts';
 import { addDays, dateOf, daysBetween, latestReceivedOn, urgencyOf } from './requestDates.std.ts';
 import {
@@ -301,9 +301,9 @@ export class SubjectRequestTracker {
     if (!rows.length) return [];
     const today = this.today();
     const customerIds = [...new Set(rows.map((r) => r.customer_id))];
-    // Ids with no customer row are left out of the names; an erased (shredded) customer lists as ERASED_LABEL.
+    // Ids with no customer row (deleted customers) are left out of the names.
     const displayNames = await this.names.displayNames(q, customerIds);
-    const present = new Set([...displayNames].filter(([, name]) => name !== ERASED_LABEL).map(([id]) => id));
+    const present = new Set(displayNames.keys());
     // A minor's quarantined record stays out of every list: its requests show no name.
     const quarantined = await quarantinedAmong(q, customerIds);
     const keys = viewer.readsCustomers && rows.some((r) => r.dek) ? await this.customerKeys.wrappersFor(q, rows.filter((r) => r.dek).map((r) => r.customer_id)) : new Map<string, DataKeyWrapper>();

@@ -1,4 +1,3 @@
-import { AppError } from '../ipc/errors.std.ts';
 import { asBuffer, type Queryable } from '../store/database.node.ts';
 import { domainWrapper, subjectWrapper, type SubjectKeyWrapper } from './dataKeys.node.ts';
 import { newDataKey } from './envelope.node.ts';
@@ -17,12 +16,11 @@ export interface SubjectKeyRow {
   shredded_at: string | null;
 }
 
-export const SUBJECT_SHREDDED = 'The records about this customer were erased: nothing more can be stored about them.';
-
 /**
  * One key per subject (customer) under which every data key about it is wrapped: destroying the subject's one
  * key (crypto-shredding) makes all its ciphertexts unreadable at once, wherever they are stored. A shredded
- * subject keeps its row as a tombstone (no key, `shredded_at`), so no write can quietly give it a new key.
+ * subject's key row is deleted in the transaction that deletes the subject's own row (see `destroy`), so no write
+ * can quietly give it a new key: the key row references the subject.
  */
 export class SubjectKeys {
   /** True until every record written before per-subject keys has moved under its subject's key. */
@@ -56,8 +54,8 @@ export class SubjectKeys {
     return subjectWrapper(this.ring(), subjectId, key, this.legacyAllowed);
   }
 
-  private row(q: Queryable, subjectId: string): Promise<{ wrapped_key: Buffer | null; shredded_at: string | null } | undefined> {
-    return q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).first('wrapped_key', 'shredded_at');
+  private row(q: Queryable, subjectId: string): Promise<{ wrapped_key: Buffer | null } | undefined> {
+    return q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).first('wrapped_key');
   }
 
   async wrapperFor(q: Queryable, subjectId: string): Promise<SubjectKeyWrapper> {
@@ -78,23 +76,21 @@ export class SubjectKeys {
   }
 
   /**
-   * The wrapper to write with. A subject from before per-subject keys gets its key here; a shredded one is
-   * refused. Another workstation (or the migration job) may create the key at the same moment: the first wins.
+   * The wrapper to write with. A subject from before per-subject keys gets its key here. Another workstation (or the migration job) may create the key at the same moment: the first wins.
    */
   async ensure(q: Queryable, subjectId: string, now: string): Promise<SubjectKeyWrapper> {
     const existing = await this.row(q, subjectId);
-    if (existing?.shredded_at) throw new AppError('CONFLICT', SUBJECT_SHREDDED);
     if (existing?.wrapped_key) return this.fromColumn(subjectId, existing.wrapped_key);
     await q(this.spec.table).insert(this.create(subjectId, now).row).onConflict(this.spec.subjectColumn).ignore();
     return this.wrapperFor(q, subjectId);
   }
 
-  /** Destroys the subject's key, leaving a tombstone. Returns whether there was a key to destroy. */
-  async shred(q: Queryable, subjectId: string, now: string): Promise<boolean> {
-    const destroyed = await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).whereNotNull('wrapped_key').update({ wrapped_key: null, shredded_at: now });
-    if (destroyed === 0) {
-      await q(this.spec.table).insert({ [this.spec.subjectColumn]: subjectId, wrapped_key: null, created_at: now, shredded_at: now }).onConflict(this.spec.subjectColumn).ignore();
-    }
-    return destroyed > 0;
+  /**
+   * Destroys the subject's key (crypto-shredding): its row goes, so every ciphertext wrapped under it is unreadable
+   * from then on. Called in the transaction that deletes the subject's own row, which keeps a new key from ever
+   * being made for it (the key row references the subject). Returns whether there was a key to destroy.
+   */
+  async destroy(q: Queryable, subjectId: string): Promise<boolean> {
+    return (await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).delete()) > 0;
   }
 }

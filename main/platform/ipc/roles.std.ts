@@ -53,6 +53,17 @@ export const PERMISSIONS = {
   'requests.decide': ['manager'],
   /** Export everything held about a customer to a file (an access request), with a fresh password re-entry. */
   'requests.export': ['manager'],
+  // Deletions, legal holds and retention (issue #8).
+  /** File a deletion request on a customer record and follow one's own requests. */
+  'erasure.request': ['staff', 'manager'],
+  /** Decide deletion requests and retention batches (with `approvals.decide`), and see every deletion request. */
+  'erasure.decide': ['manager'],
+  /** Place and release legal holds; see the holds list. */
+  'erasure.hold': ['manager'],
+  /** Review closed customers past the retention period and propose a batch for deletion. */
+  'erasure.retention': ['manager'],
+  /** The tombstone register: what remains of deleted customers (opaque ids, dates, reason, who). */
+  'erasure.register': ['manager', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

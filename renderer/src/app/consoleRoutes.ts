@@ -1,10 +1,14 @@
-import { IconAddressBook, IconClipboardList, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconClipboardList, IconFileOff, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
+import { DeletionsPage } from '../features/erasure/DeletionsPage';
+import { HoldsPage } from '../features/erasure/HoldsPage';
+import { RetentionPage } from '../features/erasure/RetentionPage';
+import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { HomePage } from '../features/home/HomePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SubjectRequestsPage } from '../features/subjectRequests/SubjectRequestsPage';
@@ -22,6 +26,10 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/', label: 'Home', icon: IconHome2, permission: null, page: HomePage },
   { path: '/customers', label: 'Customers', icon: IconAddressBook, permission: 'customers.read', page: CustomersPage },
   { path: '/requests', label: 'Customer requests', icon: IconClipboardList, permission: 'requests.read', page: SubjectRequestsPage },
+  { path: '/deletions', label: 'Deletions', icon: IconTrash, permission: 'erasure.request', page: DeletionsPage },
+  { path: '/legal-holds', label: 'Legal holds', icon: IconGavel, permission: 'erasure.hold', page: HoldsPage },
+  { path: '/retention', label: 'Retention review', icon: IconArchive, permission: 'erasure.retention', page: RetentionPage },
+  { path: '/deleted-customers', label: 'Deletion register', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },

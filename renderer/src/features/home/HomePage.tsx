@@ -1,4 +1,5 @@
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { DeletionsHomeCard } from '../erasure/DeletionsHomeCard';
 import { useActiveSession } from '../session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
@@ -33,6 +34,7 @@ export function HomePage() {
         </Group>
       </Paper>
       <RequestsHomeCard />
+      <DeletionsHomeCard />
       <RoleAccessCard role={session.role} />
       <section aria-labelledby="policy-controls-title">
         <Title order={2} size="h4" id="policy-controls-title" mb="sm">

@@ -29,6 +29,11 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'requests.file': 'Log and work customers’ access, correction and deletion requests',
   'requests.decide': 'Extend a customer request’s deadline once, or refuse it, with the reason the customer is told',
   'requests.export': 'Export everything held about a customer for an access request, with your password',
+  'erasure.request': 'Ask for a customer’s records to be deleted, and follow your requests',
+  'erasure.decide': 'Approve or deny deletion requests and retention batches',
+  'erasure.hold': 'Place and release legal holds that keep a customer from being deleted',
+  'erasure.retention': 'Review closed customers past the retention period and propose them for deletion',
+  'erasure.register': 'See the register of deleted customers (tombstones that identify no one)',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */
