@@ -1,4 +1,4 @@
-import { IconAddressBook, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -6,6 +6,7 @@ import { AuditPage } from '../features/audit/AuditPage';
 import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { HomePage } from '../features/home/HomePage';
+import { MinorsPage } from '../features/minors/MinorsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 
 export interface ConsoleRoute {
@@ -21,6 +22,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/', label: 'Home', icon: IconHome2, permission: null, page: HomePage },
   { path: '/customers', label: 'Customers', icon: IconAddressBook, permission: 'customers.read', page: CustomersPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
+  { path: '/minors', label: 'Minors', icon: IconShieldLock, permission: 'minors.report', page: MinorsPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, permission: 'settings.manage', page: SettingsPage },
