@@ -5,6 +5,7 @@ import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
+import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
 import { settingsChannels } from './features/settings/settings.contract.std.ts';
@@ -23,6 +24,7 @@ export const API = {
   ...breakglassChannels,
   ...minorsChannels,
   ...approvalsChannels,
+  ...erasureChannels,
   ...workstationChannels,
 };
 export type Api = typeof API;

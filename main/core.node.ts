@@ -14,6 +14,12 @@ import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
 import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
+import { CustomerEraser } from './features/erasure/deletion.node.ts';
+import { DeletionRequests } from './features/erasure/deletionRequests.node.ts';
+import { erasureHandlers } from './features/erasure/erasure.handlers.node.ts';
+import { erasurePort, type ErasurePort } from './features/erasure/erasure.port.node.ts';
+import { LegalHolds } from './features/erasure/holds.node.ts';
+import { Retention } from './features/erasure/retention.node.ts';
 import { CorrectionService } from './features/customers/corrections.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
@@ -69,6 +75,8 @@ export interface CoreOptions {
   approvalKinds?: readonly ApprovalKind[];
   /** scrypt log2(N) of enrolment packages; production keeps the default. */
   enrolmentCost?: number;
+  /** Handed the erasure port once the core is wired (backup restore re-applies the deletion ledger through it; tests). */
+  onErasurePort?: (port: ErasurePort) => void;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -143,6 +151,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   jobs.register(customerImportJob);
   const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso(), 200, logger);
   jobs.register(customerKeyMigration);
+  // Deletions, legal holds and retention (issue #8): approved deletions and retention batches delete through one eraser.
+  const holds = new LegalHolds(clock, customerKeys);
+  const eraser = new CustomerEraser(db, clock, customerKeyMigration, holds, approvals, audit, logger);
+  const deletionRequests = new DeletionRequests(clock, approvals, eraser, holds, customers, accounts);
+  const retention = new Retention({ db, clock, approvals, eraser, holds, names: customers, staff: accounts, jobs, logger, retentionDays: async (q) => (await office.refresh(q)).retentionDays });
+  approvalKinds.register(deletionRequests.kind()).register(retention.approvalKind());
+  jobs.register(retention);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -150,6 +165,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   }
   // A database from before per-customer keys moves onto them in the background.
   await customerKeyMigration.startIfNeeded(jobs, db);
+  // An approved retention batch whose job a killed process never started starts now; a deletion committed just
+  // before a kill has its freed pages reclaimed.
+  await retention.startApproved();
+  await eraser.reclaim();
+  options.onErasurePort?.(erasurePort(deletionRequests, holds, eraser));
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
   const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
@@ -171,6 +191,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
+      ...erasureHandlers({ requests: deletionRequests, approvals, eraser, holds, retention, names: customers, staff: accounts }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION }),
       ),

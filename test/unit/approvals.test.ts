@@ -372,7 +372,7 @@ describe('approvals (four eyes)', () => {
     await side('approvals').where({ id: filed.id }).update({ subject_id: customerId });
 
     const ring = await unlockKeyRing(side, t.vault, new Date().toISOString());
-    await new SubjectKeys(() => ring, CUSTOMER_KEYS).shred(side, customerId, new Date().toISOString());
+    await new SubjectKeys(() => ring, CUSTOMER_KEYS).destroy(side, customerId);
     const afterErasure = (await t.as('manager', 'approvals.list', {})).pending.find((a: { id: string }) => a.id === filed.id);
     assert.match(afterErasure.requestReason, /erased/);
     assert.equal(afterErasure.kind, 'test.erasure', 'the request itself stays as evidence');

@@ -75,6 +75,18 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
   'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
   'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
+  // Deletions (issue #8): staff and managers file and follow requests; only managers decide (with re-entry), hold
+  // and run retention; auditors see the tombstone register, never a request or a hold.
+  'erasure.requests': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'erasure.request': { allowed: STAFF_AND_MANAGERS, sample: () => ({ id: randomUUID() }) },
+  'erasure.file': { allowed: STAFF_AND_MANAGERS, sample: () => ({ customerId: ids.customer, reason: 'customer_request', channel: 'email' }) },
+  'erasure.decide': { allowed: ['manager'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
+  'erasure.holds': { allowed: ['manager'], sample: () => ({}) },
+  'erasure.placeHold': { allowed: ['manager'], sample: () => ({ customerId: ids.customer, reason: 'Court order for the matrix test', reference: 'CO-1' }) },
+  'erasure.releaseHold': { allowed: ['manager'], sample: () => ({ id: randomUUID() }) },
+  'erasure.retention': { allowed: ['manager'], sample: () => ({}) },
+  'erasure.proposeRetention': { allowed: ['manager'], sample: () => ({}) },
+  'erasure.tombstones': { allowed: ['manager', 'auditor'], sample: () => ({}) },
   // This workstation's database connection and enrolment packages: IT only (save and create also need re-entry).
   'workstation.connection.get': { allowed: ['it_admin'], sample: () => ({}) },
   'workstation.connection.save': { allowed: ['it_admin'], sample: () => ({ connection: { engine: 'sqlite' } }) },

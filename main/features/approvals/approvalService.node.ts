@@ -225,6 +225,45 @@ export class ApprovalService {
     return { pending: pending.map((r) => this.toRecord(r, keysOf(r))), recent: recent.map((r) => this.toRecord(r, keysOf(r))) };
   }
 
+  /** Requests of one kind, newest first: every one, or only those `requesterId` filed. */
+  async listKind(q: Queryable, opts: { kind: string; requesterId?: string; limit: number }): Promise<ApprovalRecord[]> {
+    const rows: ApprovalDbRow[] = await q<ApprovalDbRow>(APPROVALS_TABLE)
+      .where({ kind: opts.kind })
+      .modify((b) => void (opts.requesterId && b.where({ requester_id: opts.requesterId })))
+      .orderBy('requested_at', 'desc')
+      .orderBy('id')
+      .limit(opts.limit);
+    const customerKeys = await this.customerKeys.wrappersFor(q, rows.filter((r) => this.aboutCustomer(r)).map((r) => r.subject_id));
+    return rows.map((r) => this.toRecord(r, this.aboutCustomer(r) ? customerKeys.get(r.subject_id)! : domainWrapper(this.ring())));
+  }
+
+  /** Which of these subjects have a request still pending (of any kind, or of the kinds named). */
+  async pendingAbout(q: Queryable, subjectIds: readonly string[], kinds?: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const now = this.clock.nowIso();
+    for (let i = 0; i < subjectIds.length; i += 500) {
+      const rows = await q(APPROVALS_TABLE)
+        .whereIn('subject_id', subjectIds.slice(i, i + 500))
+        .where({ status: 'pending' })
+        .where('expires_at', '>', now)
+        .modify((b) => void (kinds && b.whereIn('kind', kinds)))
+        .select<{ subject_id: string }[]>('subject_id');
+      for (const row of rows) found.add(row.subject_id);
+    }
+    return found;
+  }
+
+  /**
+   * A customer was deleted: the reasons of requests about them go (already unreadable, their key destroyed); the
+   * clear facts — kind, status, who asked and decided, when — stay as evidence. Pending ones are withdrawn.
+   */
+  async forgetCustomer(q: Queryable, customerId: string): Promise<void> {
+    const kinds = this.kinds.names.filter((name) => this.kinds.find(name)?.subjectIsCustomer);
+    const about = () => q(APPROVALS_TABLE).where({ subject_id: customerId }).whereIn('kind', kinds);
+    await about().where({ status: 'pending' }).update({ status: 'withdrawn', decided_at: this.clock.nowIso() });
+    await about().update({ request_reason: Buffer.alloc(0), decision_reason: null });
+  }
+
   private toRecord(row: ApprovalDbRow, keys: DataKeyWrapper): ApprovalRecord {
     const blobs: Record<string, Buffer> = { request_reason: asBuffer(row.request_reason) };
     if (row.decision_reason) blobs.decision_reason = asBuffer(row.decision_reason);

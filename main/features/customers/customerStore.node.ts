@@ -365,7 +365,9 @@ export class CustomerStore {
   async setStatus(q: Queryable, id: string, status: CustomerStatus): Promise<{ row: CustomerRow; changed: boolean }> {
     const row = await this.load(q, id);
     if (row.status === status) return { row: this.toRow(row), changed: false };
-    await q(CUSTOMERS_TABLE).where({ id }).update({ status, updated_at: this.now() });
+    const now = this.now();
+    // Retention counts from the closing (erasure feature); a reopened record starts afresh.
+    await q(CUSTOMERS_TABLE).where({ id }).update({ status, updated_at: now, closed_at: status === 'closed' ? now : null });
     return { row: this.toRow({ ...row, status }), changed: true };
   }
 }

@@ -93,12 +93,13 @@ export class CustomerKeyMigration implements JobKind {
   }
 
   /**
-   * Erases everything about a customer at once by destroying its key: its records are first moved under that
-   * key (if the job has not reached it yet), so nothing about it escapes through an older wrap.
+   * Makes everything sealed about a customer unreadable at once by destroying its key: its records are first
+   * moved under that key (if the job has not reached it yet), so nothing about it escapes through an older wrap.
+   * The erasure feature calls it in the transaction that deletes the customer's rows.
    */
   async shredCustomer(q: Queryable, customerId: string): Promise<void> {
     await this.migrateCustomer(q, customerId);
-    await this.keys.shred(q, customerId, this.now());
+    await this.keys.destroy(q, customerId);
   }
 
   /** Gives one customer its key and rewraps every data key about it that is not under that key yet. */

@@ -17,7 +17,7 @@ export const consoleSettings = z.object({
 });
 export type ConsoleSettings = z.infer<typeof consoleSettings>;
 
-export const CONSOLE_SETTINGS_DEFAULTS: ConsoleSettings = { idleLockMinutes: 10, retentionDays: 2555, requestDeadlineDays: 30 };
+export const CONSOLE_SETTINGS_DEFAULTS: ConsoleSettings = { idleLockMinutes: 10, retentionDays: 90, requestDeadlineDays: 30 };
 
 export const settingsChannels = {
   'settings.get': channel({

@@ -22,7 +22,8 @@ export const SUBJECT_SHREDDED = 'The records about this customer were erased: no
 /**
  * One key per subject (customer) under which every data key about it is wrapped: destroying the subject's one
  * key (crypto-shredding) makes all its ciphertexts unreadable at once, wherever they are stored. A shredded
- * subject keeps its row as a tombstone (no key, `shredded_at`), so no write can quietly give it a new key.
+ * subject's key row is deleted with the subject's own row (see `destroy`); a `shredded_at` tombstone is what
+ * databases from before deletions removed rows may still hold, and it refuses a new key all the same.
  */
 export class SubjectKeys {
   /** True until every record written before per-subject keys has moved under its subject's key. */
@@ -89,12 +90,12 @@ export class SubjectKeys {
     return this.wrapperFor(q, subjectId);
   }
 
-  /** Destroys the subject's key, leaving a tombstone. Returns whether there was a key to destroy. */
-  async shred(q: Queryable, subjectId: string, now: string): Promise<boolean> {
-    const destroyed = await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).whereNotNull('wrapped_key').update({ wrapped_key: null, shredded_at: now });
-    if (destroyed === 0) {
-      await q(this.spec.table).insert({ [this.spec.subjectColumn]: subjectId, wrapped_key: null, created_at: now, shredded_at: now }).onConflict(this.spec.subjectColumn).ignore();
-    }
-    return destroyed > 0;
+  /**
+   * Destroys the subject's key (crypto-shredding): its row goes, so every ciphertext wrapped under it is unreadable
+   * from then on. Called in the transaction that deletes the subject's own row, which keeps a new key from ever
+   * being made for it (the key row references the subject). Returns whether there was a key to destroy.
+   */
+  async destroy(q: Queryable, subjectId: string): Promise<boolean> {
+    return (await q(this.spec.table).where({ [this.spec.subjectColumn]: subjectId }).delete()) > 0;
   }
 }

@@ -49,6 +49,17 @@ export const PERMISSIONS = {
   // Approvals (issue #6). Each kind also names the permission its decider must hold (erasure, role changes…).
   /** Decide (approve or deny) other people's approval requests, for kinds the role's own permissions cover. */
   'approvals.decide': ['manager', 'it_admin'],
+  // Deletions, legal holds and retention (issue #8).
+  /** File a deletion request on a customer record and follow one's own requests. */
+  'erasure.request': ['staff', 'manager'],
+  /** Decide deletion requests and retention batches (with `approvals.decide`), and see every deletion request. */
+  'erasure.decide': ['manager'],
+  /** Place and release legal holds; see the holds list. */
+  'erasure.hold': ['manager'],
+  /** Review closed customers past the retention period and propose a batch for deletion. */
+  'erasure.retention': ['manager'],
+  /** The tombstone register: what remains of deleted customers (opaque ids, dates, reason, who). */
+  'erasure.register': ['manager', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -86,6 +86,13 @@ export interface SqlDialect {
    * BUSY instead of waiting). PostgreSQL needs nothing: row locks and SERIALIZABLE retries close the same races.
    */
   claimWrite(q: Queryable): Promise<void>;
+  /**
+   * After rows holding personal data were deleted and committed: makes sure no copy of them is left in the
+   * database's files. Called with a connection, never inside a transaction. SQLite overwrites deleted content
+   * (secure_delete) in the pages it writes to the WAL; checkpointing with TRUNCATE copies those pages over the
+   * main file and empties the WAL, so neither file holds the old bytes.
+   */
+  reclaimFreedSpace(db: Queryable): Promise<void>;
 }
 
 function isSqliteClient(q: Queryable): boolean {

@@ -81,6 +81,15 @@ export const postgresDialect: SqlDialect = {
   async claimWrite() {},
 
   /**
+   * Nothing to run. A deleted row stays in its heap page as a dead tuple until (auto)vacuum marks the space
+   * reusable, and its bytes until a later write overwrites them; VACUUM needs the table owner (the app's login
+   * role is not) and VACUUM FULL locks every table against the whole office. What protects the data there is the
+   * shredded key: every ciphertext left in a dead tuple is under a key that no longer exists. The clear columns
+   * left (ids, enums, times, keyed blind indexes) name no one; autovacuum removes them on its own schedule.
+   */
+  async reclaimFreedSpace() {},
+
+  /**
    * LOCK TABLE takes no snapshot (unlike SELECT … FOR UPDATE or pg_advisory_xact_lock, whose statement does), so
    * issued first it queues appenders instead of letting all but one fail at the end. SHARE ROW EXCLUSIVE conflicts
    * with itself and with INSERT/UPDATE/DELETE, not with readers: listing and verifying the log are never blocked.

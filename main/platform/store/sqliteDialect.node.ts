@@ -68,6 +68,11 @@ export const sqliteDialect: SqlDialect = {
     }
   },
 
+  async reclaimFreedSpace(db) {
+    // Waits (busy timeout) for readers of older snapshots; a checkpoint they still block is retried next time.
+    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+  },
+
   classifyError(error): StoreErrorKind | null {
     const { code, message } = driverCode(error);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'busy';

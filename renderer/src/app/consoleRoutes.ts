@@ -1,10 +1,14 @@
-import { IconAddressBook, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconFileOff, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
+import { DeletionsPage } from '../features/erasure/DeletionsPage';
+import { HoldsPage } from '../features/erasure/HoldsPage';
+import { RetentionPage } from '../features/erasure/RetentionPage';
+import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { HomePage } from '../features/home/HomePage';
 import { MinorsPage } from '../features/minors/MinorsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -21,6 +25,10 @@ export interface ConsoleRoute {
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/', label: 'Home', icon: IconHome2, permission: null, page: HomePage },
   { path: '/customers', label: 'Customers', icon: IconAddressBook, permission: 'customers.read', page: CustomersPage },
+  { path: '/deletions', label: 'Deletions', icon: IconTrash, permission: 'erasure.request', page: DeletionsPage },
+  { path: '/legal-holds', label: 'Legal holds', icon: IconGavel, permission: 'erasure.hold', page: HoldsPage },
+  { path: '/retention', label: 'Retention review', icon: IconArchive, permission: 'erasure.retention', page: RetentionPage },
+  { path: '/deleted-customers', label: 'Deletion register', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/minors', label: 'Minors', icon: IconShieldLock, permission: 'minors.report', page: MinorsPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },

@@ -18,6 +18,7 @@ import { Facts, type Fact } from './Facts';
 import { KIND_LABELS, RECORD_FIELD_LABELS, STATUS_COLORS, STATUS_LABELS } from './labels';
 import { PURPOSE_NAMES } from './purposes';
 import { StatusChangeModal } from './StatusChangeModal';
+import { RecordErasureCard } from '../erasure/RecordErasureCard';
 
 interface CustomerRecordViewProps {
   record: CustomerRecord;
@@ -176,6 +177,8 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
           }
         />
       )}
+
+      <RecordErasureCard customerId={record.id} customerLabel={row.displayName} />
 
       {changingStatus && (
         <StatusChangeModal

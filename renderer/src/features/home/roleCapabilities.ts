@@ -27,6 +27,11 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'minors.report': 'Read the minors report: records found to be under 18, from quarantine to deletion, without personal data',
   'minors.release': 'Release a record from the minors quarantine when the report proves wrong, with your password',
   'approvals.decide': 'Approve or deny other people’s requests that need a second person (four eyes)',
+  'erasure.request': 'Ask for a customer’s records to be deleted, and follow your requests',
+  'erasure.decide': 'Approve or deny deletion requests and retention batches',
+  'erasure.hold': 'Place and release legal holds that keep a customer from being deleted',
+  'erasure.retention': 'Review closed customers past the retention period and propose them for deletion',
+  'erasure.register': 'See the register of deleted customers (tombstones that identify no one)',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */
