@@ -19,6 +19,9 @@ import {
 } from './customerFields.std.ts';
 import { RECORD_FIELDS, RECORD_PURPOSES } from './needToKnow.std.ts';
 
+/** Why a record was set apart as a minor's (the minors feature reports on these). */
+export { QUARANTINE_REASONS, type QuarantineReason } from './customerFields.std.ts';
+
 // ---- shared views ----
 
 /** A list / search row: the minimum needed to pick the right record. The name is masked ("Jane D."). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { id } from '../../platform/ipc/schemas.std.ts';
 import { APPROVAL_STATUSES } from '../approvals/approvals.contract.std.ts';
-import { QUARANTINE_REASONS } from '../customers/customerFields.std.ts';
+import { QUARANTINE_REASONS } from '../customers/customers.contract.std.ts';
 
 /** How staff learnt that a record is a minor's. */
 export const MINOR_REPORT_CHANNELS = ['phone', 'email', 'letter', 'in_person', 'parent_or_guardian', 'internal_review'] as const;

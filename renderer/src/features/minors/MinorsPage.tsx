@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Code, Group, Loader, Modal, Paper, Radio, SegmentedControl, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Center, Code, Group, Loader, Modal, Paper, Radio, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { RELEASE_REASONS, type MinorCase } from '../../../../main/features/minors/minors.contract.std';
@@ -47,7 +47,7 @@ export function MinorsPage() {
         }
       />
       {counts && (
-        <SimpleGrid cols={{ base: 2, md: 4 }} role="list" aria-label="Cases by state">
+        <Group grow role="list" aria-label="Cases by state">
           {(
             [
               ['Awaiting deletion', counts.awaitingDeletion],
@@ -65,7 +65,7 @@ export function MinorsPage() {
               </Text>
             </Paper>
           ))}
-        </SimpleGrid>
+        </Group>
       )}
       <SegmentedControl value={filter} onChange={(value) => setFilter(value as Filter)} data={FILTERS} aria-label="Show cases that are" w={300} />
       <Paper withBorder radius="md" p="xs">
