@@ -4,6 +4,7 @@ import { approvalsChannels } from './features/approvals/approvals.contract.std.t
 import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
+import { minorsChannels } from './features/minors/minors.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
@@ -22,6 +23,7 @@ export const API = {
   ...customersChannels,
   ...ordersChannels,
   ...breakglassChannels,
+  ...minorsChannels,
   ...approvalsChannels,
   ...subjectRequestsChannels,
   ...erasureChannels,

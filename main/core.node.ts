@@ -21,6 +21,8 @@ import { erasurePort, type ErasurePort } from './features/erasure/erasure.port.n
 import { LegalHolds } from './features/erasure/holds.node.ts';
 import { Retention } from './features/erasure/retention.node.ts';
 import { CorrectionService } from './features/customers/corrections.node.ts';
+import { MinorCases } from './features/minors/minorCases.node.ts';
+import { minorsHandlers } from './features/minors/minors.handlers.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
 import { CUSTOMER_KEYS, CustomerStore } from './features/customers/customerStore.node.ts';
@@ -155,10 +157,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const customers = new CustomerStore(keyRing, clock, customerKeys);
   const orders = new OrderService(clock, customerKeys);
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
-  const corrections = new CorrectionService(customers, accounts);
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
-  const requestTracker = new SubjectRequestTracker(clock, customerKeys, customers, accounts);
-  const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, noDisclosureRegister);
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
@@ -174,6 +173,19 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const deletionRequests = new DeletionRequests(clock, approvals, eraser, holds, customers, accounts);
   const retention = new Retention({ db, clock, approvals, eraser, holds, names: customers, staff: accounts, jobs, logger, retentionDays: async (q) => (await office.refresh(q)).retentionDays });
   approvalKinds.register(deletionRequests.kind()).register(retention.approvalKind());
+  // Minors (issue #8): a record found to be a minor's is quarantined and its deletion requested in one transaction,
+  // by whoever found it (so another manager decides); under a legal hold no request can be filed yet.
+  const minorCases = new MinorCases(clock, customers, {
+    request: async (q, { customerId, requesterId }) => {
+      if (!requesterId || (await holds.activeHold(q, customerId))) return null;
+      return (await deletionRequests.file(q, { customerId, reason: 'minor', channel: 'internal', requesterId })).id;
+    },
+    statuses: (q, ids) => approvals.statusesOf(q, ids),
+    erasedAt: (q, ids) => eraser.deletedAt(q, ids),
+  }, accounts);
+  const corrections = new CorrectionService(customers, accounts, minorCases);
+  const requestTracker = new SubjectRequestTracker(clock, customerKeys, customers, accounts);
+  const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, noDisclosureRegister);
   jobs.register(retention);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
@@ -217,6 +229,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         files: options.fileSaver ?? noFileSaver,
         recipients: noRecipientRegister,
       }),
+      ...minorsHandlers(minorCases),
       ...erasureHandlers({ requests: deletionRequests, approvals, eraser, holds, retention, names: customers, staff: accounts }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: policy }),

@@ -68,6 +68,9 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'orders.resendLicence': { allowed: STAFF_AND_MANAGERS, sample: () => ({ orderId: ids.order, itemId: ids.licenceItem }) },
   'breakglass.list': { allowed: ['manager'], sample: () => ({}) },
   'breakglass.review': { allowed: ['manager'], sample: () => ({ reviewId: ids.review, decision: 'justified', note: 'Confirmed with the team lead' }) },
+  'minors.reportAsMinor': { allowed: STAFF_AND_MANAGERS, sample: () => ({ customerId: ids.reportedMinor, channel: 'phone' }) },
+  'minors.cases': { allowed: ['manager', 'auditor'], sample: () => ({}) },
+  'minors.release': { allowed: ['manager'], sample: () => ({ caseId: randomUUID(), reason: 'reported_in_error' }) },
   // Approvals: anyone signed in sees their own requests (and the kinds they may decide) and withdraws their own;
   // deciding needs approvals.decide plus the kind's own permission (checked by the service).
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
@@ -110,8 +113,8 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
 };
 
 const PASSWORD = 'matrix test passphrase';
-const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review' | 'request', string> = {
-  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '',
+const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor', string> = {
+  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '',
 };
 const DENIED = new Set(['FORBIDDEN', 'NOT_AUTHENTICATED']);
 let t: TestCore;
@@ -147,6 +150,8 @@ before(async () => {
     staffWindow,
   );
   ids.request = request.request.id;
+  // Its own record, so quarantining it leaves the one the other channels use alone.
+  ids.reportedMinor = (await t.call<{ customer: { id: string } }>('customers.create', sampleCustomer({ email: 'minor.matrix@example.com' }), staffWindow)).customer.id;
 });
 after(() => t.cleanup());
 

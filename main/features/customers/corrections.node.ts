@@ -6,6 +6,8 @@ import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { ADDRESS_FIELDS } from '../../shared/address.std.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import type { CorrectableField, CORRECTION_SOURCES, customersChannels } from './customers.contract.std.ts';
+import { MINOR_REFUSED } from './customerFields.std.ts';
+import type { MinorFinding } from './customers.port.node.ts';
 import type { Contact, CustomerDbRow, CustomerStore, Identity } from './customerStore.node.ts';
 
 export type CorrectionInput = z.output<(typeof customersChannels)['customers.correct']['input']>;
@@ -58,13 +60,15 @@ export class CorrectionService {
     private readonly customers: CustomerStore,
     /** Who recorded each correction, resolved at read time. */
     private readonly staff: StaffDirectory,
+    /** Told, in the correcting transaction, when a corrected date of birth shows the record is a minor's. */
+    private readonly minors: MinorFinding,
   ) {}
 
   async correct(
     q: Queryable,
     input: CorrectionInput,
     actorId: string | null,
-  ): Promise<{ correctionId: string; fields: CorrectableField[]; row: CustomerDbRow }> {
+  ): Promise<{ correctionId: string; fields: CorrectableField[]; row: CustomerDbRow; minorFound: boolean }> {
     await dialectOf(q).claimWrite(q);
     const row = await this.customers.load(q, input.customerId);
     // Optimistic concurrency: the editor saw `expectedVersion`; anything corrected since is named, never overwritten.
@@ -104,12 +108,15 @@ export class CorrectionService {
     if (next.identity.kind === 'person' && next.identity.organisationName) {
       throw new AppError('INVALID_INPUT', 'Invalid request — changes.organisationName: Only an organisation contact has an organisation name');
     }
+    // A corrected date of birth under 18 is kept (it is the evidence) and the record is quarantined for deletion.
+    let minorFound = false;
     if (fields.includes('dateOfBirth')) {
       const problem = this.customers.dateOfBirthProblem(next.identity.dateOfBirth);
-      if (problem) {
+      minorFound = problem === MINOR_REFUSED;
+      if (problem && !minorFound) {
         throw new AppError(
           'INVALID_INPUT',
-          `changes.dateOfBirth: ${problem}. Nothing was changed; a record of a minor is handled as a deletion request.`,
+          `changes.dateOfBirth: ${problem}. Nothing was changed.`,
         );
       }
     }
@@ -137,7 +144,8 @@ export class CorrectionService {
       change: sealed,
       version: updated.version,
     });
-    return { correctionId, fields, row: updated };
+    if (minorFound) await this.minors.minorFound(q, { customerId: row.id, reason: 'date_of_birth_under_18', foundBy: actorId });
+    return { correctionId, fields, row: updated, minorFound };
   }
 
   /** The CONFLICT for an edit made against `version`: names the fields corrected since (never their values). */

@@ -108,6 +108,10 @@ export function ageOn(dateOfBirth: string, now: number): number {
   return age;
 }
 
+/** Why a record was set apart as a minor's: staff were told so, or a corrected date of birth says so. */
+export const QUARANTINE_REASONS = ['reported_minor', 'date_of_birth_under_18'] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
 export const MINOR_REFUSED = `Customers under ${MINIMUM_AGE} are not collected (privacy policy: minors' information)`;
 
 /** The date-of-birth rules that need today's date; null when acceptable. */

@@ -16,7 +16,9 @@ import type { ConsentChannel, ConsentPurpose } from './consents.std.ts';
 import { initialConsents, insertConsentRows, type InitialConsents } from './consents.node.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
 import {
+  ageOn,
   dateOfBirthProblem,
+  MINIMUM_AGE,
   maskedDisplayName,
   normalizeEmail,
   normalizeFamilyName,
@@ -25,6 +27,7 @@ import {
   type CustomerDetails,
   type CustomerKind,
   type CustomerStatus,
+  type QuarantineReason,
 } from './customerFields.std.ts';
 
 export const CUSTOMERS_TABLE = 'customers';
@@ -76,6 +79,9 @@ export interface CustomerDbRow {
   version?: number;
   /** The customer's own wrapped key, joined from customer_keys (null: not yet migrated). */
   customer_key?: Buffer | null;
+  /** Set when the record was found to be a minor's (quarantine.node.ts). */
+  quarantined_at?: string | null;
+  quarantine_reason?: QuarantineReason | null;
 }
 
 export interface PreparedCustomer extends InitialConsents {
@@ -168,6 +174,12 @@ export class CustomerStore {
       displayName: maskedDisplayName(identity.givenName, identity.familyName, identity.organisationName),
       city: contact.shippingAddress.city,
     };
+  }
+
+  /** Whether the date of birth on record makes the customer a minor today; false when none is recorded. */
+  async recordedAsMinor(q: Queryable, id: string): Promise<boolean> {
+    const { dateOfBirth } = this.openIdentity(await this.load(q, id));
+    return dateOfBirth !== null && ageOn(dateOfBirth, this.clock.now()) < MINIMUM_AGE;
   }
 
   /** The rules that need today's date. Null when acceptable; the message names the rule, not the value. */

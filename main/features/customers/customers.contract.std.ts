@@ -9,6 +9,7 @@ import {
   CUSTOMER_KINDS,
   CUSTOMER_STATUSES,
   customerDetailsShape,
+  QUARANTINE_REASONS,
   emailAddress,
   isoDate,
   organisationIssues,
@@ -17,6 +18,9 @@ import {
   phoneNumber,
 } from './customerFields.std.ts';
 import { RECORD_FIELDS, RECORD_PURPOSES } from './needToKnow.std.ts';
+
+/** Why a record was set apart as a minor's (the minors feature reports on these). */
+export { QUARANTINE_REASONS, type QuarantineReason } from './customerFields.std.ts';
 
 // ---- shared views ----
 
@@ -77,6 +81,8 @@ export const customerRecord = z.object({
   consentHistory: z.array(consentEvent).optional(),
   /** Break-glass only: the review this opening was queued for. */
   breakGlassReviewId: id.optional(),
+  /** Set apart as a minor's record, waiting for its deletion: why and since when. */
+  quarantine: z.object({ reason: z.enum(QUARANTINE_REASONS), since: z.string() }).nullable(),
 });
 export type CustomerRecord = z.input<typeof customerRecord>;
 
@@ -242,7 +248,13 @@ export const customersChannels = {
         expectedVersion: z.number().int().min(1).max(2_147_483_647).optional(),
       })
       .strict(),
-    output: z.object({ correctionId: id, fields: z.array(z.enum(CORRECTABLE_FIELDS)), customer: customerRow }),
+    output: z.object({
+      correctionId: id,
+      fields: z.array(z.enum(CORRECTABLE_FIELDS)),
+      customer: customerRow,
+      /** The corrected date of birth is a minor's: the record was quarantined and its deletion requested. */
+      minorFound: z.boolean(),
+    }),
     access: { kind: 'permission', permission: 'customers.correct' },
     audit: 'customer.corrected',
   }),

@@ -45,9 +45,9 @@ export function customersHandlers({ customers, corrections, records, importer }:
     'customers.correct': async (input, ctx) => {
       const session = requireSession(ctx);
       ctx.auditDetails({ customerId: input.customerId, source: input.source });
-      const { correctionId, fields, row } = await corrections.correct(ctx.q, input, session.userId);
-      ctx.auditDetails({ correctionId, fields });
-      return { correctionId, fields, customer: customers.toRow(row) };
+      const { correctionId, fields, row, minorFound } = await corrections.correct(ctx.q, input, session.userId);
+      ctx.auditDetails({ correctionId, fields, ...(minorFound && { minorFound }) });
+      return { correctionId, fields, customer: customers.toRow(row), minorFound };
     },
     'customers.corrections': async (input, ctx) => {
       ctx.auditDetails({ customerId: input.customerId, purpose: 'correction', view: 'correction_history' });

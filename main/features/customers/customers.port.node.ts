@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
 import type { SubjectAccessData } from './subjectAccess.node.ts';
+import type { QuarantineReason } from './customerFields.std.ts';
 
 /**
  * What other features may use of customers. Features import this file or the contract, never the customer
@@ -9,7 +10,20 @@ import type { SubjectAccessData } from './subjectAccess.node.ts';
 /** "Has this customer consented to X now?" */
 export { hasConsent } from './consents.node.ts';
 /** Minors' records set apart until deleted: never in an audience, a disclosure or an export. */
-export { isQuarantined, quarantineCustomer, quarantinedAmong, QUARANTINE_REASONS, type QuarantineReason } from './quarantine.node.ts';
+export { isQuarantined, quarantineCustomer, quarantinedAmong, releaseQuarantine } from './quarantine.node.ts';
+export { QUARANTINE_REASONS, type QuarantineReason } from './customerFields.std.ts';
+/**
+ * Implemented by the minors feature: a record found to be a minor's is quarantined and its deletion requested,
+ * inside the transaction that found it.
+ */
+export interface MinorFinding {
+  minorFound(q: Queryable, input: { customerId: string; reason: QuarantineReason; foundBy: string | null }): Promise<void>;
+}
+/** Whether the date of birth on record makes the customer a minor today (false with none recorded). Reads no PII out. */
+export interface RecordedAges {
+  recordedAsMinor(q: Queryable, customerId: string): Promise<boolean>;
+}
+
 /** A customer's status (null: no such customer), and the message for a missing one. */
 export { customerStatus, NO_SUCH_CUSTOMER } from './customerStore.node.ts';
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { countRows, INSERT_CHUNK } from '../../platform/store/queries.node.ts';
-import type { CustomerStatus } from './customerFields.std.ts';
+import type { CustomerStatus, QuarantineReason } from './customerFields.std.ts';
 import { CUSTOMERS_TABLE, NO_SUCH_CUSTOMER, STAGED_BY_IMPORT } from './customerStore.node.ts';
 
 /**
@@ -9,8 +9,6 @@ import { CUSTOMERS_TABLE, NO_SUCH_CUSTOMER, STAGED_BY_IMPORT } from './customerS
  * A quarantined record is hidden from lists and search and must never reach an audience, a disclosure or an
  * export; it waits there for a manager to confirm its deletion.
  */
-export const QUARANTINE_REASONS = ['reported_minor', 'date_of_birth_under_18'] as const;
-export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 /** The column lists and search filter on; exported so every query that hides quarantined records says the same. */
 export const QUARANTINED_AT = 'quarantined_at';
@@ -27,6 +25,11 @@ export async function quarantineCustomer(
   if (changed > 0) return true;
   if (!(await q(CUSTOMERS_TABLE).where({ id: input.customerId }).first('id'))) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
   return false;
+}
+
+/** Lifts a quarantine found to be wrong (the minors feature checks who may, and why). */
+export async function releaseQuarantine(q: Queryable, customerId: string): Promise<void> {
+  await q(CUSTOMERS_TABLE).where({ id: customerId }).update({ [QUARANTINED_AT]: null, quarantine_reason: null });
 }
 
 export async function isQuarantined(q: Queryable, customerId: string): Promise<boolean> {
@@ -57,19 +60,4 @@ export async function countQuarantined(q: Queryable, status?: CustomerStatus): P
         if (status) b.where({ status });
       }),
   );
-}
-
-export interface QuarantinedCustomer {
-  id: string;
-  reason: QuarantineReason;
-  quarantinedAt: string;
-}
-
-/** Every quarantined customer, oldest first: ids, reasons and times only (the minors report). */
-export async function listQuarantined(q: Queryable): Promise<QuarantinedCustomer[]> {
-  const rows = await q(CUSTOMERS_TABLE)
-    .whereNotNull(QUARANTINED_AT)
-    .orderBy([{ column: QUARANTINED_AT }, { column: 'id' }])
-    .select<{ id: string; quarantine_reason: QuarantineReason; quarantined_at: string }[]>('id', 'quarantine_reason', QUARANTINED_AT);
-  return rows.map((r) => ({ id: r.id, reason: r.quarantine_reason, quarantinedAt: r.quarantined_at }));
 }

@@ -48,6 +48,7 @@ export class RecordAccess {
       version: Number(row.version ?? 1),
       policyVersion: row.policy_version,
       orderCount: await this.orders.count(q, row.id),
+      quarantine: row.quarantined_at && row.quarantine_reason ? { reason: row.quarantine_reason, since: row.quarantined_at } : null,
     };
     if (identity && has('name')) {
       record.name = { givenName: identity.givenName, familyName: identity.familyName, organisationName: identity.organisationName };

@@ -175,6 +175,16 @@ export class CustomerEraser {
     return { rows, total };
   }
 
+  /** When each of these customers was deleted; customers never deleted are left out. */
+  async deletedAt(q: Queryable, customerIds: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < customerIds.length; i += 500) {
+      const rows = await q(LEDGER_TABLE).whereIn('customer_id', customerIds.slice(i, i + 500)).select<{ customer_id: string; deleted_at: string }[]>('customer_id', 'deleted_at');
+      for (const row of rows) found.set(row.customer_id, row.deleted_at);
+    }
+    return found;
+  }
+
   async ledger(q: Queryable): Promise<LedgerEntry[]> {
     const rows = await q(LEDGER_TABLE).orderBy('deleted_at').orderBy('customer_id').select<{ customer_id: string; deleted_at: string }[]>('customer_id', 'deleted_at');
     return rows.map((r) => ({ customerId: r.customer_id, deletedAt: r.deleted_at }));

@@ -9,7 +9,7 @@ import { asBuffer, type Queryable } from '../../platform/store/database.node.ts'
 import { countRows, INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
 import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
 import { POLICY_VERSION } from '../../shared/policy.std.ts';
-import { customerStatus, NO_SUCH_CUSTOMER } from '../customers/customers.port.node.ts';
+import { customerStatus, isQuarantined, NO_SUCH_CUSTOMER } from '../customers/customers.port.node.ts';
 import { cardBrand, cardDigits, cardExpiryProblem, luhnValid, maskCard, type CardBrand } from './card.std.ts';
 import type { billingInput, cardInput, lineItem, LINE_ITEM_KINDS, OrderView } from './orders.contract.std.ts';
 import type { CustomerOrders, OrderViewScope } from './orders.port.node.ts';
@@ -167,6 +167,9 @@ export class OrderService implements CustomerOrders {
     const status = await customerStatus(q, input.customerId);
     if (!status) throw new AppError('NOT_FOUND', NO_SUCH_CUSTOMER);
     if (status !== 'active') throw new AppError('CONFLICT', 'This customer record is closed: reopen it before taking an order.');
+    if (await isQuarantined(q, input.customerId)) {
+      throw new AppError('CONFLICT', "This record is set apart as a minor's and waits for deletion: no order can be taken.");
+    }
     const now = this.clock.nowIso();
     const keys = await this.customerKeys.ensure(q, input.customerId, now);
     const prepared = this.prepare(input, { actorId, now, keys });

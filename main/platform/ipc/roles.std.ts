@@ -41,6 +41,11 @@ export const PERMISSIONS = {
   'cards.first6': ['manager'],
   /** Reveal a full card number, with a written reason and a fresh password re-entry. */
   'cards.reveal': ['manager'],
+  // Minors (issue #8). Reporting a record as a minor's needs `customers.correct`.
+  /** The minors report: cases of records found to be minors', pending and completed, without PII. */
+  'minors.report': ['manager', 'auditor'],
+  /** Lift a quarantine found to be wrong (age verified, reported in error), with a password re-entry. */
+  'minors.release': ['manager'],
   // Approvals (issue #6). Each kind also names the permission its decider must hold (erasure, role changes…).
   /** Decide (approve or deny) other people's approval requests, for kinds the role's own permissions cover. */
   'approvals.decide': ['manager', 'it_admin'],

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconArchive, IconClipboardList, IconFileOff, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconClipboardList, IconFileOff, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -10,6 +10,7 @@ import { HoldsPage } from '../features/erasure/HoldsPage';
 import { RetentionPage } from '../features/erasure/RetentionPage';
 import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { HomePage } from '../features/home/HomePage';
+import { MinorsPage } from '../features/minors/MinorsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SubjectRequestsPage } from '../features/subjectRequests/SubjectRequestsPage';
 
@@ -31,6 +32,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/retention', label: 'Retention review', icon: IconArchive, permission: 'erasure.retention', page: RetentionPage },
   { path: '/deleted-customers', label: 'Deletion register', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
+  { path: '/minors', label: 'Minors', icon: IconShieldLock, permission: 'minors.report', page: MinorsPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, permission: 'settings.manage', page: SettingsPage },

@@ -26,6 +26,7 @@ export const quarantine: Migration = {
       t.string('outcome', 16).nullable();
       t.string('closed_at', 32).nullable();
       t.uuid('closed_by').nullable();
+      t.string('release_reason', 32).nullable();
       t.index(['customer_id']);
       t.index(['found_at', 'id']);
     });

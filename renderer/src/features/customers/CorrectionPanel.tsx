@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form';
 import { IconPencil } from '@tabler/icons-react';
 import type { ChannelInput } from '../../../../main/api.std';
 import { CORRECTION_SOURCES, customersChannels, type CustomerRecord } from '../../../../main/features/customers/customers.contract.std';
-import { dateOfBirthProblem } from '../../../../main/features/customers/customerFields.std';
+import { dateOfBirthProblem, MINOR_REFUSED } from '../../../../main/features/customers/customerFields.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
@@ -77,11 +77,16 @@ function validateCorrection(values: CorrectionValues, before: CorrectionValues, 
   }
   if (changes.dateOfBirth && !errors.dateOfBirth) {
     const problem = dateOfBirthProblem(changes.dateOfBirth, Date.now());
-    if (problem) errors.dateOfBirth = problem;
+    // A minor's date of birth is saved: it is what sets the record apart for deletion (said under the field).
+    if (problem && problem !== MINOR_REFUSED) errors.dateOfBirth = problem;
   }
   if (!values.source) errors.source = 'Say where the correction comes from';
   if (Object.keys(changes).length === 0) errors.form = 'Change at least one field: the values equal the current record.';
   return errors;
+}
+
+function minorDateOfBirth(value: string, before: string): boolean {
+  return value !== before && /^\d{4}-\d{2}-\d{2}$/.test(value) && dateOfBirthProblem(value, Date.now()) === MINOR_REFUSED;
 }
 
 interface CorrectionPanelProps {
@@ -113,6 +118,7 @@ export function CorrectionPanel({ record, onCorrected }: CorrectionPanelProps) {
         expectedVersion: record.version,
       });
       notifySuccess(`Corrected: ${result.fields.map((field) => CORRECTABLE_FIELD_LABELS[field]).join(', ')}.`);
+      if (result.minorFound) notifySuccess('This date of birth is a minor’s: the record was set apart and its deletion requested.');
       onCorrected();
     }),
   );
@@ -144,7 +150,13 @@ export function CorrectionPanel({ record, onCorrected }: CorrectionPanelProps) {
             {input('email', 'Email', { withAsterisk: true })}
             {input('phone', 'Phone', { placeholder: 'Empty removes it' })}
           </Group>
-          {input('dateOfBirth', 'Date of birth', { type: 'date', description: 'Leave empty to remove it from the record', w: 260 })}
+          {input('dateOfBirth', 'Date of birth', {
+            type: 'date',
+            description: minorDateOfBirth(form.values.dateOfBirth, before.dateOfBirth)
+              ? 'Under 18: saving sets this record apart as a minor’s and asks a manager to confirm its deletion'
+              : 'Leave empty to remove it from the record',
+            w: 260,
+          })}
           <Divider label="Shipping address" labelPosition="left" />
           {input('shippingAddress.street', 'Street', { withAsterisk: true })}
           <Group grow align="flex-start">

@@ -1,10 +1,12 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArchive, IconArrowLeft, IconEyeOff, IconRestore } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArchive, IconArrowLeft, IconEyeOff, IconRestore, IconShieldLock } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import type { CustomerRecord, CustomerRow } from '../../../../main/features/customers/customers.contract.std';
 import { RECORD_FIELDS, type RecordPurpose } from '../../../../main/features/customers/needToKnow.std';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { formatDateTime } from '../../ui/format';
+import { QUARANTINE_REASON_LABELS } from '../minors/labels';
+import { ReportMinorModal } from '../minors/ReportMinorModal';
 import { OrdersSection } from '../orders/OrdersSection';
 import { useActiveSession } from '../session/sessionContext';
 import { ConsentsCard } from './ConsentsCard';
@@ -55,6 +57,8 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const [changingStatus, setChangingStatus] = useState(false);
+  const [reportingMinor, setReportingMinor] = useState(false);
+  const canReportMinor = roleHolds(role, 'customers.correct') && !record.quarantine;
   // Closing fits a deletion request or a customer saying they no longer use the service.
   const canChangeStatus = roleHolds(role, 'customers.write') && (record.purpose === 'deletion_request' || record.purpose === 'customer_support');
   const withheld = RECORD_FIELDS.filter((field) => !record.fields.includes(field)).map((field) => RECORD_FIELD_LABELS[field]);
@@ -111,8 +115,20 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
               {record.status === 'active' ? 'Close record' : 'Reopen record'}
             </Button>
           )}
+          {canReportMinor && (
+            <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconShieldLock size={14} aria-hidden />} onClick={() => setReportingMinor(true)}>
+              Report as a minor
+            </Button>
+          )}
         </Stack>
       </Group>
+
+      {record.quarantine && (
+        <Alert color="red" variant="light" icon={<IconShieldLock aria-hidden />} title="Set apart as a minor’s record">
+          {QUARANTINE_REASON_LABELS[record.quarantine.reason]} on {formatDateTime(record.quarantine.since)}. This record is
+          hidden from lists, mailings, disclosures and exports, and waits for a manager to confirm its deletion.
+        </Alert>
+      )}
 
       {record.breakGlassReviewId && (
         <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Break-glass access — flagged for manager review">
@@ -176,6 +192,8 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
           }}
         />
       )}
+
+      {reportingMinor && <ReportMinorModal customerId={record.id} onClose={() => setReportingMinor(false)} onReported={onBack} />}
 
       {correcting && (
         <>

@@ -24,6 +24,8 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'orders.write': 'Place orders and re-send licence keys',
   'cards.first6': 'See the issuer digits of masked card numbers',
   'cards.reveal': 'Reveal a full card number, with a written reason and your password',
+  'minors.report': 'Read the minors report: records found to be under 18, from quarantine to deletion, without personal data',
+  'minors.release': 'Release a record from the minors quarantine when the report proves wrong, with your password',
   'approvals.decide': 'Approve or deny other people’s requests that need a second person (four eyes)',
   'requests.read': 'Follow customers’ access, correction and deletion requests and their due dates',
   'requests.file': 'Log and work customers’ access, correction and deletion requests',
