@@ -12,6 +12,7 @@ import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
 import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
 import { POLICY_VERSION } from '../../shared/policy.std.ts';
+import { policyVersionInForce } from '../policy/policy.port.node.ts';
 import type { ConsentChannel, ConsentPurpose } from './consents.std.ts';
 import { initialConsents, insertConsentRows, type InitialConsents } from './consents.node.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
@@ -219,10 +220,12 @@ export class CustomerStore {
     return { row, key: key.row, keys: key.keys, ...initialConsents(id, opts) };
   }
 
+  /** Inserts in the caller's transaction, stamping the policy version in force now on the records and consents. */
   async insertPrepared(q: Queryable, prepared: readonly PreparedCustomer[], chunk = INSERT_CHUNK): Promise<void> {
-    await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => p.row), chunk);
+    const policyVersion = await policyVersionInForce(q, this.now());
+    await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => ({ ...p.row, policy_version: policyVersion })), chunk);
     await insertChunked(q, CUSTOMER_KEYS_TABLE, prepared.map((p) => p.key), chunk);
-    await insertConsentRows(q, prepared, chunk);
+    await insertConsentRows(q, prepared, chunk, policyVersion);
   }
 
   /** Refuses a second record with the same email address (kept accurate: one customer, one record). */
