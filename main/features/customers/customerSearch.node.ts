@@ -4,9 +4,13 @@ import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { countRows } from '../../platform/store/queries.node.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
 import type { CustomerStatus } from './customerFields.std.ts';
+import { countQuarantined, QUARANTINED_AT } from './quarantine.node.ts';
 import { CUSTOMERS_TABLE, LIST_COLUMNS, STAGED_BY_IMPORT, type CustomerStore, type ListDbRow, type SearchField } from './customerStore.node.ts';
 
-/** Exact search by blind index, and the paged list. Rows are masked: only the summary section is opened. */
+/**
+ * Exact search by blind index, and the paged list. Rows are masked: only the summary section is opened.
+ * Quarantined records (minors) are in neither: they wait, apart, for their deletion.
+ */
 
 export const SEARCH_LIMIT = 50;
 
@@ -32,6 +36,7 @@ export async function searchCustomers(
   const rows = await q(CUSTOMERS_TABLE)
     .where(INDEX_COLUMN[by], index)
     .whereNull(STAGED_BY_IMPORT)
+    .whereNull(QUARANTINED_AT)
     .orderBy([...NEWEST_FIRST])
     .limit(SEARCH_LIMIT + 1)
     .select<ListDbRow[]>(LIST_COLUMNS);
@@ -45,6 +50,7 @@ export async function listCustomers(
 ): Promise<{ rows: CustomerRow[]; total: number }> {
   const rows = await q(CUSTOMERS_TABLE)
     .whereNull(STAGED_BY_IMPORT)
+    .whereNull(QUARANTINED_AT)
     .modify((b) => {
       if (opts.status) b.where({ status: opts.status });
     })
@@ -55,14 +61,17 @@ export async function listCustomers(
   return { rows: await store.toRows(q, rows), total: await countCustomers(q, opts.status) };
 }
 
-/** Number of customers (with a status): from the counts the database keeps where its dialect does, else count(*). */
+/**
+ * Number of listed customers (with a status): from the counts the database keeps where its dialect does, less
+ * the few quarantined ones; else count(*).
+ */
 export async function countCustomers(q: Queryable, status?: CustomerStatus): Promise<number> {
   const byStatus = (b: ReturnType<Queryable>) => {
     if (status) b.where({ status });
   };
   if (dialectOf(q).keepsCounters) {
     const rows = await q('customer_counts').modify(byStatus).sum<{ n: number | null }[]>('n as n');
-    return Number(rows[0]?.n ?? 0);
+    return Number(rows[0]?.n ?? 0) - (await countQuarantined(q, status));
   }
-  return countRows(q(CUSTOMERS_TABLE).whereNull(STAGED_BY_IMPORT).modify(byStatus));
+  return countRows(q(CUSTOMERS_TABLE).whereNull(STAGED_BY_IMPORT).whereNull(QUARANTINED_AT).modify(byStatus));
 }

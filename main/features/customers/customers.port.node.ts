@@ -7,6 +7,8 @@ import type { Queryable } from '../../platform/store/database.node.ts';
 
 /** "Has this customer consented to X now?" */
 export { hasConsent } from './consents.node.ts';
+/** Minors' records set apart until deleted: never in an audience, a disclosure or an export. */
+export { isQuarantined, quarantineCustomer, quarantinedAmong, QUARANTINE_REASONS, type QuarantineReason } from './quarantine.node.ts';
 /** A customer's status (null: no such customer), and the message for a missing one. */
 export { customerStatus, NO_SUCH_CUSTOMER } from './customerStore.node.ts';
 

@@ -5,8 +5,9 @@ import { approvals } from './0004_approvals.node.ts';
 import { jobs } from './0005_jobs.node.ts';
 import { concurrency } from './0006_concurrency.node.ts';
 import { loginFailures } from './0009_login_failures.node.ts';
+import { quarantine } from './0010_quarantine.node.ts';
 import { policyVersions } from './0013_policy_versions.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, policyVersions];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, policyVersions];
