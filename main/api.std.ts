@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
+import { announcementsChannels } from './features/announcements/announcements.contract.std.ts';
 import { approvalsChannels } from './features/approvals/approvals.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
+import { policyChannels } from './features/policy/policy.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
 import { settingsChannels } from './features/settings/settings.contract.std.ts';
 import { workstationChannels } from './features/workstation/workstation.contract.std.ts';
@@ -22,6 +24,8 @@ export const API = {
   ...breakglassChannels,
   ...approvalsChannels,
   ...workstationChannels,
+  ...policyChannels,
+  ...announcementsChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

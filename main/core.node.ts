@@ -5,6 +5,10 @@ import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 import { API, type Api } from './api.std.ts';
 import type { Core, EventListener } from './core.contract.std.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
+import { announcementsHandlers } from './features/announcements/announcements.handlers.node.ts';
+import { AnnouncementService } from './features/announcements/announcementService.node.ts';
+import { csvExportJob } from './features/announcements/csvExportJob.node.ts';
+import { recipientsJob } from './features/announcements/recipientsJob.node.ts';
 import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
 import { ApprovalKinds, type ApprovalKind } from './features/approvals/approvalKinds.node.ts';
@@ -21,6 +25,9 @@ import { CUSTOMER_KEYS, CustomerStore } from './features/customers/customerStore
 import { customerImportJob } from './features/customers/importJob.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
+import { policyHandlers } from './features/policy/policy.handlers.node.ts';
+import { PolicyService } from './features/policy/policyService.node.ts';
+import { SqlPolicyVersions } from './features/policy/policyVersions.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
 import { sessionHandlers } from './features/session/session.handlers.node.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
@@ -36,6 +43,7 @@ import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
 import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
+import { noFileSaver, type FileSaver } from './platform/files/fileSaver.node.ts';
 import { DenialCoalescer } from './platform/ipc/denials.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import { JobRunner } from './platform/jobs/jobRunner.node.ts';
@@ -69,6 +77,8 @@ export interface CoreOptions {
   approvalKinds?: readonly ApprovalKind[];
   /** scrypt log2(N) of enrolment packages; production keeps the default. */
   enrolmentCost?: number;
+  /** Where exports are saved: Electron's save dialog; tests write into a directory. Absent, exports are refused. */
+  fileSaver?: FileSaver;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -137,12 +147,16 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
+  const policy = new PolicyService(new SqlPolicyVersions(), clock, approvals);
+  approvalKinds.register(policy.approvalKind());
   const workstationId = settings.get('workstationId') ?? randomUUID();
   settings.set('workstationId', workstationId);
   const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
   jobs.register(customerImportJob);
   const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso(), 200, logger);
   jobs.register(customerKeyMigration);
+  jobs.register(recipientsJob(() => clock.nowIso()));
+  jobs.register(csvExportJob);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -151,6 +165,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // A database from before per-customer keys moves onto them in the background.
   await customerKeyMigration.startIfNeeded(jobs, db);
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
+  const announcements = new AnnouncementService(db, clock, jobs, customers, (senderId, payload) => emit(senderId, 'progress', payload));
+  const files = options.fileSaver ?? noFileSaver;
   const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
@@ -171,6 +187,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
+      ...policyHandlers({ policy, staff: accounts, files, db }),
+      ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION }),
       ),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../main/core.contract.std.ts';
 import { DATABASE_FILE, openCore, type CoreOptions } from '../../main/core.node.ts';
+import { directoryFileSaver } from '../../main/platform/files/fileSaver.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/store/database.node.ts';
@@ -42,7 +43,7 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Tes
   // On PostgreSQL every core gets its own database (reused when a test reopens a core in the same dataDir).
   const { config: pgConfig, created } = options.database ? { config: options.database, created: null } : await databaseFor(dataDir);
   const database: DatabaseConfig = pgConfig ?? { client: 'sqlite', filename: join(dataDir, DATABASE_FILE) };
-  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, ...options, dataDir, vault, ...(pgConfig ? { database: pgConfig } : {}) }).catch(
+  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, fileSaver: directoryFileSaver(join(dataDir, 'exports')), ...options, dataDir, vault, ...(pgConfig ? { database: pgConfig } : {}) }).catch(
     async (error: unknown) => {
       if (!options.dataDir) await created?.drop();
       throw error;

@@ -327,3 +327,6 @@ export const customersChannels = {
     transactional: false,
   }),
 };
+
+/** The purposes the policy names, their legal bases, and the marketing ones an audience may be exported for. */
+export { LEGAL_BASES, LEGAL_BASIS_LABELS, MARKETING_PURPOSES, PROCESSING_PURPOSES, PURPOSES, type MarketingPurpose } from './purposes.std.ts';

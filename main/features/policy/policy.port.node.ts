@@ -19,3 +19,32 @@ export async function policyVersionInForce(q: Queryable, nowIso: string): Promis
   if (!version) throw new AppError('INTERNAL', 'No published privacy policy is in force.');
   return versionLabel(version.version);
 }
+
+/** A version that has been published (still current or archived since), as announcements need it. */
+export interface PublishedPolicyVersion {
+  id: string;
+  version: number;
+  title: string;
+  material: boolean;
+  effectiveDate: string;
+}
+
+/** Null when there is no such version or it was never published (a draft has nothing to announce). */
+export async function publishedPolicyVersion(q: Queryable, id: string): Promise<PublishedPolicyVersion | null> {
+  const found = await store.get(q, id);
+  if (!found || !found.publishedAt || !found.effectiveDate) return null;
+  return { id: found.id, version: found.version, title: found.title, material: found.material === true, effectiveDate: found.effectiveDate };
+}
+
+/**
+ * Labels of every version published before `version`: the customers collected under them are the ones a change
+ * in `version` affects (they were told something else at collection).
+ */
+export async function policyLabelsBefore(q: Queryable, version: number): Promise<string[]> {
+  return store.labelsBefore(q, version);
+}
+
+/** Version numbers by id, for lists that name the version an announcement is about. */
+export async function policyVersionNumbers(q: Queryable): Promise<Map<string, number>> {
+  return new Map((await store.list(q)).map((v) => [v.id, v.version]));
+}

@@ -73,7 +73,8 @@ interface PolicyVersionDbRow {
   archived_at: string | null;
 }
 
-const HEADER_COLUMNS = [
+type HeaderDbRow = Omit<PolicyVersionDbRow, 'body'>;
+const HEADER_COLUMNS: string[] = [
   'id',
   'version',
   'status',
@@ -90,11 +91,11 @@ const HEADER_COLUMNS = [
   'published_at',
   'effective_at',
   'archived_at',
-] as const;
+];
 
 function fromDb(row: PolicyVersionDbRow): PolicyVersionRecord;
-function fromDb(row: Omit<PolicyVersionDbRow, 'body'>): PolicyVersionHeader;
-function fromDb(row: Omit<PolicyVersionDbRow, 'body'> & { body?: string }): PolicyVersionHeader & { body?: string } {
+function fromDb(row: HeaderDbRow): PolicyVersionHeader;
+function fromDb(row: HeaderDbRow & { body?: string }): PolicyVersionHeader & { body?: string } {
   const header: PolicyVersionHeader = {
     id: row.id,
     version: Number(row.version),
@@ -137,7 +138,7 @@ const PUBLISHED_ONCE: readonly PolicyStatus[] = ['published', 'archived'];
 
 export class SqlPolicyVersions implements PolicyVersions {
   async list(q: Queryable): Promise<PolicyVersionHeader[]> {
-    const rows = await q<PolicyVersionDbRow>(POLICY_VERSIONS_TABLE).select(HEADER_COLUMNS).orderBy('version', 'desc');
+    const rows = await q(POLICY_VERSIONS_TABLE).select<HeaderDbRow[]>(HEADER_COLUMNS).orderBy('version', 'desc');
     return rows.map((r) => fromDb(r));
   }
 
@@ -147,12 +148,12 @@ export class SqlPolicyVersions implements PolicyVersions {
   }
 
   async inForceOn(q: Queryable, day: string): Promise<PolicyVersionHeader | null> {
-    const row = await q<PolicyVersionDbRow>(POLICY_VERSIONS_TABLE)
+    const row = await q(POLICY_VERSIONS_TABLE)
       .whereIn('status', PUBLISHED_ONCE)
       .whereNotNull('published_at')
       .where('effective_at', '<=', day)
       .orderBy('version', 'desc')
-      .first(HEADER_COLUMNS);
+      .first<HeaderDbRow | undefined>(HEADER_COLUMNS);
     return row ? fromDb(row) : null;
   }
 
@@ -162,7 +163,7 @@ export class SqlPolicyVersions implements PolicyVersions {
   }
 
   async openDrafts(q: Queryable): Promise<PolicyVersionHeader[]> {
-    const rows = await q<PolicyVersionDbRow>(POLICY_VERSIONS_TABLE).whereIn('status', ['draft', 'in_review']).select(HEADER_COLUMNS);
+    const rows = await q(POLICY_VERSIONS_TABLE).whereIn('status', ['draft', 'in_review']).select<HeaderDbRow[]>(HEADER_COLUMNS);
     return rows.map((r) => fromDb(r));
   }
 

@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import type { Queryable } from '../../platform/store/database.node.ts';
+import { countRows } from '../../platform/store/queries.node.ts';
+import type { ConsentPurpose } from './consents.std.ts';
+import { CUSTOMER_KEYS_TABLE, CUSTOMERS_TABLE, STAGED_BY_IMPORT } from './customerStore.node.ts';
+import { QUARANTINED_AT } from './quarantine.node.ts';
+
+/**
+ * Customers an announcement or a marketing audience may reach: active records (not closed), published (not
+ * staged by a running import), not quarantined (minors are never contacted: the policy deletes what a minor
+ * sent), not erased (a customer row still there with a shredded key; an erased customer without a row is simply
+ * absent). Adults: minors found among the records are quarantined, and a date of birth under 18 is refused at
+ * entry, so no further filter on the (sealed) date of birth is needed.
+ */
+export interface ReachableFilter {
+  /** Only customers collected under one of these policy versions (labels as stored). */
+  collectedUnder?: readonly string[];
+  /** Only customers whose current consent to this purpose is granted. */
+  consentTo?: ConsentPurpose;
+}
+
+function reachable(q: Queryable, filter: ReachableFilter): Knex.QueryBuilder {
+  return q(`${CUSTOMERS_TABLE} as c`)
+    .leftJoin(`${CUSTOMER_KEYS_TABLE} as k`, 'k.customer_id', 'c.id')
+    .where('c.status', 'active')
+    .whereNull(`c.${STAGED_BY_IMPORT}`)
+    .whereNull(`c.${QUARANTINED_AT}`)
+    .whereNull('k.shredded_at')
+    .modify((b) => {
+      if (filter.collectedUnder) b.whereIn('c.policy_version', filter.collectedUnder);
+      if (filter.consentTo) {
+        const purpose = filter.consentTo;
+        b.whereExists((s) => void s.select(q.raw('1')).from('customer_consents as cc').whereRaw('cc.customer_id = c.id').where('cc.purpose', purpose).where('cc.granted', true));
+      }
+    });
+}
+
+/** One page of reachable customer ids, in id order after `after` (a resumable cursor for jobs). */
+export async function reachableCustomerIds(q: Queryable, filter: ReachableFilter, page: { after: string | null; limit: number }): Promise<string[]> {
+  const rows = await reachable(q, filter)
+    .modify((b) => {
+      if (page.after) b.where('c.id', '>', page.after);
+    })
+    .orderBy('c.id')
+    .limit(page.limit)
+    .select<{ id: string }[]>('c.id as id');
+  return rows.map((r) => r.id);
+}
+
+export async function countReachable(q: Queryable, filter: ReachableFilter): Promise<number> {
+  return countRows(reachable(q, filter));
+}
+
+/** Of these ids, the ones still reachable now (a list prepared earlier is checked again when it is written). */
+export async function stillReachable(q: Queryable, ids: readonly string[], filter: ReachableFilter = {}): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await reachable(q, filter).whereIn('c.id', ids.slice(i, i + 500)).select<{ id: string }[]>('c.id as id');
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
