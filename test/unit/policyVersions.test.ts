@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dayOf, addDays } from '../../main/features/policy/noticePeriod.std.ts';
-import { renderPolicyHtml } from '../../main/features/policy/policyMarkdown.std.ts';
+import { renderPolicyHtml } from '../../main/features/policy/policyMarkdown.node.ts';
+import { renderPolicyPreview } from '../../renderer/src/features/policy/markdown.ts';
 import { PRIVACY_POLICY_VERSION_1 } from '../../main/platform/store/migrations/seed/privacyPolicy1.std.ts';
 import { expectError, PASSWORD, sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 
@@ -188,8 +189,13 @@ describe('policy versions', () => {
 });
 
 describe('policy Markdown', () => {
+  test('the editor preview renders exactly as the export', () => {
+    const sample = `# Title\n\n- one\n- two\n\n${PRIVACY_POLICY_VERSION_1}\n\n<b>bold?</b> [x](javascript:alert(1))`;
+    assert.equal(renderPolicyPreview(sample), renderPolicyHtml(sample));
+  });
+
   test('raw HTML in a draft renders as text, never as markup', () => {
-    const html = renderPolicyHtml('Hello <script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[link](javascript:alert(3))');
+    const html = renderPolicyPreview('Hello <script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[link](javascript:alert(3))');
     assert.doesNotMatch(html, /<script|<img/);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(html, /&lt;img src=x onerror=&quot;alert\(2\)&quot;&gt;/);

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import PDFDocument from 'pdfkit';
-import { escapeHtml, renderPolicyHtml } from './policyMarkdown.std.ts';
+import { escapeHtml, renderPolicyHtml } from './policyMarkdown.node.ts';
 import type { PolicyVersionRecord } from './policyVersions.node.ts';
 
 /** What an exported copy states besides the text: clients are asked to keep the latest version. */

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconFileText, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconSpeakerphone, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -6,6 +6,8 @@ import { AuditPage } from '../features/audit/AuditPage';
 import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { HomePage } from '../features/home/HomePage';
+import { AnnouncementsPage } from '../features/announcements/AnnouncementsPage';
+import { PolicyPage } from '../features/policy/PolicyPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 
 export interface ConsoleRoute {
@@ -20,6 +22,8 @@ export interface ConsoleRoute {
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/', label: 'Home', icon: IconHome2, permission: null, page: HomePage },
   { path: '/customers', label: 'Customers', icon: IconAddressBook, permission: 'customers.read', page: CustomersPage },
+  { path: '/policy', label: 'Privacy policy', icon: IconFileText, permission: 'policy.read', page: PolicyPage },
+  { path: '/announcements', label: 'Announcements', icon: IconSpeakerphone, permission: 'announcements.read', page: AnnouncementsPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },

@@ -6,6 +6,7 @@ import classes from './HomePage.module.css';
 import { PolicyControlCard } from './PolicyControlCard';
 import { RoleAccessCard } from './RoleAccessCard';
 import { ROLE_SUMMARIES } from './roleCapabilities';
+import { PolicyNoticesCard } from '../policy/PolicyNoticesCard';
 import { policyControls } from './policyControls';
 
 export function HomePage() {
@@ -31,6 +32,7 @@ export function HomePage() {
           </div>
         </Group>
       </Paper>
+      <PolicyNoticesCard />
       <RoleAccessCard role={session.role} />
       <section aria-labelledby="policy-controls-title">
         <Title order={2} size="h4" id="policy-controls-title" mb="sm">

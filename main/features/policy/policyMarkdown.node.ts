@@ -2,10 +2,12 @@ import MarkdownIt from 'markdown-it';
 
 /**
  * Policy texts are Markdown. Raw HTML is off (markdown-it's default), so a draft holding `<script>` or
- * `<img onerror=…>` renders as text; markdown-it also refuses `javascript:` and similar link targets. The same
- * renderer serves the editor's live preview and the HTML export, so what a manager reviews is what is exported.
+ * `<img onerror=…>` renders as text; markdown-it also refuses `javascript:` and similar link targets. The editor's
+ * live preview uses the same options (renderer/src/features/policy/markdown.ts; a test renders both alike), so
+ * what a manager reviews is what is exported.
  */
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+export const POLICY_MARKDOWN_OPTIONS = { html: false, linkify: false, typographer: false } as const;
+const markdown = new MarkdownIt(POLICY_MARKDOWN_OPTIONS);
 
 export function renderPolicyHtml(source: string): string {
   return markdown.render(source);

@@ -1,0 +1,48 @@
+import { Badge, Paper, Table, Text, Title } from '@mantine/core';
+import { LEGAL_BASIS_LABELS, PURPOSES } from '../../../../main/features/customers/customers.contract.std';
+
+const BASIS_COLORS = { contract: 'blue', consent: 'teal', legitimate_interest: 'grape' } as const;
+
+/** The purposes the policy names and the legal basis each is enforced under. */
+export function PurposesCard() {
+  return (
+    <Paper withBorder radius="md" p="md">
+      <Title order={2} size="h4" id="purposes-title" mb="xs">
+        Purposes and legal bases
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        Each consent records the policy version shown when it was given; withdrawing is one action on the same screen as giving it (the customer record's consents).
+      </Text>
+      <Table aria-labelledby="purposes-title" verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Purpose</Table.Th>
+            <Table.Th>Legal basis</Table.Th>
+            <Table.Th>What the policy says</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {PURPOSES.map((p) => (
+            <Table.Tr key={p.purpose}>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {p.label}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={BASIS_COLORS[p.legalBasis]} variant="light" title={LEGAL_BASIS_LABELS[p.legalBasis]}>
+                  {p.legalBasis === 'legitimate_interest' ? 'Legitimate interest' : p.legalBasis === 'contract' ? 'Contract' : 'Consent'}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" fs="italic">
+                  “{p.policyText}”
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Paper>
+  );
+}
