@@ -7,6 +7,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { build as esbuild } from 'esbuild';
 import type { Core } from '../../main/core.contract.std.ts';
 import { openCore } from '../../main/core.node.ts';
+import { directoryFileSaver } from '../../main/platform/files/fileSaver.node.ts';
 import { RENDERER_DIR_ENV } from './rendererDir.ts';
 import { serveDirectory, type StaticServer } from './staticServer.ts';
 import { openTestVault } from '../support/vaults.ts';
@@ -88,7 +89,8 @@ export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
     const dataDir = await mkdtemp(join(tmpdir(), 'itpc-e2e-'));
     const testVault = await openTestVault();
     let clockOffset = 0;
-    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset } });
+    // "Save where the user chooses" writes into exports/ of the test's data folder (no dialog in a browser).
+    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, fileSaver: directoryFileSaver(join(dataDir, 'exports')) });
     const calls: string[] = [];
     const consoleErrors: string[] = [];
     const cspViolations: string[] = [];

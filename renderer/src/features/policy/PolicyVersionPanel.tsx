@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { POLICY_BODY_MAX, type PolicyVersionSummary, type PolicyVersionView } from '../../../../main/features/policy/policy.contract.std';
@@ -12,6 +12,7 @@ import { useActiveSession } from '../session/sessionContext';
 import { MarkdownPreview } from './MarkdownPreview';
 import { PolicyDiff } from './PolicyDiff';
 import { STATUS_COLORS, STATUS_LABELS, versionLabel } from './policyLabels';
+import classes from './PolicyVersionPanel.module.css';
 import { PublishModal } from './PublishModal';
 
 interface PanelProps {
@@ -142,7 +143,7 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
           <Stack gap="sm">
             <FormFailure title="Not saved" message={save.failure} />
             <TextInput label="Title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} maxLength={200} required />
-            <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <div className={classes.editor}>
               <Textarea
                 label="Text (Markdown)"
                 description="Headings with #, lists with -; raw HTML is shown as text."
@@ -162,7 +163,7 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
                   <MarkdownPreview source={body} label="Preview of the draft" />
                 </Paper>
               </div>
-            </SimpleGrid>
+            </div>
             <Group justify="flex-end">
               {dirty && (
                 <Text size="sm" c="dimmed">
