@@ -6,8 +6,9 @@ import MarkdownIt from 'markdown-it';
  * live preview uses the same options (renderer/src/features/policy/markdown.ts; a test renders both alike), so
  * what a manager reviews is what is exported.
  */
-export const POLICY_MARKDOWN_OPTIONS = { html: false, linkify: false, typographer: false } as const;
-const markdown = new MarkdownIt(POLICY_MARKDOWN_OPTIONS);
+// Line breaks are kept and underline ("setext") headings are off: the company's text (version 1) is plain lines
+// with "-" alone on a line before each list item, which Markdown would otherwise turn into giant headings.
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false, breaks: true }).disable('lheading');
 
 export function renderPolicyHtml(source: string): string {
   return markdown.render(source);

@@ -159,9 +159,7 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
                 <Text size="sm" fw={500} mb={4} id="policy-preview-title">
                   Preview
                 </Text>
-                <Paper withBorder p="sm" radius="sm" mah={720} style={{ overflowY: 'auto' }}>
-                  <MarkdownPreview source={body} label="Preview of the draft" />
-                </Paper>
+                <MarkdownPreview source={body} label="Preview of the draft" maxHeight={720} />
               </div>
             </div>
             <Group justify="flex-end">
@@ -183,9 +181,7 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
           </Stack>
         </Paper>
       ) : (
-        <Paper withBorder radius="md" p="md" mah={640} style={{ overflowY: 'auto' }}>
-          <MarkdownPreview source={version.body} label={`Text of ${versionLabel(version.version)}`} />
-        </Paper>
+        <MarkdownPreview source={version.body} label={`Text of ${versionLabel(version.version)}`} maxHeight={640} />
       )}
       {published.length > 0 && <Comparison version={version} body={body} candidates={published} compareWith={compareWith} onCompareWith={setCompareWith} />}
       {publishing && (

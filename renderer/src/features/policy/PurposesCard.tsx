@@ -1,7 +1,7 @@
-import { Badge, Paper, Table, Text, Title } from '@mantine/core';
+import { Paper, Table, Text, Title } from '@mantine/core';
 import { LEGAL_BASIS_LABELS, PURPOSES } from '../../../../main/features/customers/customers.contract.std';
 
-const BASIS_COLORS = { contract: 'blue', consent: 'teal', legitimate_interest: 'grape' } as const;
+const BASIS_NAMES = { contract: 'Contract', consent: 'Consent', legitimate_interest: 'Legitimate interest' } as const;
 
 /** The purposes the policy names and the legal basis each is enforced under. */
 export function PurposesCard() {
@@ -30,9 +30,12 @@ export function PurposesCard() {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Badge color={BASIS_COLORS[p.legalBasis]} variant="light" title={LEGAL_BASIS_LABELS[p.legalBasis]}>
-                  {p.legalBasis === 'legitimate_interest' ? 'Legitimate interest' : p.legalBasis === 'contract' ? 'Contract' : 'Consent'}
-                </Badge>
+                <Text size="sm" fw={500}>
+                  {BASIS_NAMES[p.legalBasis]}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {LEGAL_BASIS_LABELS[p.legalBasis].replace(/^[^(]*\(|\)$/g, '')}
+                </Text>
               </Table.Td>
               <Table.Td>
                 <Text size="sm" fs="italic">

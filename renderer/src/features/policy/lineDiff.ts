@@ -51,7 +51,10 @@ export function sideBySide(before: string, after: string): DiffRow[] {
     for (let k = 0; k < Math.max(removed.length, added.length); k += 1) {
       const old = removed[k];
       const fresh = added[k];
-      if (old !== undefined && fresh !== undefined) {
+      if (old !== undefined && fresh !== undefined && old === fresh) {
+        // Only the line ending differed (e.g. a newline added after the last line): not a change anyone reads.
+        rows.push({ kind: 'same', left: { number: (leftNo += 1), segments: whole(old, false) }, right: { number: (rightNo += 1), segments: whole(fresh, false) } });
+      } else if (old !== undefined && fresh !== undefined) {
         const words = wordSegments(old, fresh);
         rows.push({ kind: 'changed', left: { number: (leftNo += 1), segments: words.left }, right: { number: (rightNo += 1), segments: words.right } });
       } else if (old !== undefined) {
