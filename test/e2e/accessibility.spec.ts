@@ -494,7 +494,7 @@ test('axe: policy versions — editor and preview, diff, publish dialog, home no
   await navigation(page).getByRole('link', { name: 'Announcements' }).click();
   await page.getByRole('button', { name: 'New announcement' }).click();
   const create = page.getByRole('dialog', { name: 'New announcement' });
-  await expect(create.getByRole('radio', { name: /Only affected customers — 1 customers/ })).toBeVisible();
+  await expect(create.getByRole('radio', { name: /Only affected customers — 1 customer\b/ })).toBeVisible();
   await audit.check(page, 'new announcement dialog', { screenshot: true });
   await create.getByRole('button', { name: 'Create and list recipients' }).click();
   await expect(create).toBeHidden();

@@ -71,14 +71,14 @@ test('a manager drafts version 2, compares it with version 1, publishes it as ma
   await navigation(page).getByRole('link', { name: 'Announcements' }).click();
   await page.getByRole('button', { name: 'New announcement' }).click();
   const create = page.getByRole('dialog', { name: 'New announcement' });
-  await expect(create.getByRole('radio', { name: /Only affected customers — 1 customers/ })).toBeChecked();
+  await expect(create.getByRole('radio', { name: /Only affected customers — 1 customer\b/ })).toBeChecked();
   await shoot(page, 'announcement-new');
   await create.getByRole('button', { name: 'Create and list recipients' }).click();
   await expect(create).toBeHidden();
   const card = page.getByRole('article', { name: 'Our privacy policy is changing (version 2)' });
-  await expect(card.getByText('1 recipients')).toBeVisible();
+  await expect(card.getByText('1 recipient', { exact: true })).toBeVisible();
   await card.getByRole('button', { name: 'Export mailing list (CSV)' }).click();
-  await expect(page.getByText(/Mailing list saved: 1 recipients/)).toBeVisible();
+  await expect(page.getByText(/Mailing list saved: 1 recipient in/)).toBeVisible();
   const csv = await readFile(join(app.dataDir, 'exports', (await import('node:fs')).readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.csv'))!), 'utf8');
   expect(csv.split('\r\n')[0]).toBe('recipient_id,email,given_name,family_name,organisation,policy_version');
   expect(csv).toContain(JANE.email);

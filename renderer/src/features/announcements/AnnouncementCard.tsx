@@ -33,7 +33,7 @@ export function AnnouncementCard({ announcement: a, onChanged }: { announcement:
     void exporting
       .run(async () => {
         const result = await call('announcements.exportMailingList', { announcementId: a.id, taskId: id });
-        if (result.saved) notifySuccess(`Mailing list saved: ${result.rows.toLocaleString()} recipients in ${result.fileName ?? 'the file'}.`);
+        if (result.saved) notifySuccess(`Mailing list saved: ${result.rows.toLocaleString()} ${result.rows === 1 ? 'recipient' : 'recipients'} in ${result.fileName ?? 'the file'}.`);
       })
       .then(() => setTaskId(null));
   };
@@ -60,7 +60,7 @@ export function AnnouncementCard({ announcement: a, onChanged }: { announcement:
             </Text>
           </div>
           <Badge color={a.status === 'ready' ? 'teal' : 'orange'} variant="light">
-            {a.status === 'ready' ? `${a.recipientCount.toLocaleString()} recipients` : 'Listing recipients…'}
+            {a.status === 'ready' ? `${a.recipientCount.toLocaleString()} ${a.recipientCount === 1 ? 'recipient' : 'recipients'}` : 'Listing recipients…'}
           </Badge>
         </Group>
         <Text size="sm" style={{ whiteSpace: 'pre-line' }}>

@@ -72,7 +72,7 @@ export function NewAnnouncementModal({ versions, onClose, onDone }: Props) {
                 <Radio
                   key={a}
                   value={a}
-                  label={`${AUDIENCE_LABELS[a]}${countOf(a) === null ? '' : ` — ${countOf(a)!.toLocaleString()} customers`}`}
+                  label={`${AUDIENCE_LABELS[a]}${countOf(a) === null ? '' : ` — ${countOf(a)!.toLocaleString()} ${countOf(a) === 1 ? 'customer' : 'customers'}`}`}
                   description={a === 'affected_only' && counts ? `Collected under version ${counts.earlierVersions.join(', ') || '(none)'}` : undefined}
                 />
               ))}
