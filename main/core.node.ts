@@ -26,6 +26,7 @@ import { customerImportJob } from './features/customers/importJob.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
 import { policyHandlers } from './features/policy/policy.handlers.node.ts';
+import { policyVersionInForce } from './features/policy/policy.port.node.ts';
 import { PolicyService } from './features/policy/policyService.node.ts';
 import { SqlPolicyVersions } from './features/policy/policyVersions.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
@@ -139,7 +140,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const idleLockMinutes = () => office.cached().idleLockMinutes;
   const sessions = new SessionManager(clock, () => idleLockMinutes() * 60_000, emit, (q, userId) => accounts.sessionState(q, userId));
   const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
-  const customers = new CustomerStore(keyRing, clock, customerKeys);
+  const customers = new CustomerStore(keyRing, clock, customerKeys, { versionInForce: policyVersionInForce });
   const orders = new OrderService(clock, customerKeys);
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const corrections = new CorrectionService(customers, accounts);

@@ -171,6 +171,10 @@ describe('marketing audiences', () => {
     const never = await customer();
     await consent(never, 'research', true);
     const { closed, minor, erased } = await unreachable();
+    // Deleted outright (the erasure that leaves only a tombstone elsewhere): no customer row at all.
+    const deleted = await customer();
+    await consent(deleted, 'newsletter', true);
+    for (const table of ['consent_events', 'customer_consents', 'customer_keys', 'customers']) await db(table).where(table === 'customers' ? { id: deleted.id } : { customer_id: deleted.id }).delete();
     for (const c of [closed, minor, erased]) await db('customer_consents').insert({ customer_id: c.id, purpose: 'newsletter', granted: true, channel: 'email', changed_at: new Date().toISOString(), policy_version: '1' });
 
     const { counts } = await t.as('manager', 'audiences.counts', {});
@@ -179,7 +183,7 @@ describe('marketing audiences', () => {
     assert.equal(exported.rows, newsletter);
     const emailsInFile = readCsv(exported.fileName).map((r) => r.email);
     assert.ok(emailsInFile.includes(yes.email));
-    for (const c of [withdrawn, never, closed, minor, erased]) assert.equal(emailsInFile.includes(c.email), false, 'excluded');
+    for (const c of [withdrawn, never, closed, minor, erased, deleted]) assert.equal(emailsInFile.includes(c.email), false, 'excluded');
     const event = await db('audit_events').where({ action: 'audience.exported' }).orderBy('seq', 'desc').first();
     assert.deepEqual(JSON.parse(event.details), { purpose: 'newsletter', saved: true, rows: newsletter });
     expectError(await t.try('staff', 'audiences.export', { purpose: 'newsletter', taskId: randomUUID() }), 'FORBIDDEN');

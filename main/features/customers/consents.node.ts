@@ -52,10 +52,11 @@ export function initialConsents(
 }
 
 /** Inserts the initial consents of many new customers, in chunks, inside the caller's transaction. */
-export async function insertConsentRows(q: Queryable, prepared: readonly InitialConsents[], chunk: number, policyVersion: string): Promise<void> {
-  const consents = prepared.flatMap((p) => p.consents.map((c) => ({ ...c, policy_version: policyVersion })));
+export async function insertConsentRows(q: Queryable, prepared: readonly InitialConsents[], chunk: number, policyVersion: string | null): Promise<void> {
+  const stamp = <R extends object>(row: R) => (policyVersion ? { ...row, policy_version: policyVersion } : row);
+  const consents = prepared.flatMap((p) => p.consents.map(stamp));
   if (consents.length) await insertChunked(q, CONSENTS_TABLE, consents, chunk);
-  const events = prepared.flatMap((p) => p.events.map((e) => ({ ...e, policy_version: policyVersion })));
+  const events = prepared.flatMap((p) => p.events.map(stamp));
   if (events.length) await insertChunked(q, EVENTS_TABLE, events, chunk);
 }
 

@@ -12,7 +12,6 @@ import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
 import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
 import { POLICY_VERSION } from '../../shared/policy.std.ts';
-import { policyVersionInForce } from '../policy/policy.port.node.ts';
 import type { ConsentChannel, ConsentPurpose } from './consents.std.ts';
 import { initialConsents, insertConsentRows, type InitialConsents } from './consents.node.ts';
 import type { CustomerRow } from './customers.contract.std.ts';
@@ -51,6 +50,11 @@ export interface Contact {
   phone: string | null;
   shippingAddress: StoredAddress;
 }
+/** Where the version of the privacy policy in force comes from (implemented by the policy feature's port). */
+export interface PolicyInForce {
+  versionInForce(q: Queryable, nowIso: string): Promise<string>;
+}
+
 /** What a mailing list or an audience file holds about a customer. */
 export interface CustomerContact {
   givenName: string;
@@ -142,6 +146,11 @@ export class CustomerStore {
     private readonly clock: Clock,
     /** Each customer's own key: every data key about the customer is wrapped by it. */
     readonly keys: SubjectKeys,
+    /**
+     * The policy version in force, stamped on every record and consent inserted (the composition root passes the
+     * policy feature's). Absent only where rows go into a database from before migration 0013 (migration tests).
+     */
+    private readonly policy?: PolicyInForce,
   ) {
     this.cipher = new RecordCipher(CUSTOMERS_TABLE);
   }
@@ -231,8 +240,8 @@ export class CustomerStore {
 
   /** Inserts in the caller's transaction, stamping the policy version in force now on the records and consents. */
   async insertPrepared(q: Queryable, prepared: readonly PreparedCustomer[], chunk = INSERT_CHUNK): Promise<void> {
-    const policyVersion = await policyVersionInForce(q, this.now());
-    await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => ({ ...p.row, policy_version: policyVersion })), chunk);
+    const policyVersion = this.policy ? await this.policy.versionInForce(q, this.now()) : null;
+    await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => (policyVersion ? { ...p.row, policy_version: policyVersion } : p.row)), chunk);
     await insertChunked(q, CUSTOMER_KEYS_TABLE, prepared.map((p) => p.key), chunk);
     await insertConsentRows(q, prepared, chunk, policyVersion);
   }
