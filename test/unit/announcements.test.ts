@@ -189,3 +189,32 @@ describe('marketing audiences', () => {
     expectError(await t.try('staff', 'audiences.export', { purpose: 'newsletter', taskId: randomUUID() }), 'FORBIDDEN');
   });
 });
+
+describe('recipient listing after a restart', () => {
+  test('a listing a dead process left running resumes from its cursor; a roll-back removes the announcement', async () => {
+    const { JobRunner } = await import('../../main/platform/jobs/jobRunner.node.ts');
+    const { recipientsJob, RECIPIENTS_JOB } = await import('../../main/features/announcements/recipientsJob.node.ts');
+    const now = () => new Date(t.clock.now()).toISOString();
+    const reachable = (await db('customers').where({ status: 'active' }).whereNull('quarantined_at').count<{ n: number }[]>('* as n'))[0]!.n;
+    const { versions } = await t.as('manager', 'policy.list', {});
+    const v1 = versions.find((v: { version: number }) => v.version === 1);
+    const announcementId = randomUUID();
+    const jobId = randomUUID();
+    await db('announcements').insert({ id: announcementId, policy_version_id: v1.id, title: 'T', summary: 'S', audience: 'all_active', channel: 'letter_list', status: 'preparing', job_id: jobId, recipient_count: 0, created_by: null, created_at: now() });
+    await db('jobs').insert({ id: jobId, kind: RECIPIENTS_JOB, state: 'running', done: 0, total: null, cursor: JSON.stringify({ announcementId, after: null, listed: 0 }), started_by: null, error_code: null, created_at: now(), updated_at: now(), finished_at: null, owner: null });
+    const runner = new JobRunner(db, { now: () => t.clock.now(), nowIso: now }, { owner: 'test-workstation' });
+    runner.register(recipientsJob(now));
+    assert.deepEqual(await runner.recover(), { resumed: [jobId], rolledBack: [] });
+    await runner.idle();
+    const listed = await db('announcements').where({ id: announcementId }).first();
+    assert.equal(listed.status, 'ready');
+    assert.ok(Number(listed.recipient_count) > 0);
+    assert.ok(Number(listed.recipient_count) <= Number(reachable));
+
+    // Rolled back (killed while rolling back): recipients first, then the announcement itself.
+    await db('jobs').where({ id: jobId }).update({ state: 'rolling_back', error_code: 'INTERRUPTED' });
+    assert.deepEqual(await runner.recover(), { resumed: [], rolledBack: [jobId] });
+    assert.equal(await db('announcements').where({ id: announcementId }).first(), undefined);
+    assert.equal(Number((await db('announcement_recipients').where({ announcement_id: announcementId }).count<{ n: number }[]>('* as n'))[0]!.n), 0);
+  });
+});
