@@ -188,7 +188,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
-      ...policyHandlers({ policy, staff: accounts, files, db }),
+      ...policyHandlers({ policy, staff: accounts, files }),
       ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION }),

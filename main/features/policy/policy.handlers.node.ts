@@ -1,13 +1,13 @@
 import type { FileSaver } from '../../platform/files/fileSaver.node.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
-import type { Db, Queryable } from '../../platform/store/database.node.ts';
+import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import type { PolicyVersionView, policyChannels } from './policy.contract.std.ts';
 import { writePolicyHtml, writePolicyPdf } from './policyExport.node.ts';
 import type { PolicyService } from './policyService.node.ts';
 import type { PolicyVersionHeader, PolicyVersionRecord } from './policyVersions.node.ts';
 
-export function policyHandlers(deps: { policy: PolicyService; staff: StaffDirectory; files: FileSaver; db: Db }): ChannelHandlers<typeof policyChannels> {
+export function policyHandlers(deps: { policy: PolicyService; staff: StaffDirectory; files: FileSaver }): ChannelHandlers<typeof policyChannels> {
   const { policy, staff, files } = deps;
   // Staff names are resolved for display, never stored with the version.
   async function named(q: Queryable, versions: PolicyVersionHeader[], inForceId: string | null) {
