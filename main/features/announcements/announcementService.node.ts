@@ -12,6 +12,7 @@ import {
   type CustomerContact,
   type CustomerContacts,
   type MarketingPurpose,
+  type ReachableCursor,
 } from '../customers/customers.port.node.ts';
 import { policyLabelsBefore, publishedPolicyVersion } from '../policy/policy.port.node.ts';
 import type { AnnouncementChannel, Audience, RecipientStatus } from './announcements.contract.std.ts';
@@ -124,7 +125,7 @@ export class AnnouncementService {
     const source: CsvSource = {
       header: announcement.channel === 'email_batch' ? EMAIL_HEADER : LETTER_HEADER,
       page: async (trx, after, limit) => {
-        const page = await announcementStore.recipientPage(trx, announcement.id, after, limit);
+        const page = await announcementStore.recipientPage(trx, announcement.id, typeof after === 'string' ? after : null, limit);
         const ids = page.map((r) => r.customerId);
         const reachable = await stillReachable(trx, ids);
         const contacts = await this.contacts.contactsOf(trx, ids.filter((i) => reachable.has(i)));
@@ -196,7 +197,7 @@ export class AnnouncementService {
     const source: CsvSource = {
       header: AUDIENCE_HEADER,
       page: async (trx, after, limit) => {
-        const ids = await reachableCustomerIds(trx, filter, { after, limit });
+        const { ids, last } = await reachableCustomerIds(trx, filter, { after: (after as ReachableCursor | null) ?? null, limit });
         const contacts = await this.contacts.contactsOf(trx, ids);
         const rows = ids
           .filter((i) => contacts.has(i))
@@ -204,7 +205,7 @@ export class AnnouncementService {
             const c = contacts.get(i)!;
             return [i, c.email, c.givenName, c.familyName, c.organisationName ?? '', input.purpose];
           });
-        return { rows, after: ids.at(-1) ?? after, exhausted: ids.length < limit };
+        return { rows, after: last ? { ...last } : after, exhausted: ids.length < limit };
       },
     };
     return this.runExport(source, path, total, input.taskId, caller);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Job, JobKind, JobWork, StepResult } from '../../platform/jobs/job.node.ts';
-import { reachableCustomerIds, type ReachableFilter } from '../customers/customers.port.node.ts';
+import { reachableCustomerIds, type ReachableCursor, type ReachableFilter } from '../customers/customers.port.node.ts';
 import { policyLabelsBefore, publishedPolicyVersion } from '../policy/policy.port.node.ts';
 import type { AnnouncementRecord } from './announcementStore.node.ts';
 import { announcementStore } from './announcementStore.node.ts';
@@ -13,7 +13,7 @@ const ROLLBACK_BATCH = 2000;
 /** The stored cursor: ids and a count only (the jobs table is clear text). */
 interface RecipientsCursor {
   announcementId: string;
-  after: string | null;
+  after: ReachableCursor | null;
   listed: number;
 }
 
@@ -25,7 +25,7 @@ export async function audienceFilter(q: Knex | Knex.Transaction, announcement: P
 }
 
 /**
- * Lists an announcement's recipients batch by batch, in customer-id order, so a resumed job continues after the
+ * Lists an announcement's recipients batch by batch, in creation order, so a resumed job continues after the
  * last committed batch. The final batch marks the announcement ready with its count.
  */
 export class RecipientsWork implements JobWork {
@@ -43,12 +43,12 @@ export class RecipientsWork implements JobWork {
     const stored = (job.cursor as RecipientsCursor | null) ?? this.start;
     const announcement = await announcementStore.get(trx, stored.announcementId);
     if (!announcement) throw new Error('The announcement being prepared is gone');
-    const ids = await reachableCustomerIds(trx, await audienceFilter(trx, announcement), { after: stored.after, limit: RECIPIENTS_BATCH });
+    const { ids, last } = await reachableCustomerIds(trx, await audienceFilter(trx, announcement), { after: stored.after, limit: RECIPIENTS_BATCH });
     await announcementStore.addRecipients(trx, announcement.id, ids, this.now());
-    const next: RecipientsCursor = { announcementId: announcement.id, after: ids.at(-1) ?? stored.after, listed: stored.listed + ids.length };
+    const next: RecipientsCursor = { announcementId: announcement.id, after: last ?? stored.after, listed: stored.listed + ids.length };
     const finished = ids.length < RECIPIENTS_BATCH;
     if (finished) await announcementStore.markReady(trx, announcement.id, next.listed);
-    return { done: next.listed, cursor: { ...next }, finished };
+    return { done: next.listed, cursor: { announcementId: next.announcementId, after: next.after ? { ...next.after } : null, listed: next.listed }, finished };
   }
 }
 

@@ -13,7 +13,7 @@ export { isQuarantined, quarantineCustomer, quarantinedAmong, QUARANTINE_REASONS
 export { customerStatus, NO_SUCH_CUSTOMER } from './customerStore.node.ts';
 
 /** Customers an announcement or a marketing audience may reach (active, not quarantined, not erased). */
-export { countReachable, reachableCustomerIds, stillReachable, type ReachableFilter } from './reachable.node.ts';
+export { countReachable, reachableCustomerIds, stillReachable, type ReachableCursor, type ReachableFilter } from './reachable.node.ts';
 /** The purposes the policy names, with their legal bases. */
 export { MARKETING_PURPOSES, type MarketingPurpose } from './purposes.std.ts';
 export type { ConsentPurpose } from './consents.std.ts';

@@ -35,16 +35,30 @@ function reachable(q: Queryable, filter: ReachableFilter): Knex.QueryBuilder {
     });
 }
 
-/** One page of reachable customer ids, in id order after `after` (a resumable cursor for jobs). */
-export async function reachableCustomerIds(q: Queryable, filter: ReachableFilter, page: { after: string | null; limit: number }): Promise<string[]> {
+/** Where a page of reachable customers ended: a creation time and an id (a job's resume cursor, no PII). */
+export interface ReachableCursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * One page of reachable customers after `after`, in (created_at, id) order: the order of the (status, created_at,
+ * id) index, so each page is a range read of that index, never a sort of every active customer.
+ */
+export async function reachableCustomerIds(
+  q: Queryable,
+  filter: ReachableFilter,
+  page: { after: ReachableCursor | null; limit: number },
+): Promise<{ ids: string[]; last: ReachableCursor | null }> {
   const rows = await reachable(q, filter)
     .modify((b) => {
-      if (page.after) b.where('c.id', '>', page.after);
+      if (page.after) b.whereRaw('(c.created_at, c.id) > (?, ?)', [page.after.createdAt, page.after.id]);
     })
-    .orderBy('c.id')
+    .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
     .limit(page.limit)
-    .select<{ id: string }[]>('c.id as id');
-  return rows.map((r) => r.id);
+    .select<{ id: string; created_at: string }[]>('c.id as id', 'c.created_at as created_at');
+  const last = rows.at(-1);
+  return { ids: rows.map((r) => r.id), last: last ? { createdAt: last.created_at, id: last.id } : null };
 }
 
 export async function countReachable(q: Queryable, filter: ReachableFilter): Promise<number> {
