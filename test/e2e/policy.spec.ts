@@ -86,3 +86,41 @@ test('a manager drafts version 2, compares it with version 1, publishes it as ma
   await expect(card.getByRole('table', { name: 'Recipients' })).toContainText('Jane D.');
   await shoot(page, 'announcements');
 });
+
+test('staff ask for publication; another manager approves it from the version itself', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await seedAccount(core, MANAGER, 'manager');
+  await reloadAndSignIn(page, STAFF);
+  await expectHome(page, STAFF);
+  await navigation(page).getByRole('link', { name: 'Privacy policy' }).click();
+  await page.getByRole('button', { name: 'New draft' }).click();
+  const editor = page.getByRole('textbox', { name: 'Text (Markdown)' });
+  await editor.press('ControlOrMeta+End');
+  await editor.pressSequentially('\n\nClarified: cookies end when the browser closes.');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByRole('button', { name: 'Publish…', exact: true })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Ask a manager to publish…' }).click();
+  const ask = page.getByRole('dialog', { name: 'Ask a manager to publish Version 2' });
+  await ask.getByLabel('Change summary').fill('Clarified wording about cookies.');
+  await ask.getByLabel('Note for the approving manager').fill('Legal asked for this clarification.');
+  await ask.getByRole('button', { name: 'Send for approval' }).click();
+  await expect(ask).toBeHidden();
+  await expect(page.getByText('Legal asked for this clarification.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Withdraw request' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Decide…' })).toHaveCount(0);
+
+  const manager = await app.openWindow();
+  await reloadAndSignIn(manager, MANAGER);
+  await expectHome(manager, MANAGER);
+  await navigation(manager).getByRole('link', { name: 'Privacy policy' }).click();
+  await manager.getByRole('button', { name: 'Decide…' }).click();
+  const decide = manager.getByRole('dialog', { name: 'Publish Version 2?' });
+  await shoot(manager, 'policy-approve-dialog');
+  await decide.getByRole('button', { name: 'Approve and publish' }).click();
+  await expect(decide).toBeHidden();
+  await expect(manager.getByRole('table', { name: 'Policy versions' })).toContainText('Clarified wording about cookies.');
+  await expect(manager.getByRole('heading', { name: /Version 2 · Privacy Policy/ })).toBeVisible();
+  await expect(manager.getByText('In force').first()).toBeVisible();
+});

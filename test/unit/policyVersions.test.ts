@@ -168,6 +168,28 @@ describe('policy versions', () => {
     await t.as('manager', 'policy.archive', { id: own.id });
   });
 
+  test('a material request approved too late for its 30 days is refused and stays pending', async () => {
+    const next = await draft('staff', `${PRIVACY_POLICY_VERSION_1}\n\nA later material change.`);
+    const requested = (
+      await t.as('staff', 'policy.requestPublication', {
+        id: next.id,
+        changeSummary: 'New use of addresses',
+        material: true,
+        effectiveDate: addDays(today(), 30),
+        reason: 'Marketing wants to use addresses for research',
+      })
+    ).version;
+    await advanceDays(1);
+    await t.reauth('manager');
+    assert.match(expectError(await t.try('manager', 'approvals.decide', { id: requested.approvalId, decision: 'approve' }), 'INVALID_INPUT'), /at least 30 days/);
+    assert.equal((await t.as('staff', 'policy.get', { id: next.id })).version.status, 'in_review');
+    const { pending } = await t.as('manager', 'approvals.list', {});
+    assert.ok(pending.some((a: { id: string }) => a.id === requested.approvalId));
+    await t.as('manager', 'approvals.decide', { id: requested.approvalId, decision: 'deny', reason: 'The notice would be shorter than 30 days' });
+    assert.equal((await t.as('staff', 'policy.reopenDraft', { id: next.id })).version.status, 'draft');
+    await t.as('manager', 'policy.archive', { id: next.id });
+  });
+
   test('the latest published version exports as PDF and HTML with its version and effective date', async (ctx) => {
     const latest = (await versions()).find((v) => v.status === 'published' && v.inForce)!;
     const html = await t.as('staff', 'policy.export', { format: 'html' });

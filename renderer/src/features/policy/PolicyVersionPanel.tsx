@@ -13,6 +13,7 @@ import { MarkdownPreview } from './MarkdownPreview';
 import { PolicyDiff } from './PolicyDiff';
 import { STATUS_COLORS, STATUS_LABELS, versionLabel } from './policyLabels';
 import classes from './PolicyVersionPanel.module.css';
+import { PublicationRequest } from './PublicationRequest';
 import { PublishModal } from './PublishModal';
 
 interface PanelProps {
@@ -69,7 +70,7 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
       onChanged();
     });
 
-  const simple = (label: string, channel: 'policy.archive' | 'policy.reopenDraft') =>
+  const simple = (label: string, channel: 'policy.archive' | 'policy.reopenDraft'): Promise<boolean> =>
     action.run(async () => {
       await call(channel, { id: version.id });
       notifySuccess(label);
@@ -120,11 +121,6 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
               Ask a manager to publish…
             </Button>
           )}
-          {version.status === 'in_review' && canDraft && (
-            <Button variant="default" onClick={() => void simple(`${versionLabel(version.version)} is a draft again.`, 'policy.reopenDraft')} loading={action.submitting}>
-              Reopen as draft
-            </Button>
-          )}
           {canPublish && (version.status === 'draft' || (version.status === 'published' && !version.inForce && version.effectiveDate !== null && versions.some((v) => v.inForce && v.version > version.version))) && (
             <Button variant="default" color="red" onClick={() => void simple(`${versionLabel(version.version)} archived.`, 'policy.archive')} loading={action.submitting}>
               Archive
@@ -134,9 +130,11 @@ function LoadedVersion({ version, versions, onChanged }: { version: PolicyVersio
       </Group>
       <FormFailure message={action.failure} />
       {version.status === 'in_review' && (
-        <Alert color="orange" variant="light">
-          Waiting for a manager other than the requester to approve it in Approvals. It cannot be edited meanwhile; reopen it once the request is withdrawn, denied or expired.
-        </Alert>
+        <PublicationRequest
+          version={version}
+          onChanged={onChanged}
+          onReopen={canDraft ? () => void simple(`${versionLabel(version.version)} is a draft again.`, 'policy.reopenDraft') : null}
+        />
       )}
       {editable ? (
         <Paper withBorder radius="md" p="md">
