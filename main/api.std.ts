@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
+import { announcementsChannels } from './features/announcements/announcements.contract.std.ts';
 import { approvalsChannels } from './features/approvals/approvals.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
@@ -7,6 +8,7 @@ import { customersChannels } from './features/customers/customers.contract.std.t
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
+import { policyChannels } from './features/policy/policy.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
 import { subjectRequestsChannels } from './features/subjectRequests/subjectRequests.contract.std.ts';
 import { settingsChannels } from './features/settings/settings.contract.std.ts';
@@ -28,6 +30,8 @@ export const API = {
   ...subjectRequestsChannels,
   ...erasureChannels,
   ...workstationChannels,
+  ...policyChannels,
+  ...announcementsChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -5,6 +5,10 @@ import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 import { API, type Api } from './api.std.ts';
 import type { Core, EventListener } from './core.contract.std.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
+import { announcementsHandlers } from './features/announcements/announcements.handlers.node.ts';
+import { AnnouncementService } from './features/announcements/announcementService.node.ts';
+import { csvExportJob } from './features/announcements/csvExportJob.node.ts';
+import { recipientsJob } from './features/announcements/recipientsJob.node.ts';
 import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
 import { ApprovalKinds, type ApprovalKind } from './features/approvals/approvalKinds.node.ts';
@@ -30,6 +34,10 @@ import { customerImportJob } from './features/customers/importJob.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
 import { SubjectAccessReader } from './features/customers/subjectAccess.node.ts';
 import { ordersHandlers } from './features/orders/orders.handlers.node.ts';
+import { policyHandlers } from './features/policy/policy.handlers.node.ts';
+import { policyVersionInForce } from './features/policy/policy.port.node.ts';
+import { PolicyService } from './features/policy/policyService.node.ts';
+import { SqlPolicyVersions } from './features/policy/policyVersions.node.ts';
 import { OrderService } from './features/orders/orderService.node.ts';
 import { sessionHandlers } from './features/session/session.handlers.node.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
@@ -50,11 +58,11 @@ import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
 import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
+import { noFileSaver, type FileSaver } from './platform/files/fileSaver.node.ts';
 import { DenialCoalescer } from './platform/ipc/denials.node.ts';
 import { Router } from './platform/ipc/router.node.ts';
 import { JobRunner } from './platform/jobs/jobRunner.node.ts';
 import type { SecretVault } from './platform/keychain/vault.std.ts';
-import { noFileSaver, type FileSaver } from './platform/files/fileSaver.node.ts';
 import { createFileLogger, type Logger } from './platform/log/logger.node.ts';
 import { openNodeSettings, type SettingsStore } from './platform/settings/settings.node.ts';
 import { loadManagedPolicy, managedSettingsPath, managedView, withManagedSettings } from './platform/settings/managedSettings.node.ts';
@@ -99,10 +107,10 @@ export const DATABASE_FILE = 'privacy-console.sqlite';
 export async function openCore(options: CoreOptions): Promise<Core> {
   // Settings IT locked apply before anything opens; a malformed file refuses the start (StartupError).
   const managedFile = options.managedSettingsFile ?? managedSettingsPath();
-  const policy = loadManagedPolicy(managedFile);
+  const managedPolicy = loadManagedPolicy(managedFile);
   mkdirSync(options.dataDir, { recursive: true });
   const logger: Logger = await createFileLogger(join(options.dataDir, 'logs'));
-  const settings = withManagedSettings(options.settings ?? openNodeSettings(options.dataDir), policy);
+  const settings = withManagedSettings(options.settings ?? openNodeSettings(options.dataDir), managedPolicy);
   const clock: Clock = options.clock ? clockFrom(options.clock.now.bind(options.clock)) : systemClock;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   const db: Db = openDatabase(options.database ?? { client: 'sqlite', filename: databaseFile });
@@ -148,19 +156,21 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   await checkWitness(db, witness, audit, logger);
   const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
-  const office = new OfficeSettings(clock, policy);
+  const office = new OfficeSettings(clock, managedPolicy);
   await office.adoptWorkstationValues(db, { idleLockMinutes: settings.get('idleLockMinutes') });
   await office.refresh(db);
   const idleLockMinutes = () => office.cached().idleLockMinutes;
   const sessions = new SessionManager(clock, () => idleLockMinutes() * 60_000, emit, (q, userId) => accounts.sessionState(q, userId));
   const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
-  const customers = new CustomerStore(keyRing, clock, customerKeys);
+  const customers = new CustomerStore(keyRing, clock, customerKeys, { versionInForce: policyVersionInForce });
   const orders = new OrderService(clock, customerKeys);
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
+  const policy = new PolicyService(new SqlPolicyVersions(), clock, approvals);
+  approvalKinds.register(policy.approvalKind());
   const workstationId = settings.get('workstationId') ?? randomUUID();
   settings.set('workstationId', workstationId);
   const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
@@ -187,6 +197,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const requestTracker = new SubjectRequestTracker(clock, customerKeys, customers, accounts);
   const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, noDisclosureRegister);
   jobs.register(retention);
+  jobs.register(recipientsJob(() => clock.nowIso()));
+  jobs.register(csvExportJob);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -200,6 +212,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   await eraser.reclaim();
   options.onErasurePort?.(erasurePort(deletionRequests, holds, eraser));
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
+  const announcements = new AnnouncementService(db, clock, jobs, customers, (senderId, payload) => emit(senderId, 'progress', payload));
+  const files = options.fileSaver ?? noFileSaver;
   const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
@@ -215,7 +229,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),
         problem: (file) => headFileProblem(ring, installId, file),
       }),
-      ...settingsHandlers(office, managedView(managedFile, policy)),
+      ...settingsHandlers(office, managedView(managedFile, managedPolicy)),
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
@@ -226,13 +240,15 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         tracker: requestTracker,
         assembler: accessExport,
         gate: new ExportGate(),
-        files: options.fileSaver ?? noFileSaver,
+        files,
         recipients: noRecipientRegister,
       }),
       ...minorsHandlers(minorCases),
       ...erasureHandlers({ requests: deletionRequests, approvals, eraser, holds, retention, names: customers, staff: accounts }),
+      ...policyHandlers({ policy, staff: accounts, files }),
+      ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...workstationHandlers(
-        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: policy }),
+        new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: managedPolicy }),
       ),
     },
   });

@@ -97,7 +97,8 @@ export const test = base.extend<{ app: ConsoleApp; managedSettings: object | nul
     if (managedSettings) await writeFile(managedSettingsFile, JSON.stringify(managedSettings), { mode: 0o444 });
     const testVault = await openTestVault();
     let clockOffset = 0;
-    const files = directoryFileSaver(await mkdtemp(join(tmpdir(), 'itpc-e2e-saved-')));
+    // "Save where the user chooses" writes into exports/ of the test's data folder (no dialog in a browser).
+    const files = directoryFileSaver(join(dataDir, 'exports'));
     const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, managedSettingsFile, fileSaver: files });
     const calls: string[] = [];
     const consoleErrors: string[] = [];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../main/core.contract.std.ts';
 import { DATABASE_FILE, openCore, type CoreOptions } from '../../main/core.node.ts';
+import { directoryFileSaver } from './fileSavers.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/store/database.node.ts';
@@ -44,7 +45,7 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Tes
   const database: DatabaseConfig = pgConfig ?? { client: 'sqlite', filename: join(dataDir, DATABASE_FILE) };
   // Never this machine's own managed settings (/etc/itechno-privacy-console/managed.json): none unless a test gives one.
   const managedSettingsFile = join(dataDir, 'managed.json');
-  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, managedSettingsFile, ...options, dataDir, vault, ...(pgConfig ? { database: pgConfig } : {}) }).catch(
+  const core = await openCore({ passwordCost: FAST_PASSWORDS, clock, managedSettingsFile, fileSaver: directoryFileSaver(join(dataDir, 'exports')), ...options, dataDir, vault, ...(pgConfig ? { database: pgConfig } : {}) }).catch(
     async (error: unknown) => {
       if (!options.dataDir) await created?.drop();
       throw error;

@@ -110,11 +110,39 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   // The recovery screen's channels are public: on an open console status says `open` and enrol refuses (CONFLICT).
   'workstation.recovery.status': { allowed: EVERYONE, sample: () => ({}) },
   'workstation.recovery.enrol': { allowed: EVERYONE, sample: () => ({ packageText: '{}', passphrase: 'not a real passphrase' }) },
+  // Policy versions (issue #10): the policy is public, so every role reads it; staff and managers draft, managers publish.
+  'policy.list': { allowed: SIGNED_IN, sample: () => ({}) },
+  'policy.get': { allowed: SIGNED_IN, sample: () => ({ id: ids.policy }) },
+  'policy.notices': { allowed: SIGNED_IN, sample: () => ({}) },
+  'policy.export': { allowed: SIGNED_IN, sample: () => ({ format: 'html' }) },
+  'policy.createDraft': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'policy.saveDraft': { allowed: STAFF_AND_MANAGERS, sample: () => ({ id: randomUUID(), revision: 1, title: 'Privacy Policy', body: 'Text' }) },
+  'policy.requestPublication': {
+    allowed: STAFF_AND_MANAGERS,
+    sample: () => ({ id: randomUUID(), changeSummary: 'Wording', material: false, effectiveDate: '2031-01-01', reason: 'Clarifies the wording only' }),
+  },
+  'policy.reopenDraft': { allowed: STAFF_AND_MANAGERS, sample: () => ({ id: randomUUID() }) },
+  'policy.publish': { allowed: ['manager'], sample: () => ({ id: randomUUID(), changeSummary: 'Wording', material: false, effectiveDate: '2031-01-01' }) },
+  'policy.archive': { allowed: ['manager'], sample: () => ({ id: randomUUID() }) },
+  // Announcements: staff see them and record acknowledgements; managers prepare them and handle the address files.
+  'announcements.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'announcements.audienceCounts': { allowed: STAFF_AND_MANAGERS, sample: () => ({ policyVersionId: ids.policy }) },
+  'announcements.recipients': { allowed: STAFF_AND_MANAGERS, sample: () => ({ announcementId: ids.announcement }) },
+  'announcements.acknowledge': { allowed: STAFF_AND_MANAGERS, sample: () => ({ announcementId: ids.announcement, customerId: ids.customer }) },
+  'announcements.create': {
+    allowed: ['manager'],
+    sample: () => ({ taskId: randomUUID(), policyVersionId: ids.policy, title: 'Policy update', summary: 'What changed', audience: 'all_active', channel: 'email_batch' }),
+  },
+  'announcements.exportMailingList': { allowed: ['manager'], sample: () => ({ announcementId: ids.announcement, taskId: randomUUID() }) },
+  'announcements.importResults': { allowed: ['manager'], sample: () => ({ announcementId: ids.announcement, csv: 'recipient_id,status\n' }) },
+  'audiences.counts': { allowed: ['manager'], sample: () => ({}) },
+  'audiences.export': { allowed: ['manager'], sample: () => ({ purpose: 'newsletter', taskId: randomUUID() }) },
 };
 
 const PASSWORD = 'matrix test passphrase';
-const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor', string> = {
-  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '',
+type SeededId = 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor' | 'policy' | 'announcement';
+const ids: Record<Role | SeededId, string> = {
+  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '', policy: '', announcement: '',
 };
 const DENIED = new Set(['FORBIDDEN', 'NOT_AUTHENTICATED']);
 let t: TestCore;
@@ -152,6 +180,14 @@ before(async () => {
   ids.request = request.request.id;
   // Its own record, so quarantining it leaves the one the other channels use alone.
   ids.reportedMinor = (await t.call<{ customer: { id: string } }>('customers.create', sampleCustomer({ email: 'minor.matrix@example.com' }), staffWindow)).customer.id;
+  const managerWindow = await signIn('manager');
+  ids.policy = (await t.call<{ versions: { id: string }[] }>('policy.list', {}, managerWindow)).versions[0]!.id;
+  const made = await t.call<{ announcement: { id: string } }>(
+    'announcements.create',
+    { taskId: randomUUID(), policyVersionId: ids.policy, title: 'Policy update', summary: 'What changed', audience: 'all_active', channel: 'letter_list' },
+    managerWindow,
+  );
+  ids.announcement = made.announcement.id;
 });
 after(() => t.cleanup());
 

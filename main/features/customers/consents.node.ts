@@ -3,6 +3,7 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { insertChunked } from '../../platform/store/queries.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
+import { policyVersionInForce } from '../policy/policy.port.node.ts';
 import { CONSENT_PURPOSES, type ConsentChannel, type ConsentPurpose } from './consents.std.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface ConsentDbRow {
   granted: boolean | number;
   channel: ConsentChannel;
   changed_at: string;
+  /** The policy version in force when it was given or withdrawn (stamped at insert). */
+  policy_version?: string | null;
 }
 export interface ConsentEventDbRow extends ConsentDbRow {
   id: string;
@@ -49,10 +52,11 @@ export function initialConsents(
 }
 
 /** Inserts the initial consents of many new customers, in chunks, inside the caller's transaction. */
-export async function insertConsentRows(q: Queryable, prepared: readonly InitialConsents[], chunk: number): Promise<void> {
-  const consents = prepared.flatMap((p) => p.consents);
+export async function insertConsentRows(q: Queryable, prepared: readonly InitialConsents[], chunk: number, policyVersion: string | null): Promise<void> {
+  const stamp = <R extends object>(row: R) => (policyVersion ? { ...row, policy_version: policyVersion } : row);
+  const consents = prepared.flatMap((p) => p.consents.map(stamp));
   if (consents.length) await insertChunked(q, CONSENTS_TABLE, consents, chunk);
-  const events = prepared.flatMap((p) => p.events);
+  const events = prepared.flatMap((p) => p.events.map(stamp));
   if (events.length) await insertChunked(q, EVENTS_TABLE, events, chunk);
 }
 
@@ -67,12 +71,14 @@ export interface ConsentState {
   granted: boolean;
   channel: ConsentChannel | null;
   changedAt: string | null;
+  policyVersion: string | null;
 }
 export interface ConsentChange {
   purpose: ConsentPurpose;
   granted: boolean;
   channel: ConsentChannel;
   at: string;
+  policyVersion: string | null;
   recordedBy: string | null;
   actorName: string | null;
 }
@@ -89,26 +95,31 @@ export async function consentsOf(
   return {
     states: CONSENT_PURPOSES.map((purpose) => {
       const row = current.get(purpose);
-      return { purpose, granted: Boolean(row?.granted), channel: row?.channel ?? null, changedAt: row?.changed_at ?? null };
+      return { purpose, granted: Boolean(row?.granted), channel: row?.channel ?? null, changedAt: row?.changed_at ?? null, policyVersion: row?.policy_version ?? null };
     }),
     history: events.map((e) => ({
       purpose: e.purpose,
       granted: Boolean(e.granted),
       channel: e.channel,
       at: e.at,
+      policyVersion: e.policy_version ?? null,
       recordedBy: e.actor_id,
       actorName: nameOf(e.actor_id),
     })),
   };
 }
 
-/** Records a consent change at `at` (the caller has checked the customer exists). */
+/**
+ * Records a consent change at `at` (the caller has checked the customer exists), with the policy version in
+ * force then: the text the customer was shown when giving or withdrawing it.
+ */
 export async function setConsent(
   q: Queryable,
   input: { customerId: string; purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel },
   actorId: string | null,
   at: string,
-): Promise<{ purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel; changedAt: string }> {
+): Promise<{ purpose: ConsentPurpose; granted: boolean; channel: ConsentChannel; changedAt: string; policyVersion: string }> {
+  const policyVersion = await policyVersionInForce(q, at);
   await q(EVENTS_TABLE).insert({
     id: randomUUID(),
     customer_id: input.customerId,
@@ -117,10 +128,11 @@ export async function setConsent(
     channel: input.channel,
     actor_id: actorId,
     at,
+    policy_version: policyVersion,
   });
   await q(CONSENTS_TABLE)
-    .insert({ customer_id: input.customerId, purpose: input.purpose, granted: input.granted, channel: input.channel, changed_at: at })
+    .insert({ customer_id: input.customerId, purpose: input.purpose, granted: input.granted, channel: input.channel, changed_at: at, policy_version: policyVersion })
     .onConflict(['customer_id', 'purpose'])
     .merge();
-  return { purpose: input.purpose, granted: input.granted, channel: input.channel, changedAt: at };
+  return { purpose: input.purpose, granted: input.granted, channel: input.channel, changedAt: at, policyVersion };
 }

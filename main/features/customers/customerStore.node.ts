@@ -53,6 +53,20 @@ export interface Contact {
   phone: string | null;
   shippingAddress: StoredAddress;
 }
+/** Where the version of the privacy policy in force comes from (implemented by the policy feature's port). */
+export interface PolicyInForce {
+  versionInForce(q: Queryable, nowIso: string): Promise<string>;
+}
+
+/** What a mailing list or an audience file holds about a customer. */
+export interface CustomerContact {
+  givenName: string;
+  familyName: string;
+  organisationName: string | null;
+  email: string;
+  shippingAddress: StoredAddress;
+}
+
 /** The `summary` section: what a list row needs, masked. */
 export interface Summary {
   displayName: string;
@@ -136,6 +150,11 @@ export class CustomerStore {
     private readonly clock: Clock,
     /** Each customer's own key: every data key about the customer is wrapped by it. */
     readonly keys: SubjectKeys,
+    /**
+     * The policy version in force, stamped on every record and consent inserted (the composition root passes the
+     * policy feature's). Absent only where rows go into a database from before migration 0013 (migration tests).
+     */
+    private readonly policy?: PolicyInForce,
   ) {
     this.cipher = new RecordCipher(CUSTOMERS_TABLE);
   }
@@ -229,10 +248,12 @@ export class CustomerStore {
     return { row, key: key.row, keys: key.keys, ...initialConsents(id, opts) };
   }
 
+  /** Inserts in the caller's transaction, stamping the policy version in force now on the records and consents. */
   async insertPrepared(q: Queryable, prepared: readonly PreparedCustomer[], chunk = INSERT_CHUNK): Promise<void> {
-    await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => p.row), chunk);
+    const policyVersion = this.policy ? await this.policy.versionInForce(q, this.now()) : null;
+    await insertChunked(q, CUSTOMERS_TABLE, prepared.map((p) => (policyVersion ? { ...p.row, policy_version: policyVersion } : p.row)), chunk);
     await insertChunked(q, CUSTOMER_KEYS_TABLE, prepared.map((p) => p.key), chunk);
-    await insertConsentRows(q, prepared, chunk);
+    await insertConsentRows(q, prepared, chunk, policyVersion);
   }
 
   /** Refuses a second record with the same email address (kept accurate: one customer, one record). */
@@ -309,6 +330,28 @@ export class CustomerStore {
       for (const row of await this.toRows(q, rows)) names.set(row.id, row.displayName);
     }
     return names;
+  }
+
+  /**
+   * Name, email and shipping address of these customers, opened for a mailing list or an audience file the user
+   * saves (never logged). Customers that are gone (deleted) are left out.
+   */
+  async contactsOf(q: Queryable, ids: readonly string[]): Promise<Map<string, CustomerContact>> {
+    const out = new Map<string, CustomerContact>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await withCustomerKey(q).whereIn(`${CUSTOMERS_TABLE}.id`, ids.slice(i, i + 500));
+      for (const row of rows as CustomerDbRow[]) {
+        const { identity, contact } = this.openSections(row);
+        out.set(row.id, {
+          givenName: identity.givenName,
+          familyName: identity.familyName,
+          organisationName: identity.organisationName,
+          email: contact.email,
+          shippingAddress: contact.shippingAddress,
+        });
+      }
+    }
+    return out;
   }
 
   openSections(row: CustomerDbRow): { identity: Identity; contact: Contact } {

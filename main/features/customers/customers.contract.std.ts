@@ -41,12 +41,16 @@ export const consentState = z.object({
   /** How the latest grant or withdrawal reached iTechno; null when never given (the default is "no"). */
   channel: z.enum(CONSENT_CHANNELS).nullable(),
   changedAt: z.string().nullable(),
+  /** The policy version shown when the latest grant or withdrawal was recorded; null when never given. */
+  policyVersion: z.string().nullable(),
 });
 export const consentEvent = z.object({
   purpose: z.enum(CONSENT_PURPOSES),
   granted: z.boolean(),
   channel: z.enum(CONSENT_CHANNELS),
   at: z.string(),
+  /** The policy version in force (shown to the customer) when this change was recorded. */
+  policyVersion: z.string().nullable(),
   /** The staff account that recorded the change; null for changes no account made. */
   recordedBy: z.string().nullable(),
   /** That account's display name, resolved when read (never stored with the event); null with no account. */
@@ -339,3 +343,6 @@ export const customersChannels = {
     transactional: false,
   }),
 };
+
+/** The purposes the policy names, their legal bases, and the marketing ones an audience may be exported for. */
+export { LEGAL_BASES, LEGAL_BASIS_LABELS, MARKETING_PURPOSES, PROCESSING_PURPOSES, PURPOSES, type MarketingPurpose } from './purposes.std.ts';

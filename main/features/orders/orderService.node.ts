@@ -9,6 +9,7 @@ import { asBuffer, type Queryable } from '../../platform/store/database.node.ts'
 import { countRows, INSERT_CHUNK, insertChunked } from '../../platform/store/queries.node.ts';
 import { storedAddress, type StoredAddress } from '../../shared/address.std.ts';
 import { POLICY_VERSION } from '../../shared/policy.std.ts';
+import { policyVersionInForce } from '../policy/policy.port.node.ts';
 import { customerStatus, isQuarantined, NO_SUCH_CUSTOMER } from '../customers/customers.port.node.ts';
 import { cardBrand, cardDigits, cardExpiryProblem, luhnValid, maskCard, type CardBrand } from './card.std.ts';
 import type { billingInput, cardInput, lineItem, LINE_ITEM_KINDS, OrderView } from './orders.contract.std.ts';
@@ -158,7 +159,10 @@ export class OrderService implements CustomerOrders {
     };
   }
 
+  /** Inserts in the caller's transaction, stamping each order with the policy version in force now. */
   async insertPrepared(q: Queryable, prepared: readonly PreparedOrder[], chunk = INSERT_CHUNK): Promise<void> {
+    const policyVersion = await policyVersionInForce(q, this.clock.nowIso());
+    for (const p of prepared) p.order.policy_version = policyVersion;
     await insertChunked(q, ORDERS_TABLE, prepared.map((p) => p.order), chunk);
     await insertChunked(q, 'order_items', prepared.flatMap((p) => p.items), chunk);
   }

@@ -69,6 +69,21 @@ export const PERMISSIONS = {
   'erasure.retention': ['manager'],
   /** The tombstone register: what remains of deleted customers (opaque ids, dates, reason, who). */
   'erasure.register': ['manager', 'auditor'],
+  // Policy versions and change announcements (issue #10).
+  /** Read the policy's versions, their notices and exports: the policy is public, every role may read it. */
+  'policy.read': ['staff', 'manager', 'it_admin', 'auditor'],
+  /** Draft the next version and ask a manager to publish it. */
+  'policy.draft': ['staff', 'manager'],
+  /** Publish (directly, or by approving someone else's request) and archive versions. */
+  'policy.publish': ['manager'],
+  /** See announcements of policy changes and who they reach (masked names). */
+  'announcements.read': ['staff', 'manager'],
+  /** Prepare an announcement, export its mailing list (addresses), import the mail system's results. */
+  'announcements.manage': ['manager'],
+  /** Record that a customer acknowledged an announcement (phone, letter, counter). */
+  'announcements.acknowledge': ['staff', 'manager'],
+  /** Count and export a marketing audience (addresses of consenting customers). */
+  'audiences.export': ['manager'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconArchive, IconClipboardList, IconFileOff, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -11,6 +11,8 @@ import { RetentionPage } from '../features/erasure/RetentionPage';
 import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { HomePage } from '../features/home/HomePage';
 import { MinorsPage } from '../features/minors/MinorsPage';
+import { AnnouncementsPage } from '../features/announcements/AnnouncementsPage';
+import { PolicyPage } from '../features/policy/PolicyPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SubjectRequestsPage } from '../features/subjectRequests/SubjectRequestsPage';
 
@@ -31,6 +33,8 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/legal-holds', label: 'Legal holds', icon: IconGavel, permission: 'erasure.hold', page: HoldsPage },
   { path: '/retention', label: 'Retention review', icon: IconArchive, permission: 'erasure.retention', page: RetentionPage },
   { path: '/deleted-customers', label: 'Deletion register', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
+  { path: '/policy', label: 'Privacy policy', icon: IconFileText, permission: 'policy.read', page: PolicyPage },
+  { path: '/announcements', label: 'Announcements', icon: IconSpeakerphone, permission: 'announcements.read', page: AnnouncementsPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/minors', label: 'Minors', icon: IconShieldLock, permission: 'minors.report', page: MinorsPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },

@@ -27,7 +27,8 @@ interface ConsentsCardProps {
 function stateText(consent: ConsentState): string {
   if (!consent.changedAt || !consent.channel) return 'Never given';
   const how = CHANNEL_LABELS[consent.channel];
-  return `${consent.granted ? 'Given' : 'Withdrawn'} · ${how} · ${formatDateTime(consent.changedAt)}`;
+  const shown = consent.policyVersion ? ` · policy version ${consent.policyVersion}` : '';
+  return `${consent.granted ? 'Given' : 'Withdrawn'} · ${how} · ${formatDateTime(consent.changedAt)}${shown}`;
 }
 
 /** Marketing preferences and third-party sharing: off until the customer says yes, with a history of every change. */
@@ -88,6 +89,7 @@ export function ConsentsCard({ customerId, consents, history, canChange, onChang
                     <Table.Th>Preference</Table.Th>
                     <Table.Th>Change</Table.Th>
                     <Table.Th>How</Table.Th>
+                    <Table.Th>Policy shown</Table.Th>
                     <Table.Th>Recorded by</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -102,6 +104,7 @@ export function ConsentsCard({ customerId, consents, history, canChange, onChang
                         </Badge>
                       </Table.Td>
                       <Table.Td>{CHANNEL_LABELS[event.channel]}</Table.Td>
+                      <Table.Td>{event.policyVersion ? `Version ${event.policyVersion}` : '—'}</Table.Td>
                       <Table.Td>{staffLabel(event.recordedBy, event.actorName, userId)}</Table.Td>
                     </Table.Tr>
                   ))}
@@ -123,6 +126,7 @@ export function ConsentsCard({ customerId, consents, history, canChange, onChang
               granted: consent.granted,
               channel,
               at: consent.changedAt ?? '',
+              policyVersion: consent.policyVersion,
               recordedBy: userId,
               actorName: displayName,
             });

@@ -8,6 +8,7 @@ import classes from './HomePage.module.css';
 import { PolicyControlCard } from './PolicyControlCard';
 import { RoleAccessCard } from './RoleAccessCard';
 import { ROLE_SUMMARIES } from './roleCapabilities';
+import { PolicyNoticesCard } from '../policy/PolicyNoticesCard';
 import { policyControls } from './policyControls';
 
 export function HomePage() {
@@ -35,6 +36,7 @@ export function HomePage() {
       </Paper>
       <RequestsHomeCard />
       <DeletionsHomeCard />
+      <PolicyNoticesCard />
       <RoleAccessCard role={session.role} />
       <section aria-labelledby="policy-controls-title">
         <Title order={2} size="h4" id="policy-controls-title" mb="sm">

@@ -36,6 +36,13 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'erasure.hold': 'Place and release legal holds that keep a customer from being deleted',
   'erasure.retention': 'Review closed customers past the retention period and propose them for deletion',
   'erasure.register': 'See the register of deleted customers (tombstones that identify no one)',
+  'policy.read': 'Read every version of the privacy policy, its change notices, and export the latest',
+  'policy.draft': 'Draft the next version of the privacy policy and ask a manager to publish it',
+  'policy.publish': 'Publish or archive privacy policy versions, including material changes with their notice period',
+  'announcements.read': 'See policy-change announcements and who they reach',
+  'announcements.manage': 'Prepare announcements, export their mailing lists and import the mail system’s results',
+  'announcements.acknowledge': 'Record that a customer acknowledged a policy-change announcement',
+  'audiences.export': 'Count and export marketing audiences of consenting customers',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */
