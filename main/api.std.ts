@@ -3,6 +3,7 @@ import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
 import { approvalsChannels } from './features/approvals/approvals.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
+import { disclosuresChannels } from './features/disclosures/disclosures.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { sessionChannels } from './features/session/session.contract.std.ts';
@@ -22,6 +23,7 @@ export const API = {
   ...breakglassChannels,
   ...approvalsChannels,
   ...workstationChannels,
+  ...disclosuresChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

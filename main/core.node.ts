@@ -13,6 +13,14 @@ import { ApprovalService } from './features/approvals/approvalService.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
+import { disclosureApprovalKind } from './features/disclosures/disclosureApproval.node.ts';
+import { DisclosureRegister } from './features/disclosures/disclosureRegister.node.ts';
+import { DisclosureRequests } from './features/disclosures/disclosureRequests.node.ts';
+import { disclosuresHandlers } from './features/disclosures/disclosures.handlers.node.ts';
+import { DisclosureService } from './features/disclosures/disclosureService.node.ts';
+import { RecipientRegistry } from './features/disclosures/recipients.node.ts';
+import { releaseJobKind } from './features/disclosures/releaseJob.node.ts';
+import { NO_FILE_SAVER, type FileSaver } from './platform/files/fileSaver.node.ts';
 import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
 import { CorrectionService } from './features/customers/corrections.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
@@ -69,6 +77,10 @@ export interface CoreOptions {
   approvalKinds?: readonly ApprovalKind[];
   /** scrypt log2(N) of enrolment packages; production keeps the default. */
   enrolmentCost?: number;
+  /** Where the user chooses to save files (releases, exports): the save dialog in Electron, a folder in tests. */
+  fileSaver?: FileSaver;
+  /** Customers per disclosure-release batch; tests use small ones. */
+  releaseBatch?: number;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -137,12 +149,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const approvalKinds = new ApprovalKinds();
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
+  const recipients = new RecipientRegistry(keyRing, clock);
+  const disclosureRequests = new DisclosureRequests(keyRing, clock, customerKeys, recipients, approvals);
+  const disclosureRegister = new DisclosureRegister(keyRing, clock);
+  approvalKinds.register(disclosureApprovalKind(disclosureRequests));
   const workstationId = settings.get('workstationId') ?? randomUUID();
   settings.set('workstationId', workstationId);
   const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
   jobs.register(customerImportJob);
   const customerKeyMigration = new CustomerKeyMigration(customerKeys, () => clock.nowIso(), 200, logger);
   jobs.register(customerKeyMigration);
+  jobs.register(releaseJobKind(disclosureRequests));
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -151,6 +168,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // A database from before per-customer keys moves onto them in the background.
   await customerKeyMigration.startIfNeeded(jobs, db);
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
+  const disclosures = new DisclosureService({
+    db,
+    clock,
+    requests: disclosureRequests,
+    register: disclosureRegister,
+    customers,
+    jobs,
+    saver: options.fileSaver ?? NO_FILE_SAVER,
+    progress: (senderId, payload) => emit(senderId, 'progress', payload),
+    releaseBatch: options.releaseBatch,
+  });
   const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
@@ -171,6 +199,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...ordersHandlers(orders),
       ...breakglassHandlers(breakGlass, accounts),
       ...approvalsHandlers(approvals, accounts),
+      ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION }),
       ),

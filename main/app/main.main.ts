@@ -2,6 +2,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, Menu, protocol, session, type WebContents } from 'electron';
 import type { Core } from '../core.contract.std.ts';
 import { openCore } from '../core.node.ts';
+import { dialogFileSaver } from './fileSaver.main.ts';
 import { resolveDatabaseConfig } from '../features/workstation/workstation.node.ts';
 import { ENROLABLE, openRecoveryCore } from '../recovery.node.ts';
 import { StartupError } from '../platform/startupError.std.ts';
@@ -134,7 +135,7 @@ async function start(): Promise<void> {
   let core: Core;
   try {
     database = await resolveDatabaseConfig(settings, vault, dataDir);
-    core = await openCore({ dataDir, vault, settings, database });
+    core = await openCore({ dataDir, vault, settings, database, fileSaver: dialogFileSaver });
   } catch (error) {
     if (error instanceof StartupError && ENROLABLE.includes(error.code)) return showRecovery(error, database, settings, vault);
     throw error;
