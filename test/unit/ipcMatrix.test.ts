@@ -72,6 +72,22 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
   'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
   'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
+  // Disclosures: staff and managers ask and see their own; managers decide, release and keep recipients; the
+  // register is for managers and auditors. IT never sees it.
+  'disclosures.recipients.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'disclosures.recipients.versions': { allowed: STAFF_AND_MANAGERS, sample: () => ({ recipientId: ids.recipient }) },
+  'disclosures.recipients.save': { allowed: ['manager'], sample: () => ({ name: 'Parcel Express Ltd', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] }) },
+  'disclosures.requests.create': {
+    allowed: STAFF_AND_MANAGERS,
+    sample: () => ({ customerIds: [ids.customer], recipientId: ids.recipient, kind: 'ecommerce_chain', fields: ['name', 'shippingAddress'], purpose: 'Ship the order to the customer' }),
+  },
+  'disclosures.requests.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'disclosures.requests.get': { allowed: STAFF_AND_MANAGERS, sample: () => ({ id: randomUUID() }) },
+  'disclosures.release': { allowed: ['manager'], sample: () => ({ taskId: randomUUID(), requestId: randomUUID(), format: 'csv', encrypt: false }) },
+  'disclosures.register.list': { allowed: ['manager', 'auditor'], sample: () => ({}) },
+  'disclosures.register.export': { allowed: ['manager', 'auditor'], sample: () => ({ format: 'csv' }) },
+  'disclosures.register.correct': { allowed: ['manager'], sample: () => ({ entryId: randomUUID(), note: 'The recipient reported a wrong address' }) },
+  'disclosures.forCustomer': { allowed: STAFF_AND_MANAGERS, sample: () => ({ customerId: ids.customer }) },
   // This workstation's database connection and enrolment packages: IT only (save and create also need re-entry).
   'workstation.connection.get': { allowed: ['it_admin'], sample: () => ({}) },
   'workstation.connection.save': { allowed: ['it_admin'], sample: () => ({ connection: { engine: 'sqlite' } }) },
@@ -83,8 +99,8 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
 };
 
 const PASSWORD = 'matrix test passphrase';
-const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review', string> = {
-  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '',
+const ids: Record<Role | 'customer' | 'order' | 'licenceItem' | 'review' | 'recipient', string> = {
+  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', recipient: '',
 };
 const DENIED = new Set(['FORBIDDEN', 'NOT_AUTHENTICATED']);
 let t: TestCore;
@@ -114,6 +130,12 @@ before(async () => {
     staffWindow,
   );
   ids.review = glass.breakGlassReviewId;
+  const recipient = await t.call<{ recipient: { id: string } }>(
+    'disclosures.recipients.save',
+    { name: 'Matrix Couriers', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] },
+    await signIn('manager'),
+  );
+  ids.recipient = recipient.recipient.id;
 });
 after(() => t.cleanup());
 
