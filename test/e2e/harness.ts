@@ -7,6 +7,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { build as esbuild } from 'esbuild';
 import type { Core } from '../../main/core.contract.std.ts';
 import { openCore } from '../../main/core.node.ts';
+import { folderFileSaver } from '../../main/platform/files/fileSaver.node.ts';
 import { RENDERER_DIR_ENV } from './rendererDir.ts';
 import { serveDirectory, type StaticServer } from './staticServer.ts';
 import { openTestVault } from '../support/vaults.ts';
@@ -23,6 +24,8 @@ export interface ConsoleApp {
   openWindow(): Promise<Page>;
   /** Channels the windows invoked, in order: lets a test wait for a call the UI makes on its own. */
   calls: string[];
+  /** Where "save" dialogs put files in this harness (the app's file saver answers with this folder). */
+  savedDir: string;
   /** Console errors and uncaught exceptions from every window so far. */
   consoleErrors: string[];
   /** Content-Security-Policy violations reported by every window so far. */
@@ -88,7 +91,8 @@ export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
     const dataDir = await mkdtemp(join(tmpdir(), 'itpc-e2e-'));
     const testVault = await openTestVault();
     let clockOffset = 0;
-    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset } });
+    const savedDir = join(dataDir, 'saved');
+    const core = await openCore({ dataDir, vault: testVault.vault, clock: { now: () => Date.now() + clockOffset }, fileSaver: folderFileSaver(savedDir) });
     const calls: string[] = [];
     const consoleErrors: string[] = [];
     const cspViolations: string[] = [];
@@ -135,6 +139,7 @@ export const test = base.extend<{ app: ConsoleApp }, WorkerFixtures>({
         return extra;
       },
       calls,
+      savedDir,
       consoleErrors,
       cspViolations,
     });

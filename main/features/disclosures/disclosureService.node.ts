@@ -9,12 +9,12 @@ import type { Knex } from 'knex';
 import type { StaffNameOf } from '../accounts/accounts.port.node.ts';
 import type { CustomerPersonalData } from '../customers/customers.port.node.ts';
 import { assertCustomersDisclosable } from './disclosureChecks.node.ts';
-import type { DisclosureRegister, RegisterRecord } from './disclosureRegister.node.ts';
+import type { DisclosureRegister } from './disclosureRegister.node.ts';
 import type { DisclosureRequests } from './disclosureRequests.node.ts';
 import type { DisclosableField, RecipientKind, ReleaseFormat } from './disclosureRules.std.ts';
 import type { CustomerDisclosure, RecipientToTell, RegisterFilter } from './disclosures.contract.std.ts';
 import type { CustomerDisclosures } from './disclosures.port.node.ts';
-import { removeIfPresent, oneTimePassphrase, sha256Hex, writeWhole, type ReleaseRow } from './releaseFile.node.ts';
+import { oneTimePassphrase, removeIfPresent, sha256Hex, writeWhole } from './releaseFile.node.ts';
 import { RELEASE_JOB, ReleaseWork, type ReleaseOutcome } from './releaseJob.node.ts';
 import { registerCsv, registerPdf } from './registerExport.node.ts';
 
@@ -176,4 +176,3 @@ function describeFilter(filter: RegisterFilter): string {
   return parts.length ? parts.join(', ') : 'none (all entries)';
 }
 
-export type { RegisterRecord, ReleaseRow };

@@ -1,10 +1,12 @@
-import { IconAddressBook, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconBook2, IconShare, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
+import { DisclosuresPage } from '../features/disclosures/DisclosuresPage';
+import { RegisterPage } from '../features/disclosures/RegisterPage';
 import { HomePage } from '../features/home/HomePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 
@@ -20,6 +22,8 @@ export interface ConsoleRoute {
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/', label: 'Home', icon: IconHome2, permission: null, page: HomePage },
   { path: '/customers', label: 'Customers', icon: IconAddressBook, permission: 'customers.read', page: CustomersPage },
+  { path: '/disclosures', label: 'Disclosures', icon: IconShare, permission: 'disclosures.read', page: DisclosuresPage },
+  { path: '/disclosure-register', label: 'Disclosure register', icon: IconBook2, permission: 'disclosures.register', page: RegisterPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },

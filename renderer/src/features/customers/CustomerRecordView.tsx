@@ -7,6 +7,7 @@ import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { formatDateTime } from '../../ui/format';
 import { OrdersSection } from '../orders/OrdersSection';
 import { useActiveSession } from '../session/sessionContext';
+import { CustomerDisclosuresCard } from '../disclosures/CustomerDisclosuresCard';
 import { ConsentsCard } from './ConsentsCard';
 import { CorrectionHistory } from './CorrectionHistory';
 import { CorrectionPanel } from './CorrectionPanel';
@@ -160,6 +161,8 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
           }
         />
       )}
+
+      {roleHolds(role, 'disclosures.read') && <CustomerDisclosuresCard customerId={record.id} />}
 
       {changingStatus && (
         <StatusChangeModal

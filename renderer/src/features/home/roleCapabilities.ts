@@ -25,6 +25,11 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'cards.first6': 'See the issuer digits of masked card numbers',
   'cards.reveal': 'Reveal a full card number, with a written reason and your password',
   'approvals.decide': 'Approve or deny other people’s requests that need a second person (four eyes)',
+  'disclosures.read': 'See disclosure recipients, your own disclosure requests and what was disclosed about a customer',
+  'disclosures.request': 'Ask for customer data to be disclosed to a shipping company, a consented third party or an authority',
+  'disclosures.approve': 'Approve, deny and release disclosures of customer data, and correct the disclosure register',
+  'disclosures.recipients': 'Add and edit disclosure recipients and the fields each may receive',
+  'disclosures.register': 'Read and export the disclosure register',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */

@@ -1,0 +1,150 @@
+import { Alert, Badge, Button, Code, Group, Loader, Modal, Paper, Stack, Text, Title } from '@mantine/core';
+import { IconCircleCheck, IconCircleX } from '@tabler/icons-react';
+import { useCallback, useState } from 'react';
+import type { RequestDetail, RequestSummary } from '../../../../main/features/disclosures/disclosures.contract.std';
+import { call } from '../../api/client';
+import { formatDateTime } from '../../ui/format';
+import { notifySuccess } from '../../ui/notify';
+import { ReasonModal } from '../../ui/ReasonModal';
+import { useRemoteData } from '../../ui/useRemoteData';
+import { DISCLOSABLE_FIELD_LABELS, DISCLOSURE_KIND_LABELS, fieldLabel, STATUS_COLORS, STATUS_LABELS } from './labels';
+import { ReleaseModal } from './ReleaseModal';
+
+interface RequestDetailModalProps {
+  request: RequestSummary;
+  onClose(): void;
+  /** A decision or release changed the request: the lists reload. */
+  onChanged(): void;
+}
+
+/** One request: what is asked and why; a manager approves or denies it (someone else's) or releases it. */
+export function RequestDetailModal({ request, onClose, onChanged }: RequestDetailModalProps) {
+  const load = useCallback(() => call('disclosures.requests.get', { id: request.id }), [request.id]);
+  const detail = useRemoteData(load);
+  const [step, setStep] = useState<'view' | 'decide' | 'release'>('view');
+  const shown = detail.data?.request;
+
+  if (step === 'decide' && shown) {
+    return (
+      <ReasonModal
+        title="Approve or deny this disclosure"
+        formLabel="Disclosure decision"
+        summary={<Summary request={shown} />}
+        reasonLabel="Reason"
+        reasonDescription="Required to deny; optional when approving. Kept encrypted with the request."
+        minLength={10}
+        maxLength={2000}
+        failureTitle="Not decided"
+        actions={[
+          { decision: 'approve', label: 'Approve', color: 'teal', icon: <IconCircleCheck size={16} aria-hidden />, requiresReason: false },
+          { decision: 'deny', label: 'Deny', color: 'red', icon: <IconCircleX size={16} aria-hidden /> },
+        ]}
+        onSubmit={async (decision, reason) => {
+          await call('approvals.decide', { id: request.approvalId, decision, ...(reason ? { reason } : {}) });
+          notifySuccess(decision === 'approve' ? 'Disclosure approved. A manager can now release it.' : 'Disclosure denied.');
+          onChanged();
+        }}
+        onClose={() => setStep('view')}
+      />
+    );
+  }
+  if (step === 'release' && shown) {
+    return <ReleaseModal request={shown} onClose={() => setStep('view')} onReleased={onChanged} />;
+  }
+
+  return (
+    <Modal opened onClose={onClose} title="Disclosure request" size="lg" centered>
+      {detail.error && (
+        <Alert color="red" variant="light" role="alert">
+          {detail.error}
+        </Alert>
+      )}
+      {!shown && !detail.error && <Loader aria-label="Loading the request" />}
+      {shown && (
+        <Stack>
+          <Summary request={shown} />
+          {shown.decisionReason && (
+            <Paper withBorder p="sm">
+              <Text size="xs" c="dimmed">
+                Decision reason
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-line' }}>
+                {shown.decisionReason}
+              </Text>
+            </Paper>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Close
+            </Button>
+            {shown.canDecide && (
+              <Button onClick={() => setStep('decide')} data-autofocus>
+                Approve or deny…
+              </Button>
+            )}
+            {shown.canRelease && (
+              <Button onClick={() => setStep('release')} data-autofocus>
+                Release…
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+/** What is asked: recipient, kind, fields, customers, purpose and legal basis. */
+function Summary({ request }: { request: RequestDetail }) {
+  return (
+    <Stack gap="sm">
+      <Group gap="xs">
+        <Badge color={STATUS_COLORS[request.status]} variant="light">
+          {STATUS_LABELS[request.status]}
+        </Badge>
+        <Text size="sm" c="dimmed">
+          Requested by {request.requesterName ?? 'a removed account'} on {formatDateTime(request.requestedAt)}
+        </Text>
+      </Group>
+      <Text size="sm">
+        <b>{DISCLOSURE_KIND_LABELS[request.kind]}</b> to <b>{request.recipientName}</b> (recipient version {request.recipientVersion})
+      </Text>
+      <Text size="sm">Fields: {request.fields.map((f) => fieldLabel(f, DISCLOSABLE_FIELD_LABELS)).join(', ')}</Text>
+      <div>
+        <Title order={3} size="h6">
+          Customers ({request.customerCount})
+        </Title>
+        <Text size="sm">
+          {request.customers.map((c) => c.displayName).join(', ')}
+          {request.customerCount > request.customers.length ? ` and ${request.customerCount - request.customers.length} more` : ''}
+        </Text>
+      </div>
+      <Paper withBorder p="sm">
+        <Text size="xs" c="dimmed">
+          Purpose
+        </Text>
+        <Text size="sm" style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>
+          {request.purpose}
+        </Text>
+      </Paper>
+      {request.legal && (
+        <Paper withBorder p="sm">
+          <Text size="xs" c="dimmed">
+            Legal basis
+          </Text>
+          <Text size="sm">
+            {request.legal.authority}, reference <Code>{request.legal.reference}</Code>, dated {request.legal.documentDate}
+          </Text>
+          {request.legal.note && (
+            <Text size="sm" style={{ whiteSpace: 'pre-line' }}>
+              {request.legal.note}
+            </Text>
+          )}
+          <Text size="xs" c="dimmed">
+            {request.legal.scan ? `Attached document: ${request.legal.scan.mediaType}, ${Math.ceil(request.legal.scan.bytes / 1024)} KB (stored encrypted)` : 'No document attached'}
+          </Text>
+        </Paper>
+      )}
+    </Stack>
+  );
+}
