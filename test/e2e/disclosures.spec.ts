@@ -57,7 +57,7 @@ test('a court-order disclosure: staff requests it, a manager approves and releas
   await form.getByRole('button', { name: 'File request' }).click();
   await expect(form).toBeHidden();
   const mine = page.getByRole('table', { name: 'Your requests' });
-  await expect(mine).toContainText('Waiting for approval');
+  await expect(mine).toContainText('Pending');
   await expect(mine).toContainText(COURT);
   await screens(page, 'disclosures-staff');
   await signOut(page);
@@ -77,7 +77,7 @@ test('a court-order disclosure: staff requests it, a manager approves and releas
   await screens(page, 'disclosures-decide');
   await decide.getByRole('button', { name: 'Approve' }).click();
   await expect(decide).toBeHidden();
-  await expect(queue).toContainText('Approved, not yet released');
+  await expect(queue).toContainText('Approved');
   await queue.getByRole('button', { name: /^Release the request/ }).click();
   await page.getByRole('dialog', { name: 'Disclosure request' }).getByRole('button', { name: 'Release…' }).click();
   const release = page.getByRole('dialog', { name: 'Release this disclosure' });

@@ -33,7 +33,7 @@ export function DisclosuresPage() {
     <Stack gap="lg">
       <PageHeader
         title="Disclosures"
-        description="Customer data leaves iTechno only to the e-commerce chain, to third parties the customer consented to, or when the law requires it — each time approved by a manager and recorded in the register."
+        description="Customer data leaves iTechno only to the e-commerce chain, consented third parties or when the law requires it, approved by a manager."
         actions={
           <>
             <Button variant="default" leftSection={<IconRefresh size={18} aria-hidden />} onClick={reloadAll}>

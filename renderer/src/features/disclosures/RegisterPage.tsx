@@ -64,19 +64,11 @@ export function RegisterPage() {
     <Stack gap="lg">
       <PageHeader
         title="Disclosure register"
-        description="Every release of customer data: who asked, who approved, when, to whom (and which version of the recipient), the legal basis, the fields, the customers and the file's hash. Entries never change; a correction is a new entry."
+        description="Every release of customer data: who asked and approved, when, to whom, on what basis, which fields and customers, and the file's hash. Entries never change; a correction is a new entry."
         actions={
-          <>
-            <Button variant="default" leftSection={<IconRefresh size={18} aria-hidden />} onClick={register.reload}>
-              Refresh
-            </Button>
-            <Button variant="light" leftSection={<IconFileTypeCsv size={18} aria-hidden />} loading={exporting === 'csv'} onClick={() => void exportAs('csv')}>
-              Export CSV
-            </Button>
-            <Button variant="light" leftSection={<IconFileTypePdf size={18} aria-hidden />} loading={exporting === 'pdf'} onClick={() => void exportAs('pdf')}>
-              Export PDF
-            </Button>
-          </>
+          <Button variant="default" leftSection={<IconRefresh size={18} aria-hidden />} onClick={register.reload}>
+            Refresh
+          </Button>
         }
       />
       <Paper withBorder radius="md" p="md">
@@ -100,12 +92,23 @@ export function RegisterPage() {
             />
             <TextInput label="From" placeholder="YYYY-MM-DD" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} error={problems.from} w={130} />
             <TextInput label="To" placeholder="YYYY-MM-DD" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} error={problems.to} w={130} />
-            <TextInput label="Customer id" value={draft.customerId} onChange={(e) => setDraft({ ...draft, customerId: e.currentTarget.value })} error={problems.customerId} w={300} />
+            <TextInput label="Customer id" value={draft.customerId} onChange={(e) => setDraft({ ...draft, customerId: e.currentTarget.value })} error={problems.customerId} w={320} />
             <Button type="submit" mt={25}>
               Apply
             </Button>
           </Group>
         </form>
+        <Group gap="sm" mt="md">
+          <Text size="sm" c="dimmed">
+            Export what the filter shows, for auditors:
+          </Text>
+          <Button size="compact-md" variant="light" leftSection={<IconFileTypeCsv size={18} aria-hidden />} loading={exporting === 'csv'} onClick={() => void exportAs('csv')}>
+            Export CSV
+          </Button>
+          <Button size="compact-md" variant="light" leftSection={<IconFileTypePdf size={18} aria-hidden />} loading={exporting === 'pdf'} onClick={() => void exportAs('pdf')}>
+            Export PDF
+          </Button>
+        </Group>
       </Paper>
       <Paper withBorder radius="md" p="xs">
         {register.error && (

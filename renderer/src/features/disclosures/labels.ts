@@ -3,8 +3,8 @@ import type { RequestStatus } from '../../../../main/features/disclosures/disclo
 export { DISCLOSABLE_FIELD_LABELS, DISCLOSURE_KIND_LABELS, RECIPIENT_KIND_LABELS } from '../../../../main/features/disclosures/disclosureRules.std';
 
 export const STATUS_LABELS: Record<RequestStatus, string> = {
-  pending: 'Waiting for approval',
-  approved: 'Approved, not yet released',
+  pending: 'Pending',
+  approved: 'Approved',
   denied: 'Denied',
   withdrawn: 'Withdrawn',
   expired: 'Expired',
