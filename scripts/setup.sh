@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # postgresql: the throw-away server `npm test` runs the suite against a second time (scripts/with-postgres.sh).
-packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 chromium python3 make g++ postgresql)
+# poppler-utils: pdftotext, with which the tests read exported PDFs back.
+packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 chromium python3 make g++ postgresql poppler-utils)
 if command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -438,3 +438,42 @@ test('files written by a failed release are not left behind', () => {
   // Every refused release above asserted the saved folder did not grow; this checks no partial file either.
   assert.deepEqual(readdirSync(saved).filter((f) => f.endsWith('.partial')), []);
 });
+
+test('a release killed after its claim is rolled back at the next open: the claim is given back and nothing registered', async () => {
+  const dir = tempDir('itpc-disclosure-kill-');
+  const first = await startCustomerCore({ dataDir: dir, fileSaver: folderFileSaver(join(dir, 'saved')) });
+  const raw = first.openDb();
+  let requestId = '';
+  try {
+    const { recipient: r } = await first.as('manager', 'disclosures.recipients.save', { name: 'Kill Couriers', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] });
+    const { customer } = await first.as('staff', 'customers.create', sampleCustomer({ email: 'kill.test@example.com' }));
+    const { request } = await first.as('staff', 'disclosures.requests.create', { customerIds: [customer.id], recipientId: r.id, kind: 'ecommerce_chain', fields: ['name'], purpose: 'Ship the order after the crash' });
+    requestId = request.id;
+    await first.reauth('manager2');
+    await first.as('manager2', 'approvals.decide', { id: request.approvalId, decision: 'approve' });
+    // What a process killed -9 between the claim's commit and the registering batch leaves behind.
+    const now = new Date().toISOString();
+    await raw('disclosure_requests').where({ id: requestId }).update({ release_state: 'releasing', releaser_id: first.userId.manager });
+    await raw('jobs').insert({
+      id: randomUUID(), kind: 'disclosures.release', state: 'running', done: 0, total: 1, cursor: JSON.stringify({ requestId, after: null }),
+      started_by: first.userId.manager, error_code: null, created_at: now, updated_at: now, finished_at: null, owner: null,
+    });
+  } finally {
+    await raw.destroy();
+    await first.core.close();
+  }
+  const reopened = await startCore({ dataDir: dir, vault: first.vault, database: first.database, fileSaver: folderFileSaver(join(dir, 'saved')) });
+  const check = reopened.openDb();
+  try {
+    assert.equal((await check('disclosure_requests').where({ id: requestId }).first()).release_state, 'none');
+    assert.equal((await check('jobs').where({ kind: 'disclosures.release' }).first()).state, 'rolled_back');
+    assert.equal((await check('disclosure_register').select('id')).length, 0);
+    await reopened.call('session.login', { username: 'mia.manager', password: 'correct horse battery staple' }, 'm');
+    const released = await reopened.call<{ rows: number }>('disclosures.release', { taskId: randomUUID(), requestId, format: 'csv', encrypt: false }, 'm');
+    assert.equal(released.rows, 1);
+  } finally {
+    await check.destroy();
+    await reopened.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

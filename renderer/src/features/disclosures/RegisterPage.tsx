@@ -102,10 +102,10 @@ export function RegisterPage() {
           <Text size="sm" c="dimmed">
             Export what the filter shows, for auditors:
           </Text>
-          <Button size="compact-md" variant="light" leftSection={<IconFileTypeCsv size={18} aria-hidden />} loading={exporting === 'csv'} onClick={() => void exportAs('csv')}>
+          <Button size="compact-sm" variant="light" leftSection={<IconFileTypeCsv size={18} aria-hidden />} loading={exporting === 'csv'} onClick={() => void exportAs('csv')}>
             Export CSV
           </Button>
-          <Button size="compact-md" variant="light" leftSection={<IconFileTypePdf size={18} aria-hidden />} loading={exporting === 'pdf'} onClick={() => void exportAs('pdf')}>
+          <Button size="compact-sm" variant="light" leftSection={<IconFileTypePdf size={18} aria-hidden />} loading={exporting === 'pdf'} onClick={() => void exportAs('pdf')}>
             Export PDF
           </Button>
         </Group>

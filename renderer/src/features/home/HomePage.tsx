@@ -1,4 +1,5 @@
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { DisclosuresHomeCard } from '../disclosures/DisclosuresHomeCard';
 import { useActiveSession } from '../session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
@@ -31,6 +32,7 @@ export function HomePage() {
           </div>
         </Group>
       </Paper>
+      <DisclosuresHomeCard />
       <RoleAccessCard role={session.role} />
       <section aria-labelledby="policy-controls-title">
         <Title order={2} size="h4" id="policy-controls-title" mb="sm">
