@@ -477,3 +477,25 @@ test('a release killed after its claim is rolled back at the next open: the clai
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a request nobody decided within 14 days expires: listed as expired, it can no longer be approved or released; another staff member cannot read it', async () => {
+  const c = await startCustomerCore({ fileSaver: folderFileSaver(join(tempDir('itpc-disclosure-expiry-'), 'saved')) });
+  try {
+    const { recipient: r } = await c.as('manager', 'disclosures.recipients.save', { name: 'Slow Couriers', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] });
+    const { customer } = await c.as('staff', 'customers.create', sampleCustomer({ email: 'expiry@example.com' }));
+    const { request } = await c.as('staff', 'disclosures.requests.create', { customerIds: [customer.id], recipientId: r.id, kind: 'ecommerce_chain', fields: ['name'], purpose: 'Ship the order before it expires' });
+    expectError(await c.try('staff2', 'disclosures.requests.get', { id: request.id }), 'NOT_FOUND');
+    c.clock.advance(15 * 24 * 60 * 60_000);
+    for (const who of ['staff', 'manager', 'manager2'] as const) await c.as(who, 'session.unlock', { password: 'correct horse battery staple' });
+    const { mine } = await c.as('staff', 'disclosures.requests.list', {});
+    assert.equal(mine[0].status, 'expired');
+    const { queue } = await c.as('manager', 'disclosures.requests.list', {});
+    assert.equal(queue.length, 0);
+    await c.reauth('manager2');
+    expectError(await c.try('manager2', 'approvals.decide', { id: request.approvalId, decision: 'approve' }), 'CONFLICT');
+    await c.reauth('manager');
+    assert.match(expectError(await c.try('manager', 'disclosures.release', { taskId: randomUUID(), requestId: request.id, format: 'csv', encrypt: false }), 'CONFLICT'), /expired/);
+  } finally {
+    await c.cleanup();
+  }
+});

@@ -26,6 +26,7 @@ const ATTACHMENTS_TABLE = 'disclosure_attachments';
 export const REQUEST_KEYS: SubjectKeyTable = { table: 'disclosure_request_keys', subjectColumn: 'request_id' };
 export const NO_SUCH_REQUEST = 'No such disclosure request.';
 const ERASED_TEXT = '(erased with the customer’s records)';
+const OPEN_PAGE = 200;
 
 export type ReleaseState = 'none' | 'releasing' | 'released';
 
@@ -189,17 +190,29 @@ export class DisclosureRequests {
     return { row, fields: JSON.parse(row.fields) as DisclosableField[], approval, status: requestStatus(row, approval) };
   }
 
-  /** Requests filed by this person, newest first. */
+  /** Requests filed by this person, newest first (requests past their expiry are marked expired first). */
   async mine(q: Queryable, requesterId: string, limit: number): Promise<StoredRequest[]> {
+    await this.approvals.expireDue(q);
     const rows = await q<RequestDbRow>(REQUESTS_TABLE).where({ requester_id: requesterId }).orderBy('requested_at', 'desc').orderBy('id').limit(limit);
     return Promise.all(rows.map((row) => this.withApproval(q, row)));
   }
 
-  /** Requests waiting for a manager: a decision or, once approved, a release. Oldest first. */
+  /**
+   * Requests waiting for a manager: a decision or, once approved, a release. Oldest first. Unreleased requests
+   * are read in pages and those denied, withdrawn or expired skipped, until `limit` are found.
+   */
   async open(q: Queryable, limit: number): Promise<StoredRequest[]> {
-    const rows = await q<RequestDbRow>(REQUESTS_TABLE).whereNot({ release_state: 'released' }).orderBy('requested_at').orderBy('id').limit(limit * 4);
-    const all = await Promise.all(rows.map((row) => this.withApproval(q, row)));
-    return all.filter((r) => r.status === 'pending' || r.status === 'approved').slice(0, limit);
+    await this.approvals.expireDue(q);
+    const found: StoredRequest[] = [];
+    for (let offset = 0; found.length < limit; offset += OPEN_PAGE) {
+      const rows = await q<RequestDbRow>(REQUESTS_TABLE).whereNot({ release_state: 'released' }).orderBy('requested_at').orderBy('id').offset(offset).limit(OPEN_PAGE);
+      for (const row of rows) {
+        const stored = await this.withApproval(q, row);
+        if (stored.status === 'pending' || stored.status === 'approved') found.push(stored);
+      }
+      if (rows.length < OPEN_PAGE) break;
+    }
+    return found.slice(0, limit);
   }
 
   /** The customers of a request, in a stable order (a release job walks them in batches). */
