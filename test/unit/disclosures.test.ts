@@ -321,6 +321,10 @@ describe('legal disclosures', () => {
     const { request: detail } = await t.as('manager', 'disclosures.requests.get', { id: request.id });
     assert.equal(detail.legal.reference, 'CO-2026-118877');
     assert.deepEqual(detail.legal.scan, { mediaType: 'application/pdf', bytes: pdf.length });
+    // The deciding manager can read the served document; staff cannot.
+    const opened = await t.as('manager2', 'disclosures.requests.scan', { id: request.id });
+    assert.deepEqual(Buffer.from(opened.base64, 'base64'), pdf);
+    expectError(await t.try('staff', 'disclosures.requests.scan', { id: request.id }), 'FORBIDDEN');
     assert.deepEqual(detail.customers, [{ id: customerId, displayName: 'Lena M.' }]);
     assert.equal((await approve(request)).ok, true);
     const released = await release(request, { format: 'json', encrypt: true });

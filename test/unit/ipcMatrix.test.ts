@@ -83,6 +83,7 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   },
   'disclosures.requests.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
   'disclosures.requests.get': { allowed: STAFF_AND_MANAGERS, sample: () => ({ id: randomUUID() }) },
+  'disclosures.requests.scan': { allowed: ['manager'], sample: () => ({ id: randomUUID() }) },
   'disclosures.release': { allowed: ['manager'], sample: () => ({ taskId: randomUUID(), requestId: randomUUID(), format: 'csv', encrypt: false }) },
   'disclosures.register.list': { allowed: ['manager', 'auditor'], sample: () => ({}) },
   'disclosures.register.export': { allowed: ['manager', 'auditor'], sample: () => ({ format: 'csv' }) },

@@ -235,6 +235,15 @@ export class DisclosureRequests {
     return this.cipher.open<RequestTexts>(keys, row.id, asBuffer(row.dek), 'texts', asBuffer(row.texts));
   }
 
+  /** The served document, opened; null when none was attached or its key was shredded. */
+  async scan(q: Queryable, row: RequestDbRow): Promise<{ mediaType: ScanMediaType; base64: string } | null> {
+    const stored = await q(ATTACHMENTS_TABLE).where({ request_id: row.id }).first<{ media_type: ScanMediaType; content: Buffer } | undefined>('media_type', 'content');
+    if (!stored) return null;
+    const keys = await this.keysFor(q, row);
+    if (isShredded(keys, asBuffer(row.dek))) return null;
+    return { mediaType: stored.media_type, base64: this.cipher.open<string>(keys, row.id, asBuffer(row.dek), 'scan', asBuffer(stored.content)) };
+  }
+
   async scanFacts(q: Queryable, requestId: string): Promise<{ mediaType: ScanMediaType; bytes: number } | null> {
     const row = await q(ATTACHMENTS_TABLE).where({ request_id: requestId }).first<{ media_type: ScanMediaType; byte_size: number } | undefined>('media_type', 'byte_size');
     return row ? { mediaType: row.media_type, bytes: Number(row.byte_size) } : null;

@@ -247,6 +247,13 @@ export const disclosuresChannels = {
     access: { kind: 'permission', permission: 'disclosures.read' },
     audit: 'disclosure.request_viewed',
   }),
+  /** The served document of a legal request, for the manager deciding it (never for staff, never logged). */
+  'disclosures.requests.scan': channel({
+    input: z.object({ id }).strict(),
+    output: z.object({ mediaType: z.enum(SCAN_MEDIA_TYPES), base64: z.string() }),
+    access: { kind: 'permission', permission: 'disclosures.approve' },
+    audit: 'disclosure.scan_viewed',
+  }),
   /**
    * Releases an approved request: the rules are checked again, a file holding exactly the approved fields is
    * written where the manager chooses (optionally encrypted with a one-time passphrase shown only in this

@@ -111,6 +111,14 @@ export function disclosuresHandlers({ recipients, requests, register, service, s
         },
       };
     },
+    'disclosures.requests.scan': async (input, ctx) => {
+      ctx.auditDetails({ requestId: input.id });
+      const stored = await requests.load(ctx.q, input.id);
+      const scan = await requests.scan(ctx.q, stored.row);
+      if (!scan) throw new AppError('NOT_FOUND', 'This request has no attached document.');
+      ctx.auditDetails({ mediaType: scan.mediaType });
+      return scan;
+    },
     'disclosures.release': async (input, ctx) => {
       const session = requireSession(ctx);
       ctx.auditDetails({ requestId: input.requestId, format: input.format, encrypted: input.encrypt });

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Loader, Paper, Stack, Table, Tabs, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, Paper, Stack, Table, Tabs, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconPlus, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import type { Recipient, RequestSummary } from '../../../../main/features/disclosures/disclosures.contract.std';
@@ -35,23 +35,23 @@ export function DisclosuresPage() {
         title="Disclosures"
         description="Customer data leaves iTechno only to the e-commerce chain, consented third parties or when the law requires it, approved by a manager."
         actions={
-          <>
-            <Button variant="default" leftSection={<IconRefresh size={18} aria-hidden />} onClick={reloadAll}>
-              Refresh
+          roleHolds(role, 'disclosures.request') && (
+            <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setFiling(true)} disabled={!recipients.data}>
+              Request a disclosure
             </Button>
-            {roleHolds(role, 'disclosures.request') && (
-              <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setFiling(true)} disabled={!recipients.data}>
-                Request a disclosure
-              </Button>
-            )}
-          </>
+          )
         }
       />
       <Tabs defaultValue="requests" keepMounted={false}>
-        <Tabs.List aria-label="Disclosures">
-          <Tabs.Tab value="requests">Requests</Tabs.Tab>
-          <Tabs.Tab value="recipients">Recipients</Tabs.Tab>
-        </Tabs.List>
+        <Group justify="space-between" align="flex-end">
+          <Tabs.List aria-label="Disclosures">
+            <Tabs.Tab value="requests">Requests</Tabs.Tab>
+            <Tabs.Tab value="recipients">Recipients</Tabs.Tab>
+          </Tabs.List>
+          <Button variant="default" size="compact-sm" leftSection={<IconRefresh size={16} aria-hidden />} onClick={reloadAll}>
+            Refresh
+          </Button>
+        </Group>
         <Tabs.Panel value="requests" pt="md">
           <Stack>
             {requests.error && (

@@ -1,6 +1,10 @@
-import { Alert, Badge, Button, Code, Group, Loader, Modal, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Group, Loader, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconCircleCheck, IconCircleX } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { roleHolds } from '../../../../main/platform/ipc/roles.std';
+import { useActiveSession } from '../session/sessionContext';
+import { FormFailure } from '../../ui/FormFailure';
+import { useSubmission } from '../../ui/useSubmission';
 import type { RequestDetail, RequestSummary } from '../../../../main/features/disclosures/disclosures.contract.std';
 import { call } from '../../api/client';
 import { formatDateTime } from '../../ui/format';
@@ -23,6 +27,7 @@ export function RequestDetailModal({ request, onClose, onChanged }: RequestDetai
   const detail = useRemoteData(load);
   const [step, setStep] = useState<'view' | 'decide' | 'release'>('view');
   const shown = detail.data?.request;
+  const { role } = useActiveSession();
 
   if (step === 'decide' && shown) {
     return (
@@ -63,6 +68,7 @@ export function RequestDetailModal({ request, onClose, onChanged }: RequestDetai
       {shown && (
         <Stack>
           <Summary request={shown} />
+          {shown.legal?.scan && roleHolds(role, 'disclosures.approve') && <ServedDocument requestId={shown.id} mediaType={shown.legal.scan.mediaType} />}
           {shown.decisionReason && (
             <Paper withBorder p="sm">
               <Text size="xs" c="dimmed">
@@ -146,5 +152,34 @@ function Summary({ request }: { request: RequestDetail }) {
         </Paper>
       )}
     </Stack>
+  );
+}
+
+const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' };
+
+/** The served document (kept encrypted): fetched on demand for the deciding manager, saved through the browser. */
+function ServedDocument({ requestId, mediaType }: { requestId: string; mediaType: string }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const { submitting, failure, run } = useSubmission();
+  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
+  const fetchDocument = () =>
+    run(async () => {
+      const scan = await call('disclosures.requests.scan', { id: requestId });
+      const bytes = Uint8Array.from(atob(scan.base64), (c) => c.charCodeAt(0));
+      setUrl(URL.createObjectURL(new Blob([bytes], { type: scan.mediaType })));
+    });
+  return (
+    <Group gap="sm">
+      {url ? (
+        <Anchor href={url} download={`served-document-${requestId.slice(0, 8)}.${EXTENSIONS[mediaType] ?? 'bin'}`} size="sm">
+          Save the served document
+        </Anchor>
+      ) : (
+        <Button size="compact-sm" variant="light" loading={submitting} onClick={() => void fetchDocument()}>
+          Open the served document
+        </Button>
+      )}
+      <FormFailure message={failure} title="Not opened" />
+    </Group>
   );
 }

@@ -57,7 +57,7 @@ export function RequestsTable({ label, requests, showRequester, onOpen }: Reques
               <Table.Td>
                 <Text size="sm">{request.customerCount}</Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td miw={130}>
                 <Badge color={STATUS_COLORS[request.status]} variant="light">
                   {STATUS_LABELS[request.status]}
                 </Badge>
