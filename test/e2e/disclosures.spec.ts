@@ -9,6 +9,7 @@ const MANAGER: Person = { username: 'mia.manager', displayName: 'Mia Hoffmann', 
 const AUDITOR: Person = { username: 'aino.audit', displayName: 'Aino Virtanen', password: 'granite meadow quiet ferry' };
 const COURT = 'Bristol Crown Court';
 const REFERENCE = 'CO-2026-4471';
+const SCAN = Buffer.concat([Buffer.from('%PDF-1.4\n% served court order\n'), Buffer.alloc(256, 0x20)]);
 
 async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByRole('combobox', { name: label }).click();
@@ -53,6 +54,9 @@ test('a court-order disclosure: staff requests it, a manager approves and releas
   await form.getByRole('textbox', { name: 'Order or case number' }).fill(REFERENCE);
   await form.getByRole('textbox', { name: 'Document date' }).fill('2026-11-18');
   await form.getByRole('textbox', { name: 'Note' }).fill('Served by post; original in the legal folder.');
+  const chooser = page.waitForEvent('filechooser');
+  await form.getByRole('button', { name: 'Served document' }).click();
+  await (await chooser).setFiles({ name: 'court-order.pdf', mimeType: 'application/pdf', buffer: SCAN });
   await screens(page, 'disclosures-new-request');
   await form.getByRole('button', { name: 'File request' }).click();
   await expect(form).toBeHidden();
@@ -72,6 +76,11 @@ test('a court-order disclosure: staff requests it, a manager approves and releas
   const detail = page.getByRole('dialog', { name: 'Disclosure request' });
   await expect(detail).toContainText(REFERENCE);
   await expect(detail).toContainText('Jane D.');
+  await expect(detail).toContainText('Attached document: application/pdf');
+  await detail.getByRole('button', { name: 'Open the served document' }).click();
+  const download = page.waitForEvent('download');
+  await detail.getByRole('link', { name: 'Save the served document' }).click();
+  expect(readFileSync((await (await download).path())!)).toEqual(SCAN);
   await detail.getByRole('button', { name: 'Approve or deny…' }).click();
   const decide = page.getByRole('dialog', { name: 'Approve or deny this disclosure' });
   await screens(page, 'disclosures-decide');
