@@ -274,8 +274,13 @@ describe('four eyes', () => {
     await t.reauth('manager');
     await t.as('manager', 'approvals.decide', { id: denied.approvalId, decision: 'deny', reason: 'Not needed: the order was collected' });
     assert.match(expectError(await release(denied), 'CONFLICT'), /denied/);
+    // The requester may withdraw a pending request; it cannot be approved or released afterwards.
+    const withdrawn = await file({ customerIds: [customerId], recipientId: shipping.id, kind: 'ecommerce_chain', fields: ['name'] });
+    await t.as('staff', 'approvals.withdraw', { id: withdrawn.approvalId });
+    expectError(await approve(withdrawn), 'CONFLICT');
     const { mine } = await t.as('staff', 'disclosures.requests.list', {});
     assert.equal(mine.find((r: { id: string }) => r.id === denied.id).status, 'denied');
+    assert.equal(mine.find((r: { id: string }) => r.id === withdrawn.id).status, 'withdrawn');
   });
 
   test('release needs a fresh password entry', async () => {

@@ -159,13 +159,11 @@ export class DisclosureService implements CustomerDisclosures {
       for (const f of entry.fields) seen.fields.add(f);
       byRecipient.set(entry.recipientId, seen);
     }
-    return [...byRecipient.entries()].map(([recipientId, seen]) => ({
-      recipientId,
-      recipientName: names.get(recipientId)?.name ?? '(unknown recipient)',
-      kind: (names.get(recipientId)?.kind ?? 'vendor') as RecipientKind,
-      lastReleasedAt: seen.last,
-      fields: [...seen.fields],
-    }));
+    // Recipients are never deleted (only deactivated), so each entry's recipient is found.
+    return [...byRecipient.entries()].flatMap(([recipientId, seen]) => {
+      const recipient = names.get(recipientId);
+      return recipient ? [{ recipientId, recipientName: recipient.name, kind: recipient.kind as RecipientKind, lastReleasedAt: seen.last, fields: [...seen.fields] }] : [];
+    });
   }
 }
 

@@ -1,5 +1,6 @@
-import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { onApiEvent } from '../../api/events';
 import type { ChannelOutput } from '../../../../main/api.std';
 import type { RequestDetail } from '../../../../main/features/disclosures/disclosures.contract.std';
 import { call } from '../../api/client';
@@ -23,10 +24,16 @@ export function ReleaseModal({ request, onClose, onReleased }: ReleaseModalProps
   const [encrypt, setEncrypt] = useState(true);
   const [released, setReleased] = useState<Released | null>(null);
   const { submitting, failure, run } = useSubmission();
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  useEffect(() => (taskId ? onApiEvent('progress', (event) => event.taskId === taskId && setProgress({ done: event.done, total: event.total })) : undefined), [taskId]);
 
   const release = () =>
     run(async () => {
-      setReleased(await call('disclosures.release', { taskId: crypto.randomUUID(), requestId: request.id, format, encrypt }));
+      const task = crypto.randomUUID();
+      setTaskId(task);
+      setProgress(null);
+      setReleased(await call('disclosures.release', { taskId: task, requestId: request.id, format, encrypt }));
     });
 
   if (released) {
@@ -95,6 +102,9 @@ export function ReleaseModal({ request, onClose, onReleased }: ReleaseModalProps
           label="Encrypt with a one-time passphrase (age)"
           description="Recommended whenever the file leaves by email or on removable media."
         />
+        {submitting && progress && progress.total > 0 && (
+          <Progress value={Math.round((progress.done / progress.total) * 100)} aria-label="Release progress" aria-valuetext={`${progress.done} of ${progress.total} customers`} />
+        )}
         <FormFailure message={failure} title="Not released" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={submitting}>

@@ -27,7 +27,8 @@ export function RequestDetailModal({ request, onClose, onChanged }: RequestDetai
   const detail = useRemoteData(load);
   const [step, setStep] = useState<'view' | 'decide' | 'release'>('view');
   const shown = detail.data?.request;
-  const { role } = useActiveSession();
+  const { role, userId } = useActiveSession();
+  const withdrawal = useSubmission();
 
   if (step === 'decide' && shown) {
     return (
@@ -79,10 +80,27 @@ export function RequestDetailModal({ request, onClose, onChanged }: RequestDetai
               </Text>
             </Paper>
           )}
+          <FormFailure message={withdrawal.failure} title="Not withdrawn" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Close
             </Button>
+            {shown.status === 'pending' && shown.requesterId === userId && (
+              <Button
+                variant="light"
+                color="red"
+                loading={withdrawal.submitting}
+                onClick={() =>
+                  void withdrawal.run(async () => {
+                    await call('approvals.withdraw', { id: request.approvalId });
+                    notifySuccess('Disclosure request withdrawn.');
+                    onChanged();
+                  })
+                }
+              >
+                Withdraw request
+              </Button>
+            )}
             {shown.canDecide && (
               <Button onClick={() => setStep('decide')} data-autofocus>
                 Approve or deny…
