@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { AppError } from '../../platform/ipc/errors.std.ts';
+import { dialectOf } from '../../platform/store/dialect.node.ts';
 import type { Job, JobKind, JobWork, StepResult } from '../../platform/jobs/job.node.ts';
 import type { CustomerPersonalData } from '../customers/customers.port.node.ts';
 import { assertCustomersDisclosable } from './disclosureChecks.node.ts';
@@ -75,6 +76,9 @@ export class ReleaseWork implements JobWork {
 
   async step(trx: Knex.Transaction): Promise<StepResult> {
     this.pending = null;
+    // Every batch writes (the claim, its progress, the register): a writer from its first statement, so on SQLite
+    // another workstation's commit makes it wait instead of failing with BUSY when it upgrades after reading.
+    await dialectOf(trx).claimWrite(trx);
     const { requests } = this.deps;
     const { row } = this.request;
     if (!this.claimed) {
