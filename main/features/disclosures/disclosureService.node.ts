@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
+import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import type { FileSaver, SaveFileType } from '../../platform/files/fileSaver.node.ts';
 import type { ApiEvents } from '../../platform/ipc/events.std.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { JobRunner } from '../../platform/jobs/jobRunner.node.ts';
 import type { Db, Queryable } from '../../platform/store/database.node.ts';
-import type { Knex } from 'knex';
 import type { StaffNameOf } from '../accounts/accounts.port.node.ts';
 import type { CustomerPersonalData } from '../customers/customers.port.node.ts';
 import { assertCustomersDisclosable } from './disclosureChecks.node.ts';

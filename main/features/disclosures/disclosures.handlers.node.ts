@@ -4,8 +4,7 @@ import { requireSession, type ChannelHandlers, type RouterSession } from '../../
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory, type StaffNameOf } from '../accounts/accounts.port.node.ts';
 import type { CustomerDisplayNames } from '../customers/customers.port.node.ts';
-import type { RegisterRecord } from './disclosureRegister.node.ts';
-import type { DisclosureRegister } from './disclosureRegister.node.ts';
+import type { DisclosureRegister, RegisterRecord } from './disclosureRegister.node.ts';
 import type { DisclosureRequests, StoredRequest } from './disclosureRequests.node.ts';
 import type { disclosuresChannels, RegisterEntry, RequestSummary } from './disclosures.contract.std.ts';
 import type { DisclosureService } from './disclosureService.node.ts';
