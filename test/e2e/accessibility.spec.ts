@@ -501,7 +501,8 @@ test('axe: disclosures — request form, queue, decision, release, recipients, r
   await audit.check(page, 'disclosure release options', { screenshot: true });
   await release.getByRole('button', { name: 'Choose where to save and release' }).click();
   const done = page.getByRole('dialog', { name: 'Disclosure released' });
-  await expect(done.getByLabel('Passphrase', { exact: true })).toBeVisible();
+  // Encrypting runs scrypt (age's work factor 18): allow for a busy machine.
+  await expect(done.getByLabel('Passphrase', { exact: true })).toBeVisible({ timeout: 60_000 });
   await audit.check(page, 'disclosure released (passphrase)', { screenshot: true });
   await done.getByRole('button', { name: 'Done' }).click();
   await page.getByRole('tab', { name: 'Recipients' }).click();

@@ -94,7 +94,8 @@ test('a court-order disclosure: staff requests it, a manager approves and releas
   await screens(page, 'disclosures-release');
   await release.getByRole('button', { name: 'Choose where to save and release' }).click();
   const done = page.getByRole('dialog', { name: 'Disclosure released' });
-  await expect(done.getByLabel('Passphrase', { exact: true })).toHaveText(/^[a-z2-9]{5}(-[a-z2-9]{5}){5}$/);
+  // Encrypting runs scrypt (age's work factor 18): allow for a busy machine.
+  await expect(done.getByLabel('Passphrase', { exact: true })).toHaveText(/^[a-z2-9]{5}(-[a-z2-9]{5}){5}$/, { timeout: 60_000 });
   await screens(page, 'disclosures-released');
   const shownHash = (await done.locator('pre').innerText()).trim();
   const files = readdirSync(savedDir);

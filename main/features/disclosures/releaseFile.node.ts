@@ -44,10 +44,18 @@ export function oneTimePassphrase(): string {
   return Array.from({ length: 6 }, group).join('-');
 }
 
+/**
+ * scrypt work factor (log2 N) for the one-time passphrase. age's default (18) exists to slow guessing of
+ * human-chosen passphrases and costs seconds of main-process CPU in this pure-JS implementation; a generated
+ * ~148-bit passphrase cannot be guessed either way, so a lower factor keeps the app responsive.
+ */
+const SCRYPT_LOG_N = 15;
+
 /** age passphrase encryption (scrypt), decryptable with the `age` tool or any age implementation. */
 export async function encryptWithPassphrase(bytes: Buffer, passphrase: string): Promise<Buffer> {
   const encrypter = new Encrypter();
   encrypter.setPassphrase(passphrase);
+  encrypter.setScryptWorkFactor(SCRYPT_LOG_N);
   return Buffer.from(await encrypter.encrypt(new Uint8Array(bytes)));
 }
 
