@@ -302,6 +302,6 @@ export const disclosuresChannels = {
     input: z.object({ customerId: id }).strict(),
     output: z.object({ disclosures: z.array(customerDisclosure), recipientsToTell: z.array(recipientToTell) }),
     access: { kind: 'permission', permission: 'disclosures.read' },
-    audit: 'record.view',
+    audit: 'disclosure.accounting_viewed',
   }),
 };

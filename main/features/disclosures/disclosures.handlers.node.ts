@@ -158,7 +158,7 @@ export function disclosuresHandlers({ recipients, requests, register, service, s
       return { entry: named! };
     },
     'disclosures.forCustomer': async (input, ctx) => {
-      ctx.auditDetails({ customerId: input.customerId, view: 'disclosure_accounting' });
+      ctx.auditDetails({ customerId: input.customerId });
       const disclosures = await service.disclosuresAbout(ctx.q, input.customerId);
       ctx.auditDetails({ count: disclosures.length });
       return { disclosures, recipientsToTell: await service.recipientsToTell(ctx.q, input.customerId) };
