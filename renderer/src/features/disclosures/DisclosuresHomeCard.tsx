@@ -1,12 +1,11 @@
-import { Anchor, Paper, Text, Title } from '@mantine/core';
+import { Paper, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
-import { Link } from 'react-router';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useActiveSession } from '../session/sessionContext';
 
-/** Home: the disclosures waiting for this person — a manager's queue, or one's own open requests. */
+/** Home: the disclosures waiting for this person — a manager's queue, or one's own open requests (the page is in the navigation). */
 export function DisclosuresHomeCard() {
   const { role } = useActiveSession();
   if (!roleHolds(role, 'disclosures.read')) return null;
@@ -28,14 +27,11 @@ function OpenDisclosures({ manager }: { manager: boolean }) {
         {manager
           ? queue === 0
             ? 'No disclosure request waits for a manager.'
-            : `${queue} disclosure request(s) wait for a manager to approve or release.`
+            : `${queue} disclosure request(s) wait for a manager to approve or release (see Disclosures).`
           : open === 0
             ? 'You have no open disclosure requests.'
-            : `${open} of your disclosure requests are open (waiting for approval or release).`}
+            : `${open} of your disclosure requests are open, waiting for approval or release (see Disclosures).`}
       </Text>
-      <Anchor component={Link} to="/disclosures" size="sm" mt="xs" display="inline-block">
-        Go to disclosures
-      </Anchor>
     </Paper>
   );
 }
