@@ -4,6 +4,7 @@ import { announcementsChannels } from './features/announcements/announcements.co
 import { approvalsChannels } from './features/approvals/approvals.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
+import { disclosuresChannels } from './features/disclosures/disclosures.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
@@ -32,6 +33,7 @@ export const API = {
   ...workstationChannels,
   ...policyChannels,
   ...announcementsChannels,
+  ...disclosuresChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -17,6 +17,13 @@ import { ApprovalService } from './features/approvals/approvalService.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
+import { disclosureApprovalKind } from './features/disclosures/disclosureApproval.node.ts';
+import { DisclosureRegister } from './features/disclosures/disclosureRegister.node.ts';
+import { DisclosureRequests } from './features/disclosures/disclosureRequests.node.ts';
+import { disclosuresHandlers } from './features/disclosures/disclosures.handlers.node.ts';
+import { DisclosureService } from './features/disclosures/disclosureService.node.ts';
+import { RecipientRegistry } from './features/disclosures/recipients.node.ts';
+import { releaseJobKind } from './features/disclosures/releaseJob.node.ts';
 import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
 import { CustomerEraser } from './features/erasure/deletion.node.ts';
 import { DeletionRequests } from './features/erasure/deletionRequests.node.ts';
@@ -99,6 +106,8 @@ export interface CoreOptions {
   fileSaver?: FileSaver;
   /** Handed the erasure port once the core is wired (backup restore re-applies the deletion ledger through it; tests). */
   onErasurePort?: (port: ErasurePort) => void;
+  /** Customers per disclosure-release batch; tests use small ones. */
+  releaseBatch?: number;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -171,6 +180,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
   const policy = new PolicyService(new SqlPolicyVersions(), clock, approvals);
   approvalKinds.register(policy.approvalKind());
+  const recipients = new RecipientRegistry(keyRing, clock);
+  const disclosureRequests = new DisclosureRequests(keyRing, clock, customerKeys, recipients, approvals);
+  const disclosureRegister = new DisclosureRegister(keyRing, clock);
+  approvalKinds.register(disclosureApprovalKind(disclosureRequests));
   const workstationId = settings.get('workstationId') ?? randomUUID();
   settings.set('workstationId', workstationId);
   const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
@@ -199,6 +212,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   jobs.register(retention);
   jobs.register(recipientsJob(() => clock.nowIso()));
   jobs.register(csvExportJob);
+  jobs.register(releaseJobKind(disclosureRequests));
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -214,6 +228,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
   const announcements = new AnnouncementService(db, clock, jobs, customers, (senderId, payload) => emit(senderId, 'progress', payload));
   const files = options.fileSaver ?? noFileSaver;
+  const disclosures = new DisclosureService({
+    db,
+    clock,
+    requests: disclosureRequests,
+    register: disclosureRegister,
+    customers,
+    jobs,
+    saver: files,
+    progress: (senderId, payload) => emit(senderId, 'progress', payload),
+    releaseBatch: options.releaseBatch,
+  });
   const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
@@ -247,6 +272,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...erasureHandlers({ requests: deletionRequests, approvals, eraser, holds, retention, names: customers, staff: accounts }),
       ...policyHandlers({ policy, staff: accounts, files }),
       ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
+      ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: managedPolicy }),
       ),

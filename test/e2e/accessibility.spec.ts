@@ -847,3 +847,86 @@ test('axe: policy versions — editor and preview, diff, publish dialog, home no
   await audit.check(page, 'announcements (staff)');
   audit.expectClean();
 });
+
+test('axe: disclosures — request form, queue, decision, release, recipients, register (manager and auditor)', async ({ app }) => {
+  const { page, core } = app;
+  const audit = new Audit();
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await seedAccount(core, MANAGER, 'manager');
+  await seedAccount(core, AUDITOR, 'auditor');
+  const recipient = await asPerson(core, MANAGER, (invoke) => invoke('disclosures.recipients.save', { name: 'Harbour Parcels Ltd', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] }));
+  const customerId = await asPerson(core, STAFF, async (invoke) => (await invoke('customers.create', JANE)).customer.id);
+  await asPerson(core, STAFF, (invoke) =>
+    invoke('disclosures.requests.create', { customerIds: [customerId], recipientId: recipient.recipient.id, kind: 'ecommerce_chain', fields: ['name', 'shippingAddress'], purpose: 'Ship order 2231 to the customer' }),
+  );
+
+  await reloadAndSignIn(page, STAFF);
+  await navigation(page).getByRole('link', { name: 'Disclosures' }).click();
+  await expect(page.getByRole('table', { name: 'Your requests' })).toContainText('Harbour Parcels Ltd');
+  await audit.check(page, 'disclosures (staff)', { screenshot: true });
+  const newRequest = page.getByRole('button', { name: 'Request a disclosure' });
+  await newRequest.click();
+  const form = page.getByRole('dialog', { name: 'Request a disclosure' });
+  await form.getByRole('button', { name: 'File request' }).click();
+  await expect(form.getByText('Add at least one customer')).toBeVisible();
+  await audit.check(page, 'disclosure request form (with errors)', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(form).toBeHidden();
+  await expect.soft(newRequest, 'focus').toBeFocused();
+  await signOut(page);
+
+  await reloadAndSignIn(page, MANAGER);
+  await navigation(page).getByRole('link', { name: 'Disclosures' }).click();
+  const queue = page.getByRole('table', { name: 'Requests waiting for a manager' });
+  await expect(queue).toContainText(STAFF.displayName);
+  await audit.check(page, 'disclosures queue (manager)', { screenshot: true });
+  await queue.getByRole('button', { name: /^Decide the request/ }).click();
+  await expect(page.getByRole('dialog', { name: 'Disclosure request' })).toContainText('Ship order 2231');
+  await audit.check(page, 'disclosure request detail');
+  await page.getByRole('dialog', { name: 'Disclosure request' }).getByRole('button', { name: 'Approve or deny…' }).click();
+  const decide = page.getByRole('dialog', { name: 'Approve or deny this disclosure' });
+  await decide.getByRole('button', { name: 'Deny' }).click();
+  await expect(decide.getByText(/Write at least 10 characters/)).toBeVisible();
+  await audit.check(page, 'disclosure decision (deny without reason)', { screenshot: true });
+  await decide.getByRole('button', { name: 'Approve' }).click();
+  await expect(decide).toBeHidden();
+  await queue.getByRole('button', { name: /^Release the request/ }).click();
+  await page.getByRole('dialog', { name: 'Disclosure request' }).getByRole('button', { name: 'Release…' }).click();
+  const release = page.getByRole('dialog', { name: 'Release this disclosure' });
+  await audit.check(page, 'disclosure release options', { screenshot: true });
+  await release.getByRole('button', { name: 'Choose where to save and release' }).click();
+  const done = page.getByRole('dialog', { name: 'Disclosure released' });
+  // Encrypting runs scrypt (age's work factor 18): allow for a busy machine.
+  await expect(done.getByLabel('Passphrase', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await audit.check(page, 'disclosure released (passphrase)', { screenshot: true });
+  await done.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('tab', { name: 'Recipients' }).click();
+  await expect(page.getByRole('table', { name: 'Recipients' })).toContainText('Harbour Parcels Ltd');
+  await audit.check(page, 'disclosure recipients', { screenshot: true });
+  await page.getByRole('button', { name: 'Edit Harbour Parcels Ltd' }).click();
+  const editor = page.getByRole('dialog', { name: 'Recipient: Harbour Parcels Ltd' });
+  await editor.getByRole('checkbox', { name: 'Email address (widening)' }).check();
+  await expect(editor.getByRole('textbox', { name: 'Reason for widening' })).toBeVisible();
+  await audit.check(page, 'recipient editor (widening)', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await navigation(page).getByRole('link', { name: 'Disclosure register' }).click();
+  await expect(page.getByRole('table', { name: 'Disclosure register' })).toContainText('Harbour Parcels Ltd');
+  await audit.check(page, 'disclosure register (manager)', { screenshot: true });
+  await page.getByRole('button', { name: /^Record a correction of entry/ }).click();
+  await expect(page.getByRole('dialog', { name: /^Correct register entry/ })).toBeVisible();
+  await audit.check(page, 'register correction dialog');
+  await page.keyboard.press('Escape');
+  await openCustomers(page);
+  await openJane(page, 'Customer support');
+  await expect(page.getByRole('table', { name: 'Disclosures about this customer' })).toContainText('Harbour Parcels Ltd');
+  await audit.check(page, 'record with disclosures', { screenshot: true });
+  await signOut(page);
+
+  await reloadAndSignIn(page, AUDITOR);
+  await navigation(page).getByRole('link', { name: 'Disclosure register' }).click();
+  await expect(page.getByRole('table', { name: 'Disclosure register' })).toContainText('Harbour Parcels Ltd');
+  await audit.check(page, 'disclosure register (auditor)', { screenshot: true });
+
+  audit.expectClean();
+});

@@ -5,7 +5,9 @@
  * With `openOnGo` the race is the opening itself (first run on two workstations).
  */
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { openCore } from '../../main/core.node.ts';
+import { directoryFileSaver } from './fileSavers.ts';
 import type { Core } from '../../main/core.contract.std.ts';
 import { FAST_PASSWORDS } from './core.ts';
 import { DirectoryVault } from './fileVault.ts';
@@ -18,7 +20,7 @@ const go = new Promise<void>((resolve) => lines.on('line', (line) => line.trim()
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const open = () =>
-  openCore({ dataDir: spec.dataDir, vault: new DirectoryVault(spec.vaultDir), passwordCost: FAST_PASSWORDS, database: spec.database, approvalKinds: [RACE_KIND] });
+  openCore({ dataDir: spec.dataDir, vault: new DirectoryVault(spec.vaultDir), passwordCost: FAST_PASSWORDS, database: spec.database, approvalKinds: [RACE_KIND], fileSaver: directoryFileSaver(join(spec.dataDir, 'saved')) });
 
 let core: Core | null = null;
 const results: unknown[] = [];

@@ -70,7 +70,20 @@ describe('SQL dialect', () => {
     const triggers = await db('sqlite_master').where({ type: 'trigger' }).orderBy('name').select<{ name: string; sql: string }[]>('name', 'sql');
     assert.deepEqual(
       triggers.map((t) => t.name),
-      ['audit_events_no_delete', 'audit_events_no_update', 'customers_count_delete', 'customers_count_insert', 'customers_count_status'],
+      [
+        'audit_events_no_delete',
+        'audit_events_no_update',
+        'customers_count_delete',
+        'customers_count_insert',
+        'customers_count_status',
+        // Migration 0014: the disclosure register and recipient versions are append-only too.
+        'disclosure_recipient_versions_no_delete',
+        'disclosure_recipient_versions_no_update',
+        'disclosure_register_customers_no_delete',
+        'disclosure_register_customers_no_update',
+        'disclosure_register_no_delete',
+        'disclosure_register_no_update',
+      ],
     );
     const sql = Object.fromEntries(triggers.map((t) => [t.name, t.sql]));
     assert.equal(
@@ -95,7 +108,15 @@ describe('SQL dialect', () => {
     const { rows } = (await db.raw(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`)) as { rows: { tgname: string }[] };
     assert.deepEqual(
       rows.map((r) => r.tgname),
-      ['audit_events_no_delete', 'audit_events_no_truncate', 'audit_events_no_update', 'customers_count_delete', 'customers_count_insert', 'customers_count_status'],
+      [
+        'audit_events_no_delete',
+        'audit_events_no_truncate',
+        'audit_events_no_update',
+        'customers_count_delete',
+        'customers_count_insert',
+        'customers_count_status',
+        ...['disclosure_recipient_versions', 'disclosure_register_customers', 'disclosure_register'].flatMap((table) => ['delete', 'truncate', 'update'].map((op) => `${table}_no_${op}`)),
+      ],
     );
     await db('audit_events').insert({ seq: 999, at: 'x', actor_id: null, action: 'probe', outcome: 'ok', details: '{}', prev_hash: 'p', hash: 'h' });
     await assert.rejects(db('audit_events').where({ seq: 999 }).delete(), /append-only/);

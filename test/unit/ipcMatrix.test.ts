@@ -102,6 +102,23 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'erasure.retention': { allowed: ['manager'], sample: () => ({}) },
   'erasure.proposeRetention': { allowed: ['manager'], sample: () => ({}) },
   'erasure.tombstones': { allowed: ['manager', 'auditor'], sample: () => ({}) },
+  // Disclosures: staff and managers ask and see their own; managers decide, release and keep recipients; the
+  // register is for managers and auditors. IT never sees it.
+  'disclosures.recipients.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'disclosures.recipients.versions': { allowed: STAFF_AND_MANAGERS, sample: () => ({ recipientId: ids.recipient }) },
+  'disclosures.recipients.save': { allowed: ['manager'], sample: () => ({ name: 'Parcel Express Ltd', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] }) },
+  'disclosures.requests.create': {
+    allowed: STAFF_AND_MANAGERS,
+    sample: () => ({ customerIds: [ids.customer], recipientId: ids.recipient, kind: 'ecommerce_chain', fields: ['name', 'shippingAddress'], purpose: 'Ship the order to the customer' }),
+  },
+  'disclosures.requests.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({}) },
+  'disclosures.requests.get': { allowed: STAFF_AND_MANAGERS, sample: () => ({ id: randomUUID() }) },
+  'disclosures.requests.scan': { allowed: ['manager'], sample: () => ({ id: randomUUID() }) },
+  'disclosures.release': { allowed: ['manager'], sample: () => ({ taskId: randomUUID(), requestId: randomUUID(), format: 'csv', encrypt: false }) },
+  'disclosures.register.list': { allowed: ['manager', 'auditor'], sample: () => ({}) },
+  'disclosures.register.export': { allowed: ['manager', 'auditor'], sample: () => ({ format: 'csv' }) },
+  'disclosures.register.correct': { allowed: ['manager'], sample: () => ({ entryId: randomUUID(), note: 'The recipient reported a wrong address' }) },
+  'disclosures.forCustomer': { allowed: STAFF_AND_MANAGERS, sample: () => ({ customerId: ids.customer }) },
   // This workstation's database connection and enrolment packages: IT only (save and create also need re-entry).
   'workstation.connection.get': { allowed: ['it_admin'], sample: () => ({}) },
   'workstation.connection.save': { allowed: ['it_admin'], sample: () => ({ connection: { engine: 'sqlite' } }) },
@@ -140,9 +157,9 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
 };
 
 const PASSWORD = 'matrix test passphrase';
-type SeededId = 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor' | 'policy' | 'announcement';
+type SeededId = 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor' | 'policy' | 'announcement' | 'recipient';
 const ids: Record<Role | SeededId, string> = {
-  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '', policy: '', announcement: '',
+  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '', policy: '', announcement: '', recipient: '',
 };
 const DENIED = new Set(['FORBIDDEN', 'NOT_AUTHENTICATED']);
 let t: TestCore;
@@ -188,6 +205,12 @@ before(async () => {
     managerWindow,
   );
   ids.announcement = made.announcement.id;
+  const recipient = await t.call<{ recipient: { id: string } }>(
+    'disclosures.recipients.save',
+    { name: 'Matrix Couriers', kind: 'shipping', allowedFields: ['name', 'shippingAddress'] },
+    await signIn('manager'),
+  );
+  ids.recipient = recipient.recipient.id;
 });
 after(() => t.cleanup());
 

@@ -37,6 +37,13 @@ const OTHER = {
   importedStreet: '3 Quokka Close',
   extensionReason: 'Archive boxes at Wobblesworth depot',
   refusalReason: 'Requester failed the Kerfufflemoor identity check',
+  disclosurePurpose: 'Court order about the Wobblegong account',
+  legalAuthority: 'Court of Zanzibarish Appeals',
+  legalReference: 'ZQ-777-PLAINSCAN',
+  legalNote: 'Served by the Snollygoster bailiff',
+  scanMarker: 'Flapdoodle scanned page',
+  widenReason: 'Contract clause Kerfuffle 9 requires email',
+  registerNote: 'Recipient Brouhaha confirmed receipt twice',
 };
 
 function files(dir: string): string[] {
@@ -63,6 +70,8 @@ test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of P
   assert.ok(luhnValid(CARD));
   const dataDir = tempDir('itpc-scan-');
   const dumpDir = tempDir('itpc-dump-');
+  // Released files hold PII by design; they go where the manager chooses, outside the app's data folder.
+  const savedDir = tempDir('itpc-scan-saved-');
   try {
     // Access exports are saved outside the scanned folder (where the user chose): none may leave a copy inside it.
     const savedDir = tempDir('itpc-scan-saved-');
@@ -107,6 +116,23 @@ test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of P
     const deletion = (await t.as('staff', 'subjectRequests.open', { customerId: customer.id, type: 'deletion', channel: 'email', receivedOn: today })).request;
     await t.as('manager', 'subjectRequests.refuse', { requestId: deletion.id, reason: OTHER.refusalReason });
     rmSync(savedDir, { recursive: true, force: true });
+    // A legal disclosure with a scan, released and corrected; a recipient widened with a reason.
+    const { recipient: court } = await t.as('manager', 'disclosures.recipients.save', { name: 'Scan Court', kind: 'legal_authority', allowedFields: ['name', 'email'] });
+    await t.as('manager', 'disclosures.recipients.save', { name: 'Scan Couriers', kind: 'shipping', allowedFields: ['name', 'shippingAddress', 'email'], reason: OTHER.widenReason });
+    const scanBytes = Buffer.from(`%PDF-1.4\n${OTHER.scanMarker}\n`);
+    const { request } = await t.as('staff', 'disclosures.requests.create', {
+      customerIds: [customer.id],
+      recipientId: court.id,
+      kind: 'legal',
+      fields: ['name', 'email'],
+      purpose: OTHER.disclosurePurpose,
+      legal: { authority: OTHER.legalAuthority, reference: OTHER.legalReference, documentDate: '2026-11-01', note: OTHER.legalNote, scan: { mediaType: 'application/pdf', base64: scanBytes.toString('base64') } },
+    });
+    await t.reauth('manager2');
+    await t.as('manager2', 'approvals.decide', { id: request.approvalId, decision: 'approve' });
+    await t.reauth('manager');
+    const released = await t.as('manager', 'disclosures.release', { taskId: randomUUID(), requestId: request.id, format: 'csv', encrypt: true });
+    await t.as('manager', 'disclosures.register.correct', { entryId: released.entryId, note: OTHER.registerNote });
     await t.as('staff', 'customers.setStatus', { customerId: customer.id, status: 'closed' });
     const csv = `given,family,email,street,city,postcode,country\n${OTHER.importedGiven},${OTHER.importedFamily},${OTHER.importedEmail},${OTHER.importedStreet},${PII.city},${PII.postalCode},GB`;
     await t.as('manager', 'customers.importRun', {
@@ -127,6 +153,7 @@ test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of P
       CARD,
       CARD.replace(/(\d{4})/g, '$1 ').trim(),
       licenceKey,
+      released.passphrase as string,
     ];
     await t.as('admin', 'settings.update', { idleLockMinutes: 15 }); // so settings.json exists
 
@@ -160,5 +187,6 @@ test('no PII is readable in the database (SQLite file and WAL, or a pg_dump of P
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(dumpDir, { recursive: true, force: true });
+    rmSync(savedDir, { recursive: true, force: true });
   }
 });

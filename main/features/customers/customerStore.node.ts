@@ -138,6 +138,35 @@ export async function customerStatus(q: Queryable, id: string): Promise<Customer
 }
 
 /**
+ * Among these ids, the customers that are gone: no row (deleted, or never published by an import) or a shredded
+ * key (erased). Nothing may be disclosed about them.
+ */
+export async function absentOrErasedAmong(q: Queryable, ids: readonly string[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+    const rows = await q(CUSTOMERS_TABLE)
+      .join(CUSTOMER_KEYS_TABLE, `${CUSTOMER_KEYS_TABLE}.customer_id`, `${CUSTOMERS_TABLE}.id`)
+      .whereIn(`${CUSTOMERS_TABLE}.id`, ids.slice(i, i + INSERT_CHUNK))
+      .whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`)
+      .whereNotNull(`${CUSTOMER_KEYS_TABLE}.wrapped_key`)
+      .select<{ id: string }[]>(`${CUSTOMERS_TABLE}.id`);
+    for (const row of rows) present.add(row.id);
+  }
+  return new Set(ids.filter((id) => !present.has(id)));
+}
+
+/** A customer's personal data as a release file or an access export needs it (opened in full). */
+export interface PersonalData {
+  givenName: string;
+  familyName: string;
+  organisationName: string | null;
+  email: string;
+  phone: string | null;
+  dateOfBirth: string | null;
+  shippingAddress: StoredAddress;
+}
+
+/**
  * Customer records: the only place that seals or opens a customer's sections. Each customer has its own data
  * key; its PII sits in three sections (summary, identity, contact), each one AES-GCM ciphertext bound to the row,
  * and exact search goes through keyed blind indexes. Search and listing are in customerSearch.node.ts, consents in
@@ -338,25 +367,42 @@ export class CustomerStore {
    */
   async contactsOf(q: Queryable, ids: readonly string[]): Promise<Map<string, CustomerContact>> {
     const out = new Map<string, CustomerContact>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await withCustomerKey(q).whereIn(`${CUSTOMERS_TABLE}.id`, ids.slice(i, i + 500));
-      for (const row of rows as CustomerDbRow[]) {
+    for (const [id, p] of await this.personalData(q, ids)) {
+      out.set(id, { givenName: p.givenName, familyName: p.familyName, organisationName: p.organisationName, email: p.email, shippingAddress: p.shippingAddress });
+    }
+    return out;
+  }
+
+
+  openSections(row: CustomerDbRow): { identity: Identity; contact: Contact } {
+    const opened = this.cipher.openMany(this.keysOf(row), row.id, asBuffer(row.dek), { identity: asBuffer(row.identity), contact: asBuffer(row.contact) });
+    return { identity: opened.identity as Identity, contact: opened.contact as Contact };
+  }
+
+  /**
+   * The personal data of customers, opened in full, for a purpose approved elsewhere (a released disclosure).
+   * Customers that are gone (deleted) are left out; the caller has checked they may be read.
+   */
+  async personalData(q: Queryable, ids: readonly string[]): Promise<Map<string, PersonalData>> {
+    const out = new Map<string, PersonalData>();
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const rows: CustomerDbRow[] = await withCustomerKey(q)
+        .whereIn(`${CUSTOMERS_TABLE}.id`, ids.slice(i, i + INSERT_CHUNK))
+        .whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`);
+      for (const row of rows) {
         const { identity, contact } = this.openSections(row);
         out.set(row.id, {
           givenName: identity.givenName,
           familyName: identity.familyName,
           organisationName: identity.organisationName,
           email: contact.email,
+          phone: contact.phone,
+          dateOfBirth: identity.dateOfBirth,
           shippingAddress: contact.shippingAddress,
         });
       }
     }
     return out;
-  }
-
-  openSections(row: CustomerDbRow): { identity: Identity; contact: Contact } {
-    const opened = this.cipher.openMany(this.keysOf(row), row.id, asBuffer(row.dek), { identity: asBuffer(row.identity), contact: asBuffer(row.contact) });
-    return { identity: opened.identity as Identity, contact: opened.contact as Contact };
   }
 
   openIdentity(row: CustomerDbRow): Identity {

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
 import type { SubjectAccessData } from './subjectAccess.node.ts';
 import type { QuarantineReason } from './customerFields.std.ts';
+import type { PersonalData } from './customerStore.node.ts';
 
 /**
  * What other features may use of customers. Features import this file or the contract, never the customer
@@ -26,6 +27,8 @@ export interface RecordedAges {
 
 /** A customer's status (null: no such customer), and the message for a missing one. */
 export { customerStatus, NO_SUCH_CUSTOMER } from './customerStore.node.ts';
+/** Customers that are gone (no row, or their key shredded): nothing may be disclosed or exported about them. */
+export { absentOrErasedAmong, type PersonalData } from './customerStore.node.ts';
 
 /** Customers an announcement or a marketing audience may reach (active, not quarantined, not erased). */
 export { countReachable, reachableCustomerIds, stillReachable, type ReachableCursor, type ReachableFilter } from './reachable.node.ts';
@@ -55,3 +58,7 @@ export interface SubjectAccessSource {
 export { PURPOSE_LABELS, type RecordPurpose } from './needToKnow.std.ts';
 /** How each consent purpose is named to people. */
 export { CONSENT_PURPOSE_LABELS } from './consents.std.ts';
+/** Personal data opened in full, for a release approved elsewhere (implemented by CustomerStore). */
+export interface CustomerPersonalData {
+  personalData(q: Queryable, ids: readonly string[]): Promise<Map<string, PersonalData>>;
+}

@@ -84,6 +84,17 @@ export const PERMISSIONS = {
   'announcements.acknowledge': ['staff', 'manager'],
   /** Count and export a marketing audience (addresses of consenting customers). */
   'audiences.export': ['manager'],
+  // Disclosures (issue #9): staff ask, managers approve and release, auditors read the register.
+  /** See recipients, one's own disclosure requests, and what was disclosed about a customer. */
+  'disclosures.read': ['staff', 'manager'],
+  /** File a disclosure request. */
+  'disclosures.request': ['staff', 'manager'],
+  /** Approve or deny disclosure requests (with approvals.decide), release approved ones, correct the register. */
+  'disclosures.approve': ['manager'],
+  /** Create and edit recipients; widening a recipient's fields needs a recorded reason. */
+  'disclosures.recipients': ['manager'],
+  /** Read and export the disclosure register. */
+  'disclosures.register': ['manager', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

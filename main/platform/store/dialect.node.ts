@@ -31,7 +31,13 @@ export interface AppendOnlyTable {
 }
 
 /** Tables made append-only by the migrations (`appendOnly`); checked at every start-up. */
-export const APPEND_ONLY_TABLES: readonly AppendOnlyTable[] = [{ table: 'audit_events', message: 'audit events are append-only' }];
+export const APPEND_ONLY_TABLES: readonly AppendOnlyTable[] = [
+  { table: 'audit_events', message: 'audit events are append-only' },
+  // Disclosures (migration 0014): recipient versions and the disclosure register.
+  { table: 'disclosure_recipient_versions', message: 'recipient versions are append-only' },
+  { table: 'disclosure_register', message: 'the disclosure register is append-only' },
+  { table: 'disclosure_register_customers', message: 'the disclosure register is append-only' },
+];
 
 /** One trigger `appendOnly` creates: its name and the definition the database keeps for it. */
 export interface ProtectiveTrigger {

@@ -12,7 +12,7 @@ export async function assertProtectiveTriggers(q: Queryable): Promise<void> {
   const problems = await dialectOf(q).protectiveTriggersIntact(q, APPEND_ONLY_TABLES);
   if (problems.length === 0) return;
   const listed = problems.map((p) => `${p.trigger} (${p.problem})`).join(', ');
-  throw new StartupError('AUDIT_UNPROTECTED', `The audit log's append-only protection in the database was removed or changed: ${listed}. Nothing was written.`, [
+  throw new StartupError('AUDIT_UNPROTECTED', `The append-only protection in the database (audit log, disclosure register) was removed or changed: ${listed}. Nothing was written.`, [
     'Someone changed the database file outside the app. Do not use this copy: keep it for investigation.',
     'Restore the database from the most recent backup, then start the app and run "Verify chain" on the Audit page.',
     'If no backup exists, ask IT to compare this file with the schema of a fresh install before re-creating the triggers by hand.',

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconArchive, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -9,6 +9,8 @@ import { DeletionsPage } from '../features/erasure/DeletionsPage';
 import { HoldsPage } from '../features/erasure/HoldsPage';
 import { RetentionPage } from '../features/erasure/RetentionPage';
 import { TombstonesPage } from '../features/erasure/TombstonesPage';
+import { DisclosuresPage } from '../features/disclosures/DisclosuresPage';
+import { RegisterPage } from '../features/disclosures/RegisterPage';
 import { HomePage } from '../features/home/HomePage';
 import { MinorsPage } from '../features/minors/MinorsPage';
 import { AnnouncementsPage } from '../features/announcements/AnnouncementsPage';
@@ -35,6 +37,8 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/deleted-customers', label: 'Deletion register', icon: IconFileOff, permission: 'erasure.register', page: TombstonesPage },
   { path: '/policy', label: 'Privacy policy', icon: IconFileText, permission: 'policy.read', page: PolicyPage },
   { path: '/announcements', label: 'Announcements', icon: IconSpeakerphone, permission: 'announcements.read', page: AnnouncementsPage },
+  { path: '/disclosures', label: 'Disclosures', icon: IconShare, permission: 'disclosures.read', page: DisclosuresPage },
+  { path: '/disclosure-register', label: 'Disclosure register', icon: IconBook2, permission: 'disclosures.register', page: RegisterPage },
   { path: '/break-glass', label: 'Break-glass reviews', icon: IconShieldExclamation, permission: 'breakglass.review', page: BreakGlassPage },
   { path: '/minors', label: 'Minors', icon: IconShieldLock, permission: 'minors.report', page: MinorsPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },

@@ -9,6 +9,7 @@ import { QUARANTINE_REASON_LABELS } from '../minors/labels';
 import { ReportMinorModal } from '../minors/ReportMinorModal';
 import { OrdersSection } from '../orders/OrdersSection';
 import { useActiveSession } from '../session/sessionContext';
+import { CustomerDisclosuresCard } from '../disclosures/CustomerDisclosuresCard';
 import { ConsentsCard } from './ConsentsCard';
 import { RecordRecipientsCard } from '../subjectRequests/RecordRecipientsCard';
 import { CorrectionHistory } from './CorrectionHistory';
@@ -180,6 +181,7 @@ export function CustomerRecordView({ record, row, onBack, onRecordChange, reopen
       )}
 
       <RecordErasureCard customerId={record.id} customerLabel={row.displayName} />
+      {roleHolds(role, 'disclosures.read') && <CustomerDisclosuresCard customerId={record.id} />}
 
       {changingStatus && (
         <StatusChangeModal

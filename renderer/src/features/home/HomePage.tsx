@@ -1,5 +1,6 @@
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { DeletionsHomeCard } from '../erasure/DeletionsHomeCard';
+import { DisclosuresHomeCard } from '../disclosures/DisclosuresHomeCard';
 import { useActiveSession } from '../session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
@@ -37,6 +38,7 @@ export function HomePage() {
       <RequestsHomeCard />
       <DeletionsHomeCard />
       <PolicyNoticesCard />
+      <DisclosuresHomeCard />
       <RoleAccessCard role={session.role} />
       <section aria-labelledby="policy-controls-title">
         <Title order={2} size="h4" id="policy-controls-title" mb="sm">

@@ -43,6 +43,11 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'announcements.manage': 'Prepare announcements, export their mailing lists and import the mail system’s results',
   'announcements.acknowledge': 'Record that a customer acknowledged a policy-change announcement',
   'audiences.export': 'Count and export marketing audiences of consenting customers',
+  'disclosures.read': 'See disclosure recipients, your own disclosure requests and what was disclosed about a customer',
+  'disclosures.request': 'Ask for customer data to be disclosed to a shipping company, a consented third party or an authority',
+  'disclosures.approve': 'Approve, deny and release disclosures of customer data, and correct the disclosure register',
+  'disclosures.recipients': 'Add and edit disclosure recipients and the fields each may receive',
+  'disclosures.register': 'Read and export the disclosure register',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */
