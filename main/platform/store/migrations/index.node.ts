@@ -6,7 +6,8 @@ import { jobs } from './0005_jobs.node.ts';
 import { concurrency } from './0006_concurrency.node.ts';
 import { loginFailures } from './0009_login_failures.node.ts';
 import { quarantine } from './0010_quarantine.node.ts';
+import { accountGovernance } from './0015_account_governance.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, accountGovernance];
