@@ -32,7 +32,7 @@ test('a burst of 30 parallel sign-ins at production cost evaluates at most five 
     const hasher = new CountingHasher(DEFAULT_SCRYPT_LOG_N);
     const events: { action: string; outcome: string; reason?: unknown }[] = [];
     const accounts = new AccountService(db, () => ring, systemClock, hasher, {
-      append: async (_q, event) => void events.push({ action: event.action, outcome: event.outcome, reason: event.details?.reason }),
+      append: async (_q, event) => events.push({ action: event.action, outcome: event.outcome, reason: event.details?.reason }),
     });
     await db.transaction((trx) => accounts.create(trx, { ...ADMIN, role: 'it_admin' }));
 
@@ -70,7 +70,7 @@ test('sequential attempts: the fifth wrong one locks, a later right one is refus
     await migrate(db);
     const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
     const hasher = new CountingHasher(FAST_PASSWORDS);
-    const accounts = new AccountService(db, () => ring, systemClock, hasher, { append: async () => undefined });
+    const accounts = new AccountService(db, () => ring, systemClock, hasher, { append: async () => 0 });
     await db.transaction((trx) => accounts.create(trx, { ...ADMIN, role: 'it_admin' }));
     // A success forgives earlier failures.
     await assert.rejects(accounts.authenticate(ADMIN.username, 'one wrong guess'), { code: 'INVALID_CREDENTIALS' });

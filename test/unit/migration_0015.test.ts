@@ -18,7 +18,7 @@ test('migration 0015 (account governance): existing accounts keep signing in, ne
     await migrate(db, pre);
     assert.equal(await schemaVersion(db), pre.at(-1)!.version);
     const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
-    const accounts = new AccountService(db, () => ring, systemClock, new PasswordHasher(FAST_PASSWORDS), { append: async () => undefined });
+    const accounts = new AccountService(db, () => ring, systemClock, new PasswordHasher(FAST_PASSWORDS), { append: async () => 0 });
     // The previous release's columns only: create() writes none of the new ones.
     const made = await db.transaction((trx) => accounts.create(trx, { ...ADMIN, role: 'it_admin' }));
     await migrate(db);

@@ -5,6 +5,9 @@ import { empty, id, line } from '../../platform/ipc/schemas.std.ts';
 import { approvalReason } from '../approvals/approvals.contract.std.ts';
 import { password, username } from '../session/session.contract.std.ts';
 
+/** The password-length bounds office settings may choose between. */
+export { MAX_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwordRules.std.ts';
+
 export const account = z.object({
   id,
   username: z.string(),

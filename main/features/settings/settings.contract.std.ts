@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { empty } from '../../platform/ipc/schemas.std.ts';
-import { MAX_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/passwordRules.std.ts';
+import { MAX_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/accounts.contract.std.ts';
 
 /**
  * Office-wide settings: one value for every workstation sharing the database (kept in its `office_settings`
