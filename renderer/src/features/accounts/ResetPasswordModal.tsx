@@ -1,6 +1,6 @@
 import { Alert, Button, Code, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AccountEntry } from '../../../../main/features/accounts/accounts.contract.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
@@ -22,6 +22,11 @@ export function ResetPasswordModal({ account, grantsNeedApproval, onClose, onRes
   const { submitting, failure, run } = useSubmission();
   const [issued, setIssued] = useState<{ code: string; awaitingApproval: boolean } | null>(null);
   const needsReason = grantsNeedApproval && GOVERNED_ROLES.has(account.role);
+  // The same dialog turns into the code's: its opening focus has passed, so the code's only button takes it here.
+  const done = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (issued) done.current?.focus();
+  }, [issued]);
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { reason: '' },
@@ -55,7 +60,7 @@ export function ResetPasswordModal({ account, grantsNeedApproval, onClose, onRes
             </Alert>
           )}
           <Group justify="flex-end">
-            <Button onClick={onClose} data-autofocus>
+            <Button onClick={onClose} ref={done}>
               Done, I have handed it over
             </Button>
           </Group>
