@@ -34,10 +34,10 @@ export function PasswordPolicyForm({ current }: { current: ConsoleSettings }) {
   );
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="password-policy-heading">
+    <form onSubmit={submit} noValidate aria-label="Passwords">
       <Stack>
         <div>
-          <Title order={2} size="h4" id="password-policy-heading">
+          <Title order={2} size="h4">
             Passwords
           </Title>
           <Text size="sm" c="dimmed">
@@ -51,8 +51,6 @@ export function PasswordPolicyForm({ current }: { current: ConsoleSettings }) {
         <FormFailure message={failure} />
         <NumberInput
           label="Minimum length (characters)"
-          min={MIN_PASSWORD_LENGTH}
-          max={MAX_MIN_PASSWORD_LENGTH}
           allowDecimal={false}
           allowNegative={false}
           maw={220}
@@ -61,7 +59,7 @@ export function PasswordPolicyForm({ current }: { current: ConsoleSettings }) {
         />
         <Group>
           <Button type="submit" loading={submitting}>
-            Save
+            Save password rules
           </Button>
         </Group>
       </Stack>
