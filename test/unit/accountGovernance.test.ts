@@ -116,6 +116,15 @@ describe('account governance', () => {
     assert.equal(denied.ok, true);
     assert.deepEqual(await entry('sam.staff').then((e) => [e.role, e.awaitingRole]), ['staff', null]);
 
+    // A direct change made while a grant waits supersedes it: approving the old request afterwards changes nothing.
+    const stale = await t.call<{ approvalId: string }>('accounts.update', { id: sam.id, role: 'manager', reason: REASON }, 'ada');
+    await t.call('accounts.update', { id: sam.id, role: 'auditor' }, 'ada');
+    const late = await approve(stale.approvalId, 'bo');
+    assert.equal(!late.ok && late.error.code, 'CONFLICT');
+    assert.deepEqual(await entry('sam.staff').then((e) => [e.role, e.awaitingRole]), ['auditor', null]);
+    await t.call('approvals.withdraw', { id: stale.approvalId }, 'ada');
+    await t.call('accounts.update', { id: sam.id, role: 'staff' }, 'ada');
+
     const max = await entry('max.manager');
     await t.call('accounts.update', { id: max.id, status: 'disabled' }, 'ada');
     assert.equal(await code(t, 'accounts.update', { id: max.id, status: 'active' }), 'INVALID_INPUT');

@@ -11,6 +11,7 @@ import { asBuffer, type Db, type Queryable } from '../../platform/store/database
 import type { AuditSink } from '../../platform/audit/auditSink.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { countRows } from '../../platform/store/queries.node.ts';
+import { inTransaction } from '../../platform/store/transaction.node.ts';
 import type { Account } from './accounts.contract.std.ts';
 import type { AccountSessionState, StaffAccounts, StaffDirectory } from './accounts.port.node.ts';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from './passwordRules.std.ts';
@@ -243,6 +244,10 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     if (row.role === 'it_admin' && (patch.role !== undefined || patch.status === 'disabled')) {
       await this.keepOneAdmin(q, id);
     }
+    // A direct change of role or status supersedes a grant still waiting: approving it later changes nothing.
+    if ((patch.role !== undefined || patch.status !== undefined) && row.pending_approval_id) {
+      Object.assign(patch, { pending_approval_id: null, pending_role: null });
+    }
     // Its sessions on every workstation end at their next call (the router compares epochs).
     const endsSessions = patch.role !== undefined || patch.status === 'disabled';
     const query = q('users').where({ id });
@@ -455,12 +460,8 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       throw code;
     };
     const notLocked = (now: string) => (b: Knex.QueryBuilder) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now);
-    const reserved = await this.db(USERS_TABLE)
-      .where({ id: user.id })
-      .where(notLocked(this.clock.nowIso()))
-      .where('failed_attempts', '<', MAX_FAILED_ATTEMPTS)
-      .increment('failed_attempts', 1);
-    if (!reserved) {
+    const ordinal = await this.reserveAttempt(user.id);
+    if (ordinal === null) {
       // Locked, or the window's guesses are all spent (counted, some perhaps still being evaluated): this one is
       // not evaluated. It still costs one scrypt, so a refusal is not told apart by timing.
       await this.hasher.burn(password);
@@ -470,12 +471,11 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     const valid = await this.hasher.verify(password, user.passwordHash);
     // Decide on the row as it is now: other attempts may have locked it while this one was hashing.
     const current = await this.counters(user.id);
-    if (current.lockedUntil) return fail('locked_out', lockedOut(current.lockedUntil, this.clock.now()));
     if (current.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
+    if (current.lockedUntil && valid) return fail('locked_out', lockedOut(current.lockedUntil, this.clock.now()));
     if (!valid) {
-      if (current.failedAttempts >= MAX_FAILED_ATTEMPTS) {
-        return fail('bad_password', lockedOut(await this.lock(user.id, current.failedAttempts), this.clock.now()));
-      }
+      // The attempt that used up the window locks it; earlier ones are told the password was wrong.
+      if (ordinal >= MAX_FAILED_ATTEMPTS) return fail('bad_password', lockedOut(await this.lock(user.id, ordinal), this.clock.now()));
       return fail('bad_password', INVALID_CREDENTIALS);
     }
     const forgiven = await this.db(USERS_TABLE).where({ id: user.id }).where(notLocked(this.clock.nowIso())).update({ failed_attempts: 0 });
@@ -484,6 +484,30 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       return fail('locked_out', lockedOut(lockedUntil ?? this.clock.nowIso(), this.clock.now()));
     }
     return user;
+  }
+
+  /**
+   * Counts an attempt before it is evaluated: one increment that only succeeds below the limit and outside a lock,
+   * and the count it reached (its place in the window), read under the same row lock. Null: not to be evaluated.
+   */
+  private async reserveAttempt(id: string): Promise<number | null> {
+    return inTransaction(
+      this.db,
+      async (trx) => {
+        const now = this.clock.nowIso();
+        const counted = await trx(USERS_TABLE)
+          .where({ id })
+          .where((b) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now))
+          .where('failed_attempts', '<', MAX_FAILED_ATTEMPTS)
+          .increment('failed_attempts', 1);
+        if (!counted) return null;
+        const row = await trx(USERS_TABLE).where({ id }).first<{ failed_attempts: number }>('failed_attempts');
+        return Number(row.failed_attempts);
+      },
+      // The update waits for the row lock and re-reads it (PostgreSQL READ COMMITTED): parallel attempts queue
+      // instead of failing serialization, and each reads its own count.
+      { isolation: 'read committed' },
+    );
   }
 
   /** Locks the account for LOCKOUT_MS unless it already is; returns when the lock ends. Audited once per lock. */
