@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 import { API, type Api } from './api.std.ts';
 import type { Core, EventListener } from './core.contract.std.ts';
+import { accountApprovalKinds, type ApprovalDesk } from './features/accounts/accountApprovals.node.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
 import { announcementsHandlers } from './features/announcements/announcements.handlers.node.ts';
 import { AnnouncementService } from './features/announcements/announcementService.node.ts';
@@ -96,7 +97,7 @@ export interface CoreOptions {
   witnessDelayMs?: number;
   /** This app's version (APP_VERSION, = package.json's); tests pass another to act as an older workstation. */
   appVersion?: string;
-  /** Approval kinds beyond the features' own (none yet); tests register a test kind here. */
+  /** Approval kinds beyond the features' own; tests register a test kind here. */
   approvalKinds?: readonly ApprovalKind[];
   /** scrypt log2(N) of enrolment packages; production keeps the default. */
   enrolmentCost?: number;
@@ -163,9 +164,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     witnessed: () => witness.current(),
   });
   await checkWitness(db, witness, audit, logger);
-  const accounts: AccountService = new AccountService(db, keyRing, clock, new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N), audit);
   // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
   const office = new OfficeSettings(clock, managedPolicy);
+  const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N);
+  const accounts: AccountService = new AccountService(db, keyRing, clock, hasher, audit, () => office.cached().minPasswordLength);
   await office.adoptWorkstationValues(db, { idleLockMinutes: settings.get('idleLockMinutes') });
   await office.refresh(db);
   const idleLockMinutes = () => office.cached().idleLockMinutes;
@@ -176,6 +178,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
   const approvalKinds = new ApprovalKinds();
+  const [roleGrant, passwordReset] = accountApprovalKinds(accounts);
+  approvalKinds.register(roleGrant).register(passwordReset);
   for (const kind of options.approvalKinds ?? []) approvalKinds.register(kind);
   const approvals = new ApprovalService(keyRing, clock, approvalKinds, customerKeys);
   const policy = new PolicyService(new SqlPolicyVersions(), clock, approvals);
@@ -184,6 +188,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const disclosureRequests = new DisclosureRequests(keyRing, clock, customerKeys, recipients, approvals);
   const disclosureRegister = new DisclosureRegister(keyRing, clock);
   approvalKinds.register(disclosureApprovalKind(disclosureRequests));
+  const approvalDesk: ApprovalDesk = {
+    request: (q, input) => approvals.request(q, input),
+    async pendingAmong(q, ids) {
+      const open = await Promise.all(ids.map((id) => approvals.get(q, id)));
+      return new Set(open.filter((a) => a.status === 'pending' && a.expiresAt > clock.nowIso()).map((a) => a.id));
+    },
+  };
   const workstationId = settings.get('workstationId') ?? randomUUID();
   settings.set('workstationId', workstationId);
   const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
@@ -249,7 +260,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     logger,
     handlers: {
       ...sessionHandlers(accounts, sessions, idleLockMinutes),
-      ...accountsHandlers(accounts, sessions),
+      ...accountsHandlers(accounts, sessions, approvalDesk),
       ...auditHandlers(audit, accounts, {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),
         problem: (file) => headFileProblem(ring, installId, file),

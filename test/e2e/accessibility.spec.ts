@@ -184,8 +184,8 @@ test('axe: setup, sign-in, lock, the IT administrator’s screens and the accoun
   await actions.click();
   await page.getByRole('menuitem', { name: 'Reset password' }).click();
   const resetDialog = page.getByRole('dialog', { name: `Reset password of ${STAFF.displayName}` });
-  await resetDialog.getByRole('button', { name: 'Reset password' }).click();
-  await audit.check(page, 'reset password dialog (with errors)');
+  await expect(resetDialog).toBeVisible();
+  await audit.check(page, 'reset password dialog');
   await page.keyboard.press('Escape');
   await expect(resetDialog).toBeHidden();
   await expect.soft(actions, 'focus').toBeFocused();
@@ -194,17 +194,26 @@ test('axe: setup, sign-in, lock, the IT administrator’s screens and the accoun
   app.advanceTime(REAUTH_WINDOW_MS + 60_000);
   await actions.click();
   await page.getByRole('menuitem', { name: 'Reset password' }).click();
-  const newPassword = 'harbour lights over quiet water';
-  await resetDialog.getByRole('textbox', { name: 'New password', exact: true }).fill(newPassword);
-  await resetDialog.getByRole('textbox', { name: 'Confirm new password' }).fill(newPassword);
   await resetDialog.getByRole('button', { name: 'Reset password' }).click();
   const reauth = page.getByRole('dialog', { name: "Confirm it's you" });
   await expect(reauth.getByLabel('Your password')).toBeFocused();
   await audit.check(page, 'password prompt (re-authentication)', { screenshot: true });
   await reauth.getByLabel('Your password').fill(ADMIN.password);
   await reauth.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByText(`Password of ${STAFF.displayName} reset.`)).toBeVisible();
+  const codeDialog = page.getByRole('dialog', { name: `One-time code for ${STAFF.displayName}` });
+  await expect(codeDialog).toBeVisible();
+  await audit.check(page, 'one-time code dialog', { screenshot: true });
+  await codeDialog.getByRole('button', { name: 'Done, I have handed it over' }).click();
   await expect(resetDialog).toBeHidden();
+  await expectFocusKept(page);
+
+  await actions.click();
+  await page.getByRole('menuitem', { name: 'Disable account' }).click();
+  const disableDialog = page.getByRole('dialog', { name: `Disable the account of ${STAFF.displayName}?` });
+  await expect(disableDialog).toBeVisible();
+  await audit.check(page, 'disable account confirmation');
+  await disableDialog.getByRole('button', { name: 'Disable account' }).click();
+  await expect(page.getByText(`Disabled the account of ${STAFF.displayName}.`)).toBeVisible();
   await expectFocusKept(page);
   await audit.check(page, 'accounts with a notification');
 
@@ -927,6 +936,152 @@ test('axe: disclosures — request form, queue, decision, release, recipients, r
   await navigation(page).getByRole('link', { name: 'Disclosure register' }).click();
   await expect(page.getByRole('table', { name: 'Disclosure register' })).toContainText('Harbour Parcels Ltd');
   await audit.check(page, 'disclosure register (auditor)', { screenshot: true });
+  audit.expectClean();
+});
+
+test('keyboard only, with axe: a role grant waits for the second IT administrator, who approves it; a forced and a chosen password change', async ({ app }) => {
+  const { page, core } = app;
+  const audit = new Audit();
+  const keys = page.keyboard;
+  const BO: Person = { username: 'bo.admin', displayName: 'Bo Brennan', password: 'granite orchard evening bell' };
+  const MIA: Person = { username: 'mia.manager', displayName: 'Mia Moreau', password: 'silver meadow paper crane' };
+  await seedAdministrator(core);
+  await seedAccount(core, BO, 'it_admin');
+  await seedAccount(core, STAFF, 'staff');
+  await reloadAndSignIn(page, ADMIN);
+  await expectHome(page, ADMIN);
+
+  // Ada, by keyboard: Accounts, New account, a manager — which needs a reason for the other administrator.
+  await tabTo(page, navigation(page).getByRole('link', { name: 'Accounts' }));
+  await keys.press('Enter');
+  await expect(page.getByRole('table', { name: 'Accounts' })).toContainText(BO.displayName);
+  // Your own row offers no actions that would be refused.
+  await expect(page.getByRole('button', { name: `Actions for ${ADMIN.username}` })).toHaveCount(0);
+  await tabTo(page, page.getByRole('button', { name: 'New account' }));
+  await keys.press('Enter');
+  const form = page.getByRole('dialog', { name: 'New account' });
+  await expect(form.getByLabel('Username')).toBeFocused();
+  await keys.type(MIA.username);
+  await keys.press('Tab');
+  await keys.type(MIA.displayName);
+  await keys.press('Tab');
+  await expect(form.getByRole('combobox', { name: 'Role' })).toBeFocused();
+  await keys.press('ArrowDown');
+  await expect(page.getByRole('option', { name: 'Manager' })).toBeVisible();
+  await keys.press('ArrowDown');
+  await keys.press('Enter');
+  await expect(form.getByRole('combobox', { name: 'Role' })).toHaveValue('Manager');
+  await tabTo(page, form.getByLabel('Why is this needed?'));
+  await keys.type('Mia leads the support team from Monday');
+  await tabTo(page, form.getByRole('textbox', { name: 'Initial password', exact: true }));
+  await keys.type(MIA.password);
+  await keys.press('Tab');
+  await keys.type(MIA.password);
+  await audit.check(page, 'new account dialog asking for approval', { screenshot: true });
+  await tabTo(page, form.getByRole('button', { name: 'Create and ask for approval' }));
+  await keys.press('Enter');
+  await expect(form).toBeHidden();
+  const miaRow = page.getByRole('row', { name: new RegExp(MIA.displayName) });
+  await expect(miaRow).toContainText('Awaiting approval');
+  await expect(miaRow).toContainText('Disabled');
+  const queue = page.getByRole('region', { name: 'Waiting for a second IT administrator' });
+  await expect(queue).toContainText(`New account ${MIA.displayName} as Manager`);
+  // Ada's own request: she may withdraw it, not decide it.
+  await expect(queue.getByRole('button', { name: 'Decide…' })).toHaveCount(0);
+  await expect(queue.getByRole('button', { name: 'Withdraw' })).toBeVisible();
+  await audit.check(page, 'accounts with a request awaiting approval', { screenshot: true });
+
+  // Ada leaves the Accounts page open and signs out: the next person starts on Home.
+  await tabTo(page, page.getByRole('button', { name: 'Account menu' }));
+  await keys.press('Enter');
+  await page.getByRole('menuitem', { name: 'Sign out' }).focus();
+  await keys.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByLabel('Username')).toBeFocused();
+  await keys.type(BO.username);
+  await keys.press('Tab');
+  await keys.type(BO.password);
+  await keys.press('Enter');
+  await expectHome(page, BO);
+  expect(new URL(page.url()).hash).toBe('#/');
+
+  // Bo decides it (approve with Ctrl+Enter from the reason field).
+  await tabTo(page, navigation(page).getByRole('link', { name: 'Accounts' }));
+  await keys.press('Enter');
+  const decide = page.getByRole('region', { name: 'Waiting for a second IT administrator' }).getByRole('button', { name: 'Decide…' });
+  await tabTo(page, decide);
+  await keys.press('Enter');
+  const decision = page.getByRole('dialog', { name: `New account ${MIA.displayName} as Manager` });
+  await expect(decision).toContainText('Mia leads the support team from Monday');
+  await expect(decision.getByLabel('Your reason')).toBeFocused();
+  await audit.check(page, 'approve or deny a role grant', { screenshot: true });
+  await keys.type('Confirmed with the support lead');
+  await keys.press('Control+Enter');
+  await expect(decision).toBeHidden();
+  await expect(page.getByRole('row', { name: new RegExp(MIA.displayName) })).toContainText('Active');
+  await expect(page.getByRole('region', { name: 'Waiting for a second IT administrator' })).toContainText('approved');
+  await expectFocusKept(page);
+
+  // Bo resets Sam's password: a one-time code, then Sam must set his own before anything else.
+  await tabTo(page, page.getByRole('button', { name: `Actions for ${STAFF.username}` }));
+  await keys.press('Enter');
+  await page.getByRole('menuitem', { name: 'Reset password' }).focus();
+  await keys.press('Enter');
+  const resetDialog = page.getByRole('dialog', { name: `Reset password of ${STAFF.displayName}` });
+  await expect(resetDialog.getByRole('button', { name: 'Reset password' })).toBeFocused();
+  await keys.press('Enter');
+  const codeDialog = page.getByRole('dialog', { name: `One-time code for ${STAFF.displayName}` });
+  const oneTimeCode = (await codeDialog.getByTestId('one-time-code').textContent())!.trim();
+  await expect(codeDialog.getByRole('button', { name: 'Done, I have handed it over' })).toBeFocused();
+  await keys.press('Enter');
+  await expect(codeDialog).toBeHidden();
+  await expectFocusKept(page);
+
+  await signOut(page);
+  await expect(page.getByLabel('Username')).toBeFocused();
+  await keys.type(STAFF.username);
+  await keys.press('Tab');
+  await keys.type(oneTimeCode);
+  await keys.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Set your own password', level: 1 })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Your password was reset' })).toContainText(`${BO.displayName} reset your password on`);
+  await expect(page.getByLabel('One-time code')).toBeFocused();
+  await audit.check(page, 'set your own password after a reset', { screenshot: true });
+  const chosen = 'juniper harbour winter lantern';
+  await keys.type(oneTimeCode);
+  await keys.press('Tab');
+  await keys.type('short');
+  await keys.press('Tab');
+  await keys.type('short');
+  await keys.press('Enter');
+  await expect(page.getByText('At least 12 characters').last()).toBeVisible();
+  await page.getByRole('textbox', { name: 'New password', exact: true }).focus();
+  await keys.press('Control+A');
+  await keys.type(chosen);
+  await keys.press('Tab');
+  await keys.press('Control+A');
+  await keys.type(chosen);
+  await keys.press('Enter');
+  await expectHome(page, STAFF);
+
+  // Sam changes it again from the user menu, by keyboard.
+  await tabTo(page, page.getByRole('button', { name: 'Account menu' }));
+  await keys.press('Enter');
+  await page.getByRole('menuitem', { name: 'Change my password' }).focus();
+  await keys.press('Enter');
+  const change = page.getByRole('dialog', { name: 'Change my password' });
+  await expect(change.getByLabel('Current password')).toBeFocused();
+  await audit.check(page, 'change my password dialog', { screenshot: true });
+  await keys.type(chosen);
+  await keys.press('Tab');
+  await keys.type('itechno summer holidays');
+  await keys.press('Tab');
+  await keys.type('itechno summer holidays');
+  await keys.press('Enter');
+  await expect(change.getByText('Must not be a commonly used password or contain the company or product name').last()).toBeVisible();
+  await keys.press('Escape');
+  await expect(change).toBeHidden();
+  await expectFocusKept(page);
 
   audit.expectClean();
 });

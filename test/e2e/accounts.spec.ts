@@ -67,6 +67,10 @@ test('disabling an account ends its open session, and it can no longer sign in',
   await navigation(page).getByRole('link', { name: 'Accounts' }).click();
   await page.getByRole('button', { name: `Actions for ${STAFF.username}` }).click();
   await page.getByRole('menuitem', { name: 'Disable account' }).click();
+  // Confirmed first, naming the person.
+  const confirm = page.getByRole('dialog', { name: `Disable the account of ${STAFF.displayName}?` });
+  await expect(confirm).toContainText(STAFF.username);
+  await confirm.getByRole('button', { name: 'Disable account' }).click();
   await expect(page.getByText(`Disabled the account of ${STAFF.displayName}.`)).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(STAFF.displayName) })).toContainText('Disabled');
 
@@ -111,13 +115,22 @@ test('an IT administrator clears a lockout, changes a role and resets a password
   await actions.click();
   await page.getByRole('menuitem', { name: 'Reset password' }).click();
   const resetDialog = page.getByRole('dialog', { name: `Reset password of ${STAFF.displayName}` });
-  await resetDialog.getByRole('textbox', { name: 'New password', exact: true }).fill(newPassword);
-  await resetDialog.getByRole('textbox', { name: 'Confirm new password' }).fill(newPassword);
   await resetDialog.getByRole('button', { name: 'Reset password' }).click();
-  await expect(page.getByText(`Password of ${STAFF.displayName} reset.`)).toBeVisible();
+  // IT never picks the password: a one-time code, shown once, to hand over.
+  const codeDialog = page.getByRole('dialog', { name: `One-time code for ${STAFF.displayName}` });
+  const oneTimeCode = (await codeDialog.getByTestId('one-time-code').textContent())!.trim();
+  expect(oneTimeCode).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
+  await codeDialog.getByRole('button', { name: 'Done, I have handed it over' }).click();
+  await expect(staffRow).toContainText('Must set a new password');
 
   await signOut(page);
-  await signIn(page, { ...STAFF, password: newPassword });
+  await signIn(page, { ...STAFF, password: oneTimeCode });
+  await expect(page.getByRole('heading', { name: 'Set your own password' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Your password was reset' })).toContainText(`${ADMIN.displayName} reset your password on`);
+  await page.getByLabel('One-time code').fill(oneTimeCode);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(newPassword);
+  await page.getByRole('textbox', { name: 'Confirm new password' }).fill(newPassword);
+  await page.getByRole('button', { name: 'Set password and continue' }).click();
   await expectHome(page, STAFF);
   await expect(page.getByRole('main').getByText('Manager').first()).toBeVisible();
 });
@@ -133,6 +146,7 @@ test('a password prompt left open when the console locks leaves no notification 
   await navigation(page).getByRole('link', { name: 'Accounts' }).click();
   await page.getByRole('button', { name: `Actions for ${STAFF.username}` }).click();
   await page.getByRole('menuitem', { name: 'Disable account' }).click();
+  await page.getByRole('dialog', { name: `Disable the account of ${STAFF.displayName}?` }).getByRole('button', { name: 'Disable account' }).click();
   await expect(page.getByRole('dialog', { name: "Confirm it's you" })).toBeVisible();
 
   // Nobody answers the prompt: the console locks, which cancels it and refuses the change.
@@ -153,6 +167,7 @@ test('a password prompt left open when the console locks leaves no notification 
   await page.getByRole('button', { name: `Actions for ${STAFF.username}` }).click();
   // Unlocking was a password entry, so no prompt this time.
   await page.getByRole('menuitem', { name: 'Disable account' }).click();
+  await page.getByRole('dialog', { name: `Disable the account of ${STAFF.displayName}?` }).getByRole('button', { name: 'Disable account' }).click();
   await expect(page.getByText(`Disabled the account of ${STAFF.displayName}.`)).toBeVisible();
   await page.getByRole('button', { name: 'Dismiss notification' }).click();
   await expect(page.getByText(`Disabled the account of ${STAFF.displayName}.`)).toHaveCount(0);

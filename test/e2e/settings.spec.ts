@@ -25,6 +25,19 @@ test('an IT administrator changes the idle lock, and the new time applies', asyn
   await keeping.getByRole('button', { name: 'Save record keeping' }).click();
   await expect(page.getByText('Saved for every workstation: records kept 400 days after closing, requests answered within 20 days.')).toBeVisible();
 
+  // The minimum password length: never below the built-in floor; new password forms follow it.
+  const passwords = page.getByRole('form', { name: 'Passwords' });
+  await passwords.getByLabel('Minimum length (characters)').fill('8');
+  await passwords.getByRole('button', { name: 'Save password rules' }).click();
+  await expect(passwords.getByText('A whole number of characters from 12 to 64')).toBeVisible();
+  await passwords.getByLabel('Minimum length (characters)').fill('16');
+  await passwords.getByRole('button', { name: 'Save password rules' }).click();
+  await expect(page.getByText('New passwords now need at least 16 characters.')).toBeVisible();
+  await navigation(page).getByRole('link', { name: 'Accounts' }).click();
+  await page.getByRole('button', { name: 'New account' }).click();
+  await expect(page.getByRole('dialog', { name: 'New account' })).toContainText('At least 16 characters');
+  await page.keyboard.press('Escape');
+
   app.advanceTime(3 * 60_000 + 1_000);
   core.sweepIdle();
   await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();

@@ -25,13 +25,16 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'session.unlock': { allowed: SIGNED_IN, sample: () => ({ password: PASSWORD }) },
   'session.reauthenticate': { allowed: SIGNED_IN, sample: () => ({ password: PASSWORD }) },
   'session.activity': { allowed: SIGNED_IN, sample: () => ({}) },
+  // Everyone may change their own password; a wrong current one is answered (INVALID_CREDENTIALS), not refused.
+  'session.changePassword': { allowed: SIGNED_IN, sample: () => ({ currentPassword: 'not the current one', newPassword: 'a new long passphrase' }) },
   'accounts.list': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
   'accounts.create': {
     allowed: ['it_admin'],
     sample: () => ({ username: `u${randomUUID().slice(0, 8)}`, displayName: 'New Person', role: 'staff', password: 'a long enough passphrase' }),
   },
   'accounts.update': { allowed: ['it_admin'], sample: () => ({ id: ids.staff, displayName: 'Renamed Staff' }) },
-  'accounts.resetPassword': { allowed: ['it_admin'], sample: () => ({ id: ids.staff, password: PASSWORD }) },
+  // A reset makes a one-time code: aimed at an account no other row of this table signs in with.
+  'accounts.resetPassword': { allowed: ['it_admin'], sample: () => ({ id: ids.target }) },
   'audit.list': { allowed: ['it_admin', 'auditor'], sample: () => ({ limit: 5 }) },
   'audit.verify': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
   'audit.exportHead': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
@@ -157,9 +160,9 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
 };
 
 const PASSWORD = 'matrix test passphrase';
-type SeededId = 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor' | 'policy' | 'announcement' | 'recipient';
+type SeededId = 'target' | 'customer' | 'order' | 'licenceItem' | 'review' | 'request' | 'reportedMinor' | 'policy' | 'announcement' | 'recipient';
 const ids: Record<Role | SeededId, string> = {
-  staff: '', manager: '', it_admin: '', auditor: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '', policy: '', announcement: '', recipient: '',
+  staff: '', manager: '', it_admin: '', auditor: '', target: '', customer: '', order: '', licenceItem: '', review: '', request: '', reportedMinor: '', policy: '', announcement: '', recipient: '',
 };
 const DENIED = new Set(['FORBIDDEN', 'NOT_AUTHENTICATED']);
 let t: TestCore;
@@ -178,6 +181,7 @@ before(async () => {
     const account = await t.call<{ id: string }>('accounts.create', { username: `matrix.${role}`, displayName: `Matrix ${role}`, role, password: PASSWORD });
     ids[role] = account.id;
   }
+  ids.target = (await t.call<{ id: string }>('accounts.create', { username: 'matrix.target', displayName: 'Reset Target', role: 'staff', password: PASSWORD })).id;
   const staffWindow = await signIn('staff');
   ids.customer = (await t.call<{ customer: { id: string } }>('customers.create', sampleCustomer(), staffWindow)).customer.id;
   const { order } = await t.call<{ order: { id: string; items: { id: string; kind: string }[] } }>('orders.create', sampleOrder(ids.customer), staffWindow);

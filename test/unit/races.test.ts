@@ -39,11 +39,12 @@ interface Office {
 }
 
 const USERS = {
-  admin2: { username: 'bo.admin', displayName: 'Bo Admin', role: 'it_admin' },
   manager: { username: 'mia.manager', displayName: 'Mia Manager', role: 'manager' },
   manager2: { username: 'max.manager', displayName: 'Max Manager', role: 'manager' },
   staff: { username: 'sam.staff', displayName: 'Sam Staff', role: 'staff' },
   staff2: { username: 'sid.staff', displayName: 'Sid Staff', role: 'staff' },
+  // Last: while the first administrator is the only one, granting the manager role needs no second approver.
+  admin2: { username: 'bo.admin', displayName: 'Bo Admin', role: 'it_admin' },
 } as const;
 const LOGIN: Record<string, { username: string; password: string }> = {
   admin: { username: ADMIN.username, password: ADMIN.password },

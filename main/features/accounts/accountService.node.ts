@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
@@ -11,9 +11,10 @@ import { asBuffer, type Db, type Queryable } from '../../platform/store/database
 import type { AuditSink } from '../../platform/audit/auditSink.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { countRows } from '../../platform/store/queries.node.ts';
+import { inTransaction } from '../../platform/store/transaction.node.ts';
 import type { Account } from './accounts.contract.std.ts';
 import type { AccountSessionState, StaffAccounts, StaffDirectory } from './accounts.port.node.ts';
-import { passwordProblem } from './passwordRules.std.ts';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from './passwordRules.std.ts';
 import type { PasswordHasher } from './passwords.node.ts';
 
 export const USERS_TABLE = 'users';
@@ -53,12 +54,37 @@ interface UserRow {
   updated_at: string;
   last_login_at: string | null;
   session_epoch: number;
+  must_change_password: boolean | number;
+  password_reset_by: string | null;
+  password_reset_at: string | null;
+  pending_approval_id: string | null;
+  pending_role: Role | null;
 }
 
 export interface User extends Account {
   passwordHash: string;
   failedAttempts: number;
   sessionEpoch: number;
+  /** Who reset the password (account id) and when; kept until the person sets their own. */
+  passwordResetBy: string | null;
+  passwordResetAt: string | null;
+  /** A grant of a role (or of re-enabling) waiting for a second IT administrator. */
+  pendingApprovalId: string | null;
+  pendingRole: Role | null;
+}
+
+/** Roles that reach customer data (manager) or every account (IT administrator): granting them takes two admins. */
+export const GRANTED_ROLES: ReadonlySet<Role> = new Set<Role>(['manager', 'it_admin']);
+
+/** What an approved role grant does: the new account or re-enabled one becomes active, or the role changes. */
+export type RoleGrantChange = 'create' | 'enable' | 'role';
+
+const PENDING_RESETS = 'pending_password_resets';
+/** One-time codes: 16 characters from an alphabet without look-alikes (80 bits), in four groups to read out. */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+function oneTimeCode(): string {
+  const chars = Array.from({ length: 16 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]);
+  return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
 }
 
 /** The meta row first-run setup claims: a second workstation's setup at the same moment fails on its key. */
@@ -77,8 +103,24 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditSink,
+    /** The office's minimum password length (settings); never below MIN_PASSWORD_LENGTH. */
+    private readonly officeMinLength: () => number = () => MIN_PASSWORD_LENGTH,
   ) {
     this.cipher = new RecordCipher(USERS_TABLE);
+  }
+
+  minPasswordLength(): number {
+    return Math.max(MIN_PASSWORD_LENGTH, this.officeMinLength());
+  }
+
+  private passwordProblem(password: string, username: string): string | null {
+    return passwordProblem(password, username, this.minPasswordLength());
+  }
+
+  async resetNotice(q: Queryable, userId: string): Promise<{ byName: string | null; at: string } | null> {
+    const user = await this.get(q, userId);
+    if (!user.mustChangePassword || !user.passwordResetAt) return null;
+    return { byName: await this.displayNameOf(q, user.passwordResetBy), at: user.passwordResetAt };
   }
 
   /** Staff records belong to no customer: their data keys are wrapped by the current dek-wrap domain key. */
@@ -102,9 +144,14 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       lockedUntil,
       createdAt: row.created_at,
       lastLoginAt: row.last_login_at,
+      mustChangePassword: Boolean(row.must_change_password),
       passwordHash: row.password_hash,
       failedAttempts: row.failed_attempts,
       sessionEpoch: Number(row.session_epoch ?? 0),
+      passwordResetBy: row.password_reset_by ?? null,
+      passwordResetAt: row.password_reset_at ?? null,
+      pendingApprovalId: row.pending_approval_id ?? null,
+      pendingRole: row.pending_role ?? null,
     };
   }
 
@@ -113,8 +160,10 @@ export class AccountService implements StaffAccounts, StaffDirectory {
   }
 
   async sessionState(q: Queryable, userId: string): Promise<AccountSessionState | null> {
-    const row = await q<UserRow>(USERS_TABLE).where({ id: userId }).first('status', 'role', 'session_epoch');
-    return row ? { status: row.status, role: row.role, sessionEpoch: Number(row.session_epoch ?? 0) } : null;
+    const row = await q<UserRow>(USERS_TABLE).where({ id: userId }).first('status', 'role', 'session_epoch', 'must_change_password');
+    return row
+      ? { status: row.status, role: row.role, sessionEpoch: Number(row.session_epoch ?? 0), mustChangePassword: Boolean(row.must_change_password) }
+      : null;
   }
 
   async createFirstAdmin(q: Queryable, input: { username: string; displayName: string; password: string }): Promise<User> {
@@ -141,8 +190,12 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     return rows.map((row) => this.toUser(row));
   }
 
-  async create(q: Queryable, input: { username: string; displayName: string; role: Role; password: string }): Promise<User> {
-    const problem = passwordProblem(input.password, input.username);
+  /** `status: 'disabled'` creates an account that waits for a role grant's approval before anyone can use it. */
+  async create(
+    q: Queryable,
+    input: { username: string; displayName: string; role: Role; password: string; status?: 'active' | 'disabled' },
+  ): Promise<User> {
+    const problem = this.passwordProblem(input.password, input.username);
     if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
     const usernameIndex = this.index(input.username);
     if (await q('users').where({ username_index: usernameIndex }).first()) {
@@ -157,7 +210,7 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       dek: sealed.dek,
       profile: sealed.columns.profile,
       role: input.role,
-      status: 'active',
+      status: input.status ?? 'active',
       password_hash: await this.hasher.hash(input.password),
       failed_attempts: 0,
       created_at: now,
@@ -191,6 +244,10 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     if (row.role === 'it_admin' && (patch.role !== undefined || patch.status === 'disabled')) {
       await this.keepOneAdmin(q, id);
     }
+    // A direct change of role or status supersedes a grant still waiting: approving it later changes nothing.
+    if ((patch.role !== undefined || patch.status !== undefined) && row.pending_approval_id) {
+      Object.assign(patch, { pending_approval_id: null, pending_role: null });
+    }
     // Its sessions on every workstation end at their next call (the router compares epochs).
     const endsSessions = patch.role !== undefined || patch.status === 'disabled';
     const query = q('users').where({ id });
@@ -199,18 +256,111 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     return { user: await this.get(q, id), fields };
   }
 
-  async resetPassword(q: Queryable, id: string, password: string): Promise<User> {
-    const user = await this.get(q, id);
-    const problem = passwordProblem(password, user.username);
-    if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
-    await q('users').where({ id }).update({
-      password_hash: await this.hasher.hash(password),
+  /** Active IT administrators other than `userId`: with none, a role grant cannot wait for a second one. */
+  async otherActiveAdmins(q: Queryable, userId: string): Promise<number> {
+    return countRows(q(USERS_TABLE).where({ role: 'it_admin', status: 'active' }).whereNot({ id: userId }));
+  }
+
+  /** Marks a role grant as waiting for approval `approvalId`; it changes nothing else until approved. */
+  async holdForApproval(q: Queryable, id: string, approvalId: string, role: Role): Promise<void> {
+    await q(USERS_TABLE).where({ id }).update({ pending_approval_id: approvalId, pending_role: role, updated_at: this.clock.nowIso() });
+  }
+
+  /**
+   * Applies an approved role grant — only the one the account is still waiting for (a later request or a direct
+   * change since supersedes it: CONFLICT, and the approval stays undecided).
+   */
+  async applyRoleGrant(q: Queryable, approvalId: string, grant: { userId: string; role: Role; change: RoleGrantChange }): Promise<User> {
+    await dialectOf(q).claimWrite(q);
+    const row = await q<UserRow>(USERS_TABLE).where({ id: grant.userId }).first();
+    if (!row) throw new AppError('NOT_FOUND', 'The account of this request no longer exists.');
+    if (row.pending_approval_id !== approvalId || row.pending_role !== grant.role) {
+      throw new AppError('CONFLICT', 'This account changed since the request was made: ask for a new one.');
+    }
+    await q(USERS_TABLE).where({ id: grant.userId }).update({ pending_approval_id: null, pending_role: null });
+    const changes = grant.change === 'role' ? { role: grant.role } : { status: 'active' as const };
+    return (await this.update(q, grant.userId, changes)).user;
+  }
+
+  /** A fresh one-time code and its hash: the code is shown once, only the hash is stored. */
+  async newOneTimeCode(): Promise<{ code: string; hash: string }> {
+    const code = oneTimeCode();
+    return { code, hash: await this.hasher.hash(code) };
+  }
+
+  /**
+   * An IT reset: the password becomes a one-time code the administrator hands over, which works until the person
+   * sets their own (the only thing its session may do); they are told who reset it and when. Failed attempts and
+   * any lockout are cleared; every session of the account ends.
+   */
+  async resetPassword(q: Queryable, id: string, codeHash: string, resetBy: string): Promise<User> {
+    await this.get(q, id);
+    await q(USERS_TABLE).where({ id }).update({
+      password_hash: codeHash,
+      must_change_password: true,
+      password_reset_by: resetBy,
+      password_reset_at: this.clock.nowIso(),
       failed_attempts: 0,
       locked_until: null,
       updated_at: this.clock.nowIso(),
       session_epoch: q.raw('session_epoch + 1'),
     });
     return this.get(q, id);
+  }
+
+  /** A manager's or administrator's reset waiting for approval `approvalId`: the old password works until then. */
+  async stagePasswordReset(q: Queryable, input: { userId: string; approvalId: string; codeHash: string; requestedBy: string }): Promise<void> {
+    await q(PENDING_RESETS).insert({
+      approval_id: input.approvalId,
+      user_id: input.userId,
+      code_hash: input.codeHash,
+      requested_by: input.requestedBy,
+      requested_at: this.clock.nowIso(),
+    });
+  }
+
+  /** Approval ids of resets staged for these accounts (pending or not: the caller asks the approvals which are). */
+  async stagedResets(q: Queryable, userIds?: readonly string[]): Promise<{ approvalId: string; userId: string }[]> {
+    const query = q<{ approval_id: string; user_id: string }>(PENDING_RESETS).select('approval_id', 'user_id');
+    if (userIds) query.whereIn('user_id', userIds);
+    return (await query).map((r) => ({ approvalId: r.approval_id, userId: r.user_id }));
+  }
+
+  /** Applies an approved reset: the staged code becomes the password (as an immediate reset would). */
+  async applyPasswordReset(q: Queryable, approvalId: string): Promise<User> {
+    const staged = await q(PENDING_RESETS).where({ approval_id: approvalId }).first<{ user_id: string; code_hash: string; requested_by: string } | undefined>();
+    if (!staged) throw new AppError('NOT_FOUND', 'The code of this reset is gone: ask for a new reset.');
+    // Older staged codes of the account are void: only the newest approved one may work.
+    await q(PENDING_RESETS).where({ user_id: staged.user_id }).delete();
+    return this.resetPassword(q, staged.user_id, staged.code_hash, staged.requested_by);
+  }
+
+  /**
+   * The person sets their own password (after checking the current one, which the caller does with
+   * checkPassword so it counts toward the lockout). Clears a forced change and the reset notice; other sessions
+   * of the account end (the caller keeps its own by adopting the returned epoch).
+   */
+  async changeOwnPassword(q: Queryable, id: string, current: string, next: string): Promise<User> {
+    const user = await this.get(q, id);
+    const problem = this.passwordProblem(next, user.username);
+    if (problem) throw new AppError('INVALID_INPUT', `New password: ${problem}`);
+    if (next === current) throw new AppError('INVALID_INPUT', 'New password: must differ from the current one');
+    await q(USERS_TABLE).where({ id }).update({
+      password_hash: await this.hasher.hash(next),
+      must_change_password: false,
+      password_reset_by: null,
+      password_reset_at: null,
+      updated_at: this.clock.nowIso(),
+      session_epoch: q.raw('session_epoch + 1'),
+    });
+    return this.get(q, id);
+  }
+
+  /** The display name of whoever reset this account's password (null when unknown or gone). */
+  async displayNameOf(q: Queryable, id: string | null): Promise<string | null> {
+    if (!id) return null;
+    const row = await q<UserRow>(USERS_TABLE).where({ id }).first();
+    return row ? openProfile(this.cipher, this.keys(), row).displayName : null;
   }
 
   /**
@@ -296,7 +446,12 @@ export class AccountService implements StaffAccounts, StaffDirectory {
 
   /**
    * Checks a signed-in or signing-in user's password, counting failures toward the lockout.
-   * Used by login, unlock and re-authentication alike, so none of them is a way around the lockout.
+   * Used by login, unlock, re-authentication and password change alike, so none of them is a way around it.
+   *
+   * Each attempt is counted before its password is evaluated (one atomic increment that only succeeds below the
+   * limit and outside a lockout), so however many arrive at once — 30 parallel calls at full scrypt cost — at most
+   * MAX_FAILED_ATTEMPTS are ever evaluated per lockout window; the rest are refused unevaluated and lock the
+   * account. A success forgives the attempts counted so far.
    */
   async checkPassword(userId: string, password: string, action: string): Promise<User> {
     const user = await this.get(this.db, userId);
@@ -304,38 +459,67 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       await this.audit.append(this.db, { actorId: user.id, action, outcome: 'failed', details: { reason } });
       throw code;
     };
-    if (user.lockedUntil) {
+    const notLocked = (now: string) => (b: Knex.QueryBuilder) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now);
+    const ordinal = await this.reserveAttempt(user.id);
+    if (ordinal === null) {
+      // Locked, or the window's guesses are all spent (counted, some perhaps still being evaluated): this one is
+      // not evaluated. It still costs one scrypt, so a refusal is not told apart by timing.
       await this.hasher.burn(password);
-      return fail('locked_out', lockedOut(user.lockedUntil, this.clock.now()));
+      const lockedUntil = (await this.counters(user.id)).lockedUntil ?? (await this.lock(user.id, MAX_FAILED_ATTEMPTS + 1));
+      return fail('locked_out', lockedOut(lockedUntil, this.clock.now()));
     }
     const valid = await this.hasher.verify(password, user.passwordHash);
-    // Other attempts may have finished while this one was hashing: decide on the row as it is now, and count
-    // a failure with one atomic increment, so parallel guesses cannot all start from the same counter.
+    // Decide on the row as it is now: other attempts may have locked it while this one was hashing.
     const current = await this.counters(user.id);
-    if (current.lockedUntil) return fail('locked_out', lockedOut(current.lockedUntil, this.clock.now()));
     if (current.status !== 'active') return fail('disabled', INVALID_CREDENTIALS);
+    if (current.lockedUntil && valid) return fail('locked_out', lockedOut(current.lockedUntil, this.clock.now()));
     if (!valid) {
-      const now = this.clock.nowIso();
-      const notLocked = (b: Knex.QueryBuilder) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now);
-      const counted = await this.db('users').where({ id: user.id }).where(notLocked).increment('failed_attempts', 1);
-      const after = await this.counters(user.id);
-      if (!counted || after.lockedUntil) return fail('bad_password', lockedOut(after.lockedUntil ?? now, this.clock.now()));
-      if (after.failedAttempts >= MAX_FAILED_ATTEMPTS) {
-        const lockedUntil = new Date(this.clock.now() + LOCKOUT_MS).toISOString();
-        const locked = await this.db('users')
-          .where({ id: user.id })
-          .where('failed_attempts', '>=', MAX_FAILED_ATTEMPTS)
-          .where(notLocked)
-          .update({ failed_attempts: 0, locked_until: lockedUntil });
-        if (locked) {
-          await this.audit.append(this.db, { actorId: user.id, action: 'auth.lockout', outcome: 'ok', details: { attempts: after.failedAttempts } });
-        }
-        return fail('bad_password', lockedOut(lockedUntil, this.clock.now()));
-      }
+      // The attempt that used up the window locks it; earlier ones are told the password was wrong.
+      if (ordinal >= MAX_FAILED_ATTEMPTS) return fail('bad_password', lockedOut(await this.lock(user.id, ordinal), this.clock.now()));
       return fail('bad_password', INVALID_CREDENTIALS);
     }
-    if (current.failedAttempts > 0) await this.db('users').where({ id: user.id }).update({ failed_attempts: 0 });
+    const forgiven = await this.db(USERS_TABLE).where({ id: user.id }).where(notLocked(this.clock.nowIso())).update({ failed_attempts: 0 });
+    if (!forgiven) {
+      const { lockedUntil } = await this.counters(user.id);
+      return fail('locked_out', lockedOut(lockedUntil ?? this.clock.nowIso(), this.clock.now()));
+    }
     return user;
+  }
+
+  /**
+   * Counts an attempt before it is evaluated: one increment that only succeeds below the limit and outside a lock,
+   * and the count it reached (its place in the window), read under the same row lock. Null: not to be evaluated.
+   */
+  private async reserveAttempt(id: string): Promise<number | null> {
+    return inTransaction(
+      this.db,
+      async (trx) => {
+        const now = this.clock.nowIso();
+        const counted = await trx(USERS_TABLE)
+          .where({ id })
+          .where((b) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now))
+          .where('failed_attempts', '<', MAX_FAILED_ATTEMPTS)
+          .increment('failed_attempts', 1);
+        if (!counted) return null;
+        const row = await trx(USERS_TABLE).where({ id }).first<{ failed_attempts: number }>('failed_attempts');
+        return Number(row.failed_attempts);
+      },
+      // The update waits for the row lock and re-reads it (PostgreSQL READ COMMITTED): parallel attempts queue
+      // instead of failing serialization, and each reads its own count.
+      { isolation: 'read committed' },
+    );
+  }
+
+  /** Locks the account for LOCKOUT_MS unless it already is; returns when the lock ends. Audited once per lock. */
+  private async lock(id: string, attempts: number): Promise<string> {
+    const now = this.clock.nowIso();
+    const until = new Date(this.clock.now() + LOCKOUT_MS).toISOString();
+    const locked = await this.db(USERS_TABLE)
+      .where({ id })
+      .where((b) => void b.whereNull('locked_until').orWhere('locked_until', '<=', now))
+      .update({ failed_attempts: 0, locked_until: until });
+    if (locked) await this.audit.append(this.db, { actorId: id, action: 'auth.lockout', outcome: 'ok', details: { attempts } });
+    return locked ? until : ((await this.counters(id)).lockedUntil ?? until);
   }
 }
 

@@ -35,6 +35,8 @@ export interface AccountSessionState {
   status: Account['status'];
   role: Account['role'];
   sessionEpoch: number;
+  /** Reset by IT and not yet changed by its owner. */
+  mustChangePassword: boolean;
 }
 
 /** Sign-in, unlock and first-run setup, as the session feature needs them. */
@@ -51,4 +53,10 @@ export interface StaffAccounts {
   sessionState(q: Queryable, userId: string): Promise<AccountSessionState | null>;
   /** Counts a failure toward the lockout, audited under `action`. */
   checkPassword(userId: string, password: string, action: string): Promise<Account>;
+  /** The person sets their own password (the current one already checked); returns the account's new epoch. */
+  changeOwnPassword(q: Queryable, userId: string, current: string, next: string): Promise<SignedInAccount>;
+  /** Who reset this account's password and when, while the person has not yet set their own. */
+  resetNotice(q: Queryable, userId: string): Promise<{ byName: string | null; at: string } | null>;
+  /** The office's minimum password length. */
+  minPasswordLength(): number;
 }

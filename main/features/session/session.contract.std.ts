@@ -18,6 +18,12 @@ export const sessionInfo = z.object({
   role: z.enum(ROLES),
   locked: z.boolean(),
   idleLockMinutes: z.number(),
+  /** Signed in with a one-time code from IT: the person must set their own password before anything else. */
+  mustChangePassword: z.boolean(),
+  /** Who reset the password and when (told at the sign-in after an IT reset); null otherwise. */
+  passwordReset: z.object({ byName: z.string().nullable(), at: z.string() }).nullable(),
+  /** The office's minimum password length, for the change-password form's rules. */
+  minPasswordLength: z.number(),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
@@ -42,14 +48,14 @@ export const sessionChannels = {
   'session.logout': channel({
     input: empty,
     output: ok,
-    access: { kind: 'session', allowWhileLocked: true },
+    access: { kind: 'session', allowWhileLocked: true, allowBeforePasswordChange: true },
     transactional: false,
   }),
-  'session.lock': channel({ input: empty, output: ok, access: { kind: 'session' }, transactional: false }),
+  'session.lock': channel({ input: empty, output: ok, access: { kind: 'session', allowBeforePasswordChange: true }, transactional: false }),
   'session.unlock': channel({
     input: z.object({ password }).strict(),
     output: sessionInfo,
-    access: { kind: 'session', allowWhileLocked: true },
+    access: { kind: 'session', allowWhileLocked: true, allowBeforePasswordChange: true },
     transactional: false,
   }),
   'session.reauthenticate': channel({
@@ -59,5 +65,16 @@ export const sessionChannels = {
     transactional: false,
   }),
   /** User input in the window counts as activity for the idle lock even when no other call is made. */
-  'session.activity': channel({ input: empty, output: ok, access: { kind: 'session' }, transactional: false }),
+  'session.activity': channel({ input: empty, output: ok, access: { kind: 'session', allowBeforePasswordChange: true }, transactional: false }),
+  /**
+   * "Change my password": the current password (counted toward the lockout like a sign-in) and a new one under the
+   * same rules. After an IT reset it is the only thing the session may do. Other sessions of the account end.
+   */
+  'session.changePassword': channel({
+    input: z.object({ currentPassword: password, newPassword: password }).strict(),
+    output: sessionInfo,
+    access: { kind: 'session', allowBeforePasswordChange: true },
+    transactional: false,
+    audit: 'account.password_changed',
+  }),
 };

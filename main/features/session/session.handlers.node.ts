@@ -1,7 +1,8 @@
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
-import type { StaffAccounts } from '../accounts/accounts.port.node.ts';
-import type { SignedInAccount } from '../accounts/accounts.port.node.ts';
+import type { SignedInAccount, StaffAccounts } from '../accounts/accounts.port.node.ts';
+import type { Db, Queryable } from '../../platform/store/database.node.ts';
+import { inTransaction } from '../../platform/store/transaction.node.ts';
 import type { sessionChannels, SessionInfo } from './session.contract.std.ts';
 import type { Session, SessionManager } from './sessionManager.node.ts';
 
@@ -11,16 +12,30 @@ export function sessionHandlers(
   /** The office-wide idle lock (settings feature), as the session shows it. */
   idleLockMinutes: () => number,
 ): ChannelHandlers<typeof sessionChannels, Session> {
-  const info = (session: Session): SessionInfo => ({
+  const info = async (q: Queryable, session: Session): Promise<SessionInfo> => ({
     userId: session.userId,
     username: session.username,
     displayName: session.displayName,
     role: session.role,
     locked: session.locked,
     idleLockMinutes: idleLockMinutes(),
+    mustChangePassword: session.mustChangePassword,
+    // Told at the sign-in after an IT reset, and until the person has set their own password.
+    passwordReset: session.mustChangePassword ? await accounts.resetNotice(q, session.userId) : null,
+    minPasswordLength: accounts.minPasswordLength(),
   });
-  const start = (senderId: string, user: SignedInAccount) =>
-    info(sessions.start(senderId, { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch }));
+  const start = (q: Queryable, senderId: string, user: SignedInAccount) =>
+    info(
+      q,
+      sessions.start(senderId, {
+        userId: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        epoch: user.sessionEpoch,
+        mustChangePassword: user.mustChangePassword,
+      }),
+    );
 
   return {
     'session.status': async (_input, ctx) => {
@@ -31,18 +46,18 @@ export function sessionHandlers(
         sessions.end(session.senderId, revoked);
         session = undefined;
       }
-      return { setupRequired: (await accounts.count(ctx.q)) === 0, session: session ? info(session) : null };
+      return { setupRequired: (await accounts.count(ctx.q)) === 0, session: session ? await info(ctx.q, session) : null };
     },
     'session.setup': async (input, ctx) => {
       const user = await accounts.createFirstAdmin(ctx.q, input);
       ctx.setActor(user.id);
       ctx.auditDetails({ userId: user.id, role: user.role });
-      return start(ctx.caller.senderId, user);
+      return start(ctx.q, ctx.caller.senderId, user);
     },
     'session.login': async (input, ctx) => {
       if ((await accounts.count(ctx.q)) === 0) throw new AppError('SETUP_REQUIRED', 'Create the first administrator account first.');
       sessions.end(ctx.caller.senderId, null);
-      return start(ctx.caller.senderId, await accounts.authenticate(input.username, input.password));
+      return start(ctx.q, ctx.caller.senderId, await accounts.authenticate(input.username, input.password));
     },
     'session.logout': async (_input, ctx) => {
       sessions.end(requireSession(ctx).senderId, null);
@@ -62,7 +77,7 @@ export function sessionHandlers(
         throw error;
       }
       sessions.unlock(session);
-      return info(session);
+      return info(ctx.q, session);
     },
     'session.reauthenticate': async (input, ctx) => {
       const session = requireSession(ctx);
@@ -70,5 +85,20 @@ export function sessionHandlers(
       return { validUntil: new Date(sessions.markReauthenticated(session)).toISOString() };
     },
     'session.activity': async () => ({ ok: true }),
+    'session.changePassword': async (input, ctx) => {
+      const session = requireSession(ctx);
+      const forced = session.mustChangePassword;
+      try {
+        await accounts.checkPassword(session.userId, input.currentPassword, 'auth.password_change');
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'LOCKED_OUT') sessions.end(session.senderId, 'locked_out');
+        throw error;
+      }
+      const user = await inTransaction(ctx.q as Db, (trx) => accounts.changeOwnPassword(trx, session.userId, input.currentPassword, input.newPassword));
+      // This window carries on; the account's other sessions end at their next call (its epoch moved).
+      sessions.passwordChanged(session.senderId, user.sessionEpoch);
+      ctx.auditDetails({ userId: session.userId, afterReset: forced });
+      return info(ctx.q, session);
+    },
   };
 }

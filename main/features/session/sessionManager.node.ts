@@ -17,6 +17,8 @@ export interface Session {
   readonly role: Role;
   /** The account's session epoch at sign-in; a bumped epoch in the database ends the session. */
   epoch: number;
+  /** Signed in with IT's one-time code: only setting a password of their own is allowed. */
+  mustChangePassword: boolean;
   locked: boolean;
   lastActivity: number;
   reauthUntil: number;
@@ -43,20 +45,23 @@ export class SessionManager implements SessionLookup<Session>, SessionEnder {
     const state = await this.stateOf(q, session.userId);
     if (!state || state.status !== 'active') return 'account_disabled';
     if (state.sessionEpoch === session.epoch) return null;
-    return state.role !== session.role ? 'role_changed' : 'password_reset';
+    if (state.role !== session.role) return 'role_changed';
+    return state.mustChangePassword ? 'password_reset' : 'password_changed';
   }
 
-  /** Keeps a session valid across a change its own user made (an administrator resetting their own password). */
-  adoptEpoch(senderId: string, epoch: number): void {
+  /** The person set their own password: the session is a full one from now on. */
+  passwordChanged(senderId: string, epoch: number): void {
     const session = this.sessions.get(senderId);
-    if (session) session.epoch = epoch;
+    if (!session) return;
+    session.epoch = epoch;
+    session.mustChangePassword = false;
   }
 
   get(senderId: string): Session | undefined {
     return this.sessions.get(senderId);
   }
 
-  start(senderId: string, user: Pick<Session, 'userId' | 'username' | 'displayName' | 'role' | 'epoch'>): Session {
+  start(senderId: string, user: Pick<Session, 'userId' | 'username' | 'displayName' | 'role' | 'epoch' | 'mustChangePassword'>): Session {
     const now = this.clock.now();
     const session: Session = { ...user, senderId, locked: false, lastActivity: now, reauthUntil: now + REAUTH_WINDOW_MS };
     this.sessions.set(senderId, session);

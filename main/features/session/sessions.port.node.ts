@@ -4,6 +4,4 @@ import type { ApiEvents } from '../../platform/ipc/events.std.ts';
 export interface SessionEnder {
   /** Ends every session of a user whose account changed under them. */
   endUser(userId: string, reason: ApiEvents['session.ended']['reason']): void;
-  /** Keeps a session valid across a change its own user made (the account's epoch moved to `epoch`). */
-  adoptEpoch(senderId: string, epoch: number): void;
 }

@@ -17,6 +17,7 @@ const SETTING_NAMES: Record<keyof ConsoleSettings, string> = {
   idleLockMinutes: 'The idle lock',
   retentionDays: 'The retention period',
   requestDeadlineDays: 'The request deadline',
+  minPasswordLength: 'The minimum password length',
 };
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { empty } from '../../platform/ipc/schemas.std.ts';
 import { managedView } from '../../platform/settings/managedPolicy.std.ts';
+import { MAX_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/accounts.contract.std.ts';
 
 /**
  * Office-wide settings: one value for every workstation sharing the database (kept in its `office_settings`
@@ -15,10 +16,17 @@ export const consoleSettings = z.object({
   retentionDays: z.number().int().min(30).max(3650),
   /** Days within which a customer's request (correction, access, deletion) must be answered. */
   requestDeadlineDays: z.number().int().min(1).max(90),
+  /** Minimum length of new passwords (issue #11); never below the built-in floor. No expiry: current guidance. */
+  minPasswordLength: z.number().int().min(MIN_PASSWORD_LENGTH).max(MAX_MIN_PASSWORD_LENGTH),
 });
 export type ConsoleSettings = z.infer<typeof consoleSettings>;
 
-export const CONSOLE_SETTINGS_DEFAULTS: ConsoleSettings = { idleLockMinutes: 10, retentionDays: 90, requestDeadlineDays: 30 };
+export const CONSOLE_SETTINGS_DEFAULTS: ConsoleSettings = {
+  idleLockMinutes: 10,
+  retentionDays: 90,
+  requestDeadlineDays: 30,
+  minPasswordLength: MIN_PASSWORD_LENGTH,
+};
 
 export const settingsChannels = {
   'settings.get': channel({

@@ -3,11 +3,12 @@ import type { Permission } from './roles.std.ts';
 
 /**
  * Who may call a channel. `public` needs no session (setup, login); `session` needs any unlocked session, or a
- * locked one too with `allowWhileLocked` (the lock screen's own calls). Everything else names a permission.
+ * locked one too with `allowWhileLocked` (the lock screen's own calls); `allowBeforePasswordChange` admits a session
+ * that must first replace the one-time code IT gave it. Everything else names a permission.
  */
 export type Access =
   | { kind: 'public' }
-  | { kind: 'session'; allowWhileLocked?: boolean }
+  | { kind: 'session'; allowWhileLocked?: boolean; allowBeforePasswordChange?: boolean }
   | { kind: 'permission'; permission: Permission };
 
 export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

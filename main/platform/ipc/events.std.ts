@@ -1,7 +1,7 @@
 /** Events main pushes to the renderer. Payloads carry no PII. */
 export interface ApiEvents {
   'session.locked': { reason: 'idle' | 'manual' };
-  'session.ended': { reason: 'account_disabled' | 'role_changed' | 'password_reset' | 'locked_out' };
+  'session.ended': { reason: 'account_disabled' | 'role_changed' | 'password_reset' | 'password_changed' | 'locked_out' };
   progress: { taskId: string; done: number; total: number };
 }
 export type ApiEventName = keyof ApiEvents;

@@ -21,6 +21,8 @@ export interface RouterSession {
   readonly userId: string;
   readonly role: Role;
   readonly locked: boolean;
+  /** Reset by IT: until the person sets their own password, only channels that allow it may be called. */
+  readonly mustChangePassword?: boolean;
 }
 
 /** Why a session was ended under its user (the renderer explains each). */
@@ -31,6 +33,7 @@ export const SIGNED_OUT: Record<SessionEndReason, string> = {
   account_disabled: 'You were signed out: an IT administrator disabled your account.',
   role_changed: 'You were signed out: an IT administrator changed your role. Sign in again to continue.',
   password_reset: 'You were signed out: an IT administrator reset your password. Sign in with the new one.',
+  password_changed: 'You were signed out: your password was changed in another window or workstation. Sign in with the new one.',
   locked_out: 'You were signed out after too many failed attempts.',
 };
 
@@ -125,6 +128,9 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       sessions.lockIfIdle(session);
       if (session.locked && !(spec.access.kind === 'session' && spec.access.allowWhileLocked)) {
         return fail('SESSION_LOCKED', 'The session is locked. Enter your password to continue.');
+      }
+      if (session.mustChangePassword && !(spec.access.kind === 'session' && spec.access.allowBeforePasswordChange)) {
+        return fail('PASSWORD_CHANGE_REQUIRED', 'Set a new password of your own before anything else.');
       }
     }
 

@@ -16,6 +16,7 @@ export const managedLocks = z
     idleLockMinutes: z.number().int().min(1).max(120).optional(),
     retentionDays: z.number().int().min(30).max(3650).optional(),
     requestDeadlineDays: z.number().int().min(1).max(90).optional(),
+    minPasswordLength: z.number().int().min(12).max(64).optional(),
     /** This workstation's database: engine, host, port, database, user, TLS. Never a password (strict: refused). */
     databaseConnection: workstationConnection.optional(),
     /**

@@ -3,7 +3,7 @@ import type { ApiError } from '../../../main/platform/ipc/errors.std';
 import { ApiCallError } from './ApiCallError';
 import { bridge } from './bridge';
 
-export type SessionInterruption = 'NOT_AUTHENTICATED' | 'SESSION_LOCKED';
+export type SessionInterruption = 'NOT_AUTHENTICATED' | 'SESSION_LOCKED' | 'PASSWORD_CHANGE_REQUIRED';
 
 /** Installed by the session feature: the UI that a refusal from main needs. */
 export interface SessionHandlers {
@@ -14,6 +14,12 @@ export interface SessionHandlers {
 }
 
 let handlers: SessionHandlers | null = null;
+let lastCall = Date.now();
+
+/** When the window last reached main: main's idle lock counts from its last call (the idle warning needs it). */
+export function lastCallAt(): number {
+  return lastCall;
+}
 
 export function installSessionHandlers(next: SessionHandlers): () => void {
   handlers = next;
@@ -25,6 +31,7 @@ export function installSessionHandlers(next: SessionHandlers): () => void {
 /** Calls main and returns the value, or throws ApiCallError. A call needing re-authentication is retried once. */
 export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
   const result = await bridge().invoke(channel, input);
+  lastCall = Date.now();
   if (result.ok) return result.value;
   if (result.error.code === 'REAUTH_REQUIRED' && handlers && (await handlers.confirmPassword())) {
     const retried = await bridge().invoke(channel, input);
@@ -35,7 +42,7 @@ export async function call<C extends ChannelName>(channel: C, input: ChannelInpu
 }
 
 function refusal(error: ApiError): ApiCallError {
-  if (error.code === 'NOT_AUTHENTICATED' || error.code === 'SESSION_LOCKED') {
+  if (error.code === 'NOT_AUTHENTICATED' || error.code === 'SESSION_LOCKED' || error.code === 'PASSWORD_CHANGE_REQUIRED') {
     handlers?.sessionInterrupted(error.code);
   }
   return new ApiCallError(error);

@@ -12,6 +12,8 @@ interface NewPasswordFieldsProps<Values extends NewPasswordValues> {
   inline?: boolean;
   /** Focuses the password field when the surrounding modal opens. */
   autoFocus?: boolean;
+  /** The office's minimum length (session info); the built-in floor when absent. */
+  minLength?: number;
 }
 
 /** The password rules, then a new password and its confirmation. */
@@ -21,6 +23,7 @@ export function NewPasswordFields<Values extends NewPasswordValues>({
   confirmationLabel = 'Confirm password',
   inline = false,
   autoFocus = false,
+  minLength,
 }: NewPasswordFieldsProps<Values>) {
   // An array, not a fragment: Group sizes grown children by counting them.
   const fields = [
@@ -43,7 +46,7 @@ export function NewPasswordFields<Values extends NewPasswordValues>({
 
   return (
     <>
-      <PasswordRules />
+      <PasswordRules minLength={minLength} />
       {inline ? (
         <Group grow align="flex-start">
           {fields}

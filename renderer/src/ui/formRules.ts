@@ -15,8 +15,8 @@ export function requiredText(label: string, max: number) {
   };
 }
 
-export function newPasswordError(password: string, username: string): string | null {
-  return passwordProblem(password, username);
+export function newPasswordError(password: string, username: string, minLength?: number): string | null {
+  return passwordProblem(password, username, minLength);
 }
 
 export function confirmationError(confirmation: string, password: string): string | null {
@@ -31,11 +31,12 @@ export interface NewPasswordValues {
 
 /**
  * Validation for NewPasswordFields, to spread into a form's `validate`: the password must follow the rules
- * (and not contain the username `usernameOf` gives), and the confirmation must match it.
+ * (at least the office's `minLength`, and not contain the username `usernameOf` gives), and the confirmation
+ * must match it.
  */
-export function newPasswordRules<Values>(usernameOf: (values: Values) => string) {
+export function newPasswordRules<Values>(usernameOf: (values: Values) => string, minLength?: number) {
   return {
-    password: (value: string, values: Values) => newPasswordError(value, usernameOf(values)),
+    password: (value: string, values: Values) => newPasswordError(value, usernameOf(values), minLength),
     confirmation: (value: string, values: Values & NewPasswordValues) => confirmationError(value, values.password),
   };
 }

@@ -10,7 +10,8 @@ import { erasure } from './0011_erasure.node.ts';
 import { subjectRequests } from './0012_subject_requests.node.ts';
 import { policyVersions } from './0013_policy_versions.node.ts';
 import { disclosures } from './0014_disclosures.node.ts';
+import { accountGovernance } from './0015_account_governance.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, erasure, subjectRequests, policyVersions, disclosures];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, erasure, subjectRequests, policyVersions, disclosures, accountGovernance];

@@ -1,8 +1,9 @@
 import { Badge, Group, Tooltip } from '@mantine/core';
-import type { Account } from '../../../../main/features/accounts/accounts.contract.std';
+import type { AccountEntry } from '../../../../main/features/accounts/accounts.contract.std';
+import { ROLE_LABELS } from '../../../../main/platform/ipc/roles.std';
 import { formatDateTime } from '../../ui/format';
 
-export function AccountStatus({ account }: { account: Account }) {
+export function AccountStatus({ account }: { account: AccountEntry }) {
   return (
     <Group gap={6}>
       {account.status === 'active' ? (
@@ -20,6 +21,21 @@ export function AccountStatus({ account }: { account: Account }) {
             Locked out
           </Badge>
         </Tooltip>
+      )}
+      {account.awaitingRole && (
+        <Badge color="blue" variant="light">
+          {account.status === 'disabled' && account.awaitingRole === account.role ? 'Awaiting approval' : `${ROLE_LABELS[account.awaitingRole]} awaiting approval`}
+        </Badge>
+      )}
+      {account.awaitingReset && (
+        <Badge color="blue" variant="light">
+          Reset awaiting approval
+        </Badge>
+      )}
+      {account.mustChangePassword && (
+        <Badge color="yellow" variant="light">
+          Must set a new password
+        </Badge>
       )}
     </Group>
   );

@@ -1,5 +1,5 @@
-import { Group, Table, Text, VisuallyHidden } from '@mantine/core';
-import type { Account } from '../../../../main/features/accounts/accounts.contract.std';
+import { Badge, Group, Table, Text, VisuallyHidden } from '@mantine/core';
+import type { AccountEntry } from '../../../../main/features/accounts/accounts.contract.std';
 import { formatDateTime } from '../../ui/format';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
@@ -7,12 +7,14 @@ import { AccountActionsMenu, type AccountAction } from './AccountActionsMenu';
 import { AccountStatus } from './AccountStatus';
 
 interface AccountsTableProps {
-  accounts: readonly Account[];
+  accounts: readonly AccountEntry[];
+  /** The signed-in person: their own row offers no actions (changing yourself is refused or pointless). */
+  currentUserId: string;
   /** Absent for roles that may only read accounts. */
-  onAction?: (action: AccountAction, account: Account) => void;
+  onAction?: (action: AccountAction, account: AccountEntry) => void;
 }
 
-export function AccountsTable({ accounts, onAction }: AccountsTableProps) {
+export function AccountsTable({ accounts, currentUserId, onAction }: AccountsTableProps) {
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table verticalSpacing="sm" highlightOnHover aria-label="Accounts">
@@ -60,7 +62,13 @@ export function AccountsTable({ accounts, onAction }: AccountsTableProps) {
               </Table.Td>
               {onAction && (
                 <Table.Td ta="right">
-                  <AccountActionsMenu account={account} onAction={onAction} />
+                  {account.id === currentUserId ? (
+                    <Badge variant="outline" color="gray">
+                      You
+                    </Badge>
+                  ) : (
+                    <AccountActionsMenu account={account} onAction={onAction} />
+                  )}
                 </Table.Td>
               )}
             </Table.Tr>

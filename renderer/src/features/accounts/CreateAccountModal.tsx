@@ -1,29 +1,36 @@
-import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import type { Role } from '../../../../main/platform/ipc/roles.std';
+import { ROLE_LABELS, type Role } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { NewPasswordFields } from '../../ui/NewPasswordFields';
 import { newPasswordRules, requiredText, usernameError } from '../../ui/formRules';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
+import { useActiveSession } from '../session/sessionContext';
+import { APPROVAL_REASON_HELP, APPROVAL_REASON_LABEL, approvalReasonError, GOVERNED_ROLES, REASON_MAX } from './approvalReason';
 import { ROLE_OPTIONS } from './roleOptions';
 
 interface CreateAccountModalProps {
   opened: boolean;
+  /** Another active IT administrator exists: a manager or administrator account waits for their approval. */
+  grantsNeedApproval: boolean;
   onClose(): void;
   onCreated(): void;
 }
 
-export function CreateAccountModal({ opened, onClose, onCreated }: CreateAccountModalProps) {
+export function CreateAccountModal({ opened, grantsNeedApproval, onClose, onCreated }: CreateAccountModalProps) {
+  const session = useActiveSession();
   const { submitting, failure, run, reset } = useSubmission();
+  const needsReason = (role: Role) => grantsNeedApproval && GOVERNED_ROLES.has(role);
   const form = useForm({
-    mode: 'uncontrolled',
-    initialValues: { username: '', displayName: '', role: 'staff' as Role, password: '', confirmation: '' },
+    mode: 'controlled',
+    initialValues: { username: '', displayName: '', role: 'staff' as Role, password: '', confirmation: '', reason: '' },
     validate: {
       username: usernameError,
       displayName: requiredText('a display name', 80),
-      ...newPasswordRules((values: { username: string }) => values.username),
+      ...newPasswordRules((values: { username: string }) => values.username, session.minPasswordLength),
+      reason: (value: string, values: { role: Role }) => (needsReason(values.role) ? approvalReasonError(value) : null),
     },
   });
 
@@ -33,10 +40,14 @@ export function CreateAccountModal({ opened, onClose, onCreated }: CreateAccount
     onClose();
   };
 
-  const submit = form.onSubmit(async ({ username, displayName, role, password }) => {
+  const submit = form.onSubmit(async ({ username, displayName, role, password, reason }) => {
     const created = await run(async () => {
-      const account = await call('accounts.create', { username, displayName, role, password });
-      notifySuccess(`Account “${account.username}” created.`);
+      const account = await call('accounts.create', { username, displayName, role, password, ...(needsReason(role) ? { reason: reason.trim() } : {}) });
+      notifySuccess(
+        account.approvalId
+          ? `Account “${account.username}” created, disabled until another IT administrator approves the ${ROLE_LABELS[role]} role.`
+          : `Account “${account.username}” created.`,
+      );
     });
     if (created) {
       onCreated();
@@ -44,6 +55,7 @@ export function CreateAccountModal({ opened, onClose, onCreated }: CreateAccount
     }
   });
 
+  const held = needsReason(form.values.role);
   return (
     <Modal opened={opened} onClose={close} title="New account" size="lg" centered>
       <form onSubmit={submit} noValidate>
@@ -62,13 +74,31 @@ export function CreateAccountModal({ opened, onClose, onCreated }: CreateAccount
             key={form.key('role')}
             {...form.getInputProps('role')}
           />
-          <NewPasswordFields form={form} label="Initial password" inline />
+          {held && (
+            <>
+              <Alert color="blue" variant="light" role="status">
+                The {ROLE_LABELS[form.values.role]} role reaches customer data or every account: the new account stays
+                disabled until another IT administrator approves it.
+              </Alert>
+              <Textarea
+                label={APPROVAL_REASON_LABEL}
+                description={APPROVAL_REASON_HELP}
+                withAsterisk
+                autosize
+                minRows={2}
+                maxLength={REASON_MAX}
+                key={form.key('reason')}
+                {...form.getInputProps('reason')}
+              />
+            </>
+          )}
+          <NewPasswordFields form={form} label="Initial password" inline minLength={session.minPasswordLength} />
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" loading={submitting}>
-              Create account
+              {held ? 'Create and ask for approval' : 'Create account'}
             </Button>
           </Group>
         </Stack>

@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/ApiCallError';
 import { call, installSessionHandlers } from '../../api/client';
 import { onApiEvent } from '../../api/events';
 import { allowNotifications } from '../../ui/notify';
+import { IdleWarning } from './IdleWarning';
 import { ReauthModal } from './ReauthModal';
 import { SessionContext, type SessionControls, type SessionState } from './sessionContext';
 import { useActivityHeartbeat } from './useActivityHeartbeat';
@@ -15,7 +16,8 @@ import { useReauthPrompt } from './useReauthPrompt';
 const ENDED_NOTICES: Record<ApiEvents['session.ended']['reason'], string> = {
   account_disabled: 'You were signed out because an IT administrator disabled your account.',
   role_changed: 'You were signed out because an IT administrator changed your role. Sign in again to continue.',
-  password_reset: 'You were signed out because an IT administrator reset your password. Sign in with the new one.',
+  password_reset: 'You were signed out because an IT administrator reset your password. Sign in with the one-time code you were given.',
+  password_changed: 'You were signed out because your password was changed in another window or workstation. Sign in with the new one.',
   locked_out: 'Too many failed attempts: the account is locked for 15 minutes. Try again later or ask IT to unlock it.',
 };
 
@@ -95,6 +97,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Notifications name people and accounts: none may outlive the session, or show on the lock screen.
   useEffect(() => allowNotifications(active), [active]);
 
+  // The next person to sign in starts on Home, not on the page the previous one left open.
+  const signedOut = state.kind === 'signed-out';
+  useEffect(() => {
+    if (signedOut && window.location.hash && window.location.hash !== '#/') window.history.replaceState(null, '', '#/');
+  }, [signedOut]);
+
   const controls = useMemo<SessionControls>(
     () => ({ state, refresh, enter, signOut, ended, lockNow }),
     [state, refresh, enter, signOut, ended, lockNow],
@@ -104,6 +112,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     <SessionContext value={controls}>
       {children}
       <ReauthModal opened={reauthOpened && active} onSettled={settleReauth} />
+      {state.kind === 'active' && <IdleWarning idleLockMinutes={state.session.idleLockMinutes} />}
     </SessionContext>
   );
 }

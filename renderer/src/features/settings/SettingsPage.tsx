@@ -3,6 +3,7 @@ import { useCallback } from 'react';
 import { call } from '../../api/client';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
+import { PasswordPolicyForm } from '../accounts/PasswordPolicyForm';
 import { EnrolmentPackagePanel } from '../workstation/EnrolmentPackagePanel';
 import { WorkstationConnectionForm } from '../workstation/WorkstationConnectionForm';
 import { IdleLockForm } from './IdleLockForm';
@@ -45,6 +46,8 @@ export function SettingsPage() {
                 requestDeadlineDays: locks.requestDeadlineDays !== undefined ? lockedBy : null,
               }}
             />
+            <Divider />
+            <PasswordPolicyForm current={settings.data} />
           </Stack>
         ) : (
           settings.loading && (
