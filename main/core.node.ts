@@ -52,9 +52,9 @@ import { sessionChannels } from './features/session/session.contract.std.ts';
 import { SessionManager, type Session } from './features/session/sessionManager.node.ts';
 import { OfficeSettings } from './features/settings/officeSettings.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
-import { AccessExportAssembler, noDisclosureRegister } from './features/subjectRequests/accessExport.node.ts';
+import { AccessExportAssembler } from './features/subjectRequests/accessExport.node.ts';
+import { disclosureRegisterSources } from './features/subjectRequests/disclosureRegister.node.ts';
 import { ExportGate } from './features/subjectRequests/exportGate.node.ts';
-import { noRecipientRegister } from './features/subjectRequests/recipients.node.ts';
 import { SubjectRequestTracker } from './features/subjectRequests/requestTracker.node.ts';
 import { subjectRequestsHandlers } from './features/subjectRequests/subjectRequests.handlers.node.ts';
 import { workstationHandlers } from './features/workstation/workstation.handlers.node.ts';
@@ -219,7 +219,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   }, accounts);
   const corrections = new CorrectionService(customers, accounts, minorCases);
   const requestTracker = new SubjectRequestTracker(clock, customerKeys, customers, accounts);
-  const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, noDisclosureRegister);
   jobs.register(retention);
   jobs.register(recipientsJob(() => clock.nowIso()));
   jobs.register(csvExportJob);
@@ -250,6 +249,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     progress: (senderId, payload) => emit(senderId, 'progress', payload),
     releaseBatch: options.releaseBatch,
   });
+  // The access export and the recipients to tell read the disclosure register (issues #8, #9).
+  const disclosureSources = disclosureRegisterSources(disclosures);
+  const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, disclosureSources.section);
   const denials = new DenialCoalescer(db, audit, clock, logger);
   const router = new Router<Api, Session>({
     db,
@@ -277,7 +279,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         assembler: accessExport,
         gate: new ExportGate(),
         files,
-        recipients: noRecipientRegister,
+        recipients: disclosureSources.recipients,
       }),
       ...minorsHandlers(minorCases),
       ...erasureHandlers({ requests: deletionRequests, approvals, eraser, holds, retention, names: customers, staff: accounts }),

@@ -105,7 +105,7 @@ test('staff see what is due on the home screen and log a request; a manager expo
   expect(text).toContain('iTechno Pro');
   expect(text).toContain('Installation USB key');
   expect(text).toContain('Visa ending 1111');
-  expect(text).toContain('No disclosure register yet');
+  expect(text).toContain('The disclosure register shows nothing released about this customer.');
   expect(text).not.toContain('4111111111111111');
   await expect(detail).toContainText('Made ');
 
@@ -119,7 +119,7 @@ test('staff see what is due on the home screen and log a request; a manager expo
   await page.getByRole('button', { name: /Details of the correction request/ }).click();
   const correction = page.getByRole('dialog', { name: 'Correction request' });
   await expect(correction.getByRole('heading', { name: 'Recipients to tell' })).toBeVisible();
-  await expect(correction).toContainText('No disclosure register yet');
+  await expect(correction).toContainText('The disclosure register shows no recipient of this customer’s data.');
   await correction.getByRole('button', { name: 'Extend deadline' }).click();
   const extend = page.getByRole('dialog', { name: 'Extend the deadline' });
   await extend.getByLabel('Extra days').fill('14');

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FileSaver, SaveRequest } from '../../main/platform/files/fileSaver.node.ts';
 
@@ -27,6 +28,8 @@ export function directoryFileSaver(dir: string): TestFileSaver {
     choosePath(request) {
       saver.requests.push(request);
       if (saver.answer === 'cancel') return Promise.resolve(null);
+      // The folder "the user" picks exists, as a dialog's would; an override is taken as it is.
+      if (!saver.overrideDir) mkdirSync(dir, { recursive: true });
       const path = join(saver.overrideDir ?? dir, basename(request.suggestedName));
       saver.chosen.push(path);
       return Promise.resolve(path);

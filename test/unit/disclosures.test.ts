@@ -420,6 +420,15 @@ describe('the register', () => {
     assert.equal(disclosures[0].purpose, 'Ship replacement router for order 5521');
     assert.deepEqual(disclosures[0].fields, ['name', 'shippingAddress']);
     assert.deepEqual(recipientsToTell.map((r: { recipientName: string }) => r.recipientName), ['Northern Parcels Ltd']);
+    // The request tracker's recipients list and the access export read the same register.
+    const told = await t.as('staff', 'subjectRequests.recipients', { customerId });
+    assert.deepEqual(told, { note: null, recipients: [{ recipient: 'Northern Parcels Ltd', categories: ['Name', 'Shipping address'], disclosedAt: disclosures[0].releasedAt }] });
+    await t.reauth('manager');
+    await t.as('manager', 'subjectRequests.exportAccess', { customerId, format: 'json' });
+    const exported = JSON.parse(readFileSync(join(saved, readdirSync(saved).filter((f) => f.endsWith('.json')).sort().at(-1)!), 'utf8'));
+    assert.equal(exported.disclosures.length, 1);
+    assert.equal(exported.disclosures[0].recipientName, 'Northern Parcels Ltd');
+    assert.equal(exported.notes.disclosures, undefined, 'no "nothing released" note');
     // Erasing the customer erases the purpose (sealed under the customer's key); the register entry stays.
     await db('customer_keys').where({ customer_id: customerId }).update({ wrapped_key: null, shredded_at: new Date().toISOString() });
     const after = await t.as('manager', 'disclosures.forCustomer', { customerId });

@@ -36,7 +36,7 @@ const KEYS: Partial<Record<RecordField, string[]>> = {
   orders: ['orders'],
   consents: ['consents', 'consentHistory'],
 };
-const ALWAYS = ['createdAt', 'fields', 'id', 'kind', 'orderCount', 'policyVersion', 'purpose', 'status', 'updatedAt', 'version'];
+const ALWAYS = ['createdAt', 'fields', 'id', 'kind', 'orderCount', 'policyVersion', 'purpose', 'quarantine', 'status', 'updatedAt', 'version'];
 
 describe('need-to-know table (pure)', () => {
   test('matches the agreed table', () => {

@@ -218,35 +218,30 @@ describe('data-subject requests', () => {
       assert.equal(byId.get(linkedLater.id)?.status, 'refused');
     });
 
-    test('an entry outlives the customer: erased key, then the row gone — ids, dates and status stay', async () => {
+    test('an entry outlives the customer’s deletion: ids, dates and status stay, the sealed reason is gone', async () => {
       const gone = (await t.as('staff', 'customers.create', sampleCustomer({ givenName: 'Gone', familyName: 'Person', email: 'gone.person@example.com' }))).customer.id;
       const request = await open(gone, 'deletion', TODAY);
       const refused = await t.as('manager', 'subjectRequests.refuse', { requestId: request.id, reason: 'Legal hold on the account for an open dispute' });
       assert.equal(refused.request.refusalReason, 'Legal hold on the account for an open dispute');
 
-      await db('customer_keys').where({ customer_id: gone }).update({ wrapped_key: null, shredded_at: new Date(START).toISOString() });
-      const shredded = ((await t.as('manager', 'subjectRequests.list', { state: 'closed', customerId: gone })).requests as RequestView[])[0]!;
-      assert.equal(shredded.customerPresent, false);
-      assert.equal(shredded.customerName, null);
-      assert.match(shredded.refusalReason ?? '', /erased/);
-      assert.equal(shredded.status, 'refused');
-      expectError(await t.try('staff', 'subjectRequests.open', { customerId: gone, type: 'access', channel: 'email', receivedOn: TODAY }), 'CONFLICT');
-
-      await db('consent_events').where({ customer_id: gone }).delete();
-      await db('customer_consents').where({ customer_id: gone }).delete();
-      await db('customer_keys').where({ customer_id: gone }).delete();
-      await db('customers').where({ id: gone }).delete();
+      // Deleted through an approved deletion request: the key destroyed, every row about the customer gone.
+      const filed = (await t.as('staff', 'erasure.file', { customerId: gone, reason: 'no_longer_uses', channel: 'email' })).request;
+      await t.reauth('manager');
+      await t.as('manager', 'erasure.decide', { id: filed.id, decision: 'approve' });
       const deleted = ((await t.as('manager', 'subjectRequests.list', { state: 'closed', customerId: gone })).requests as RequestView[])[0]!;
       assert.equal(deleted.id, request.id);
       assert.equal(deleted.customerPresent, false);
+      assert.equal(deleted.customerName, null);
+      assert.match(deleted.refusalReason ?? '', /erased/);
+      assert.equal(deleted.status, 'refused');
+      expectError(await t.try('staff', 'subjectRequests.open', { customerId: gone, type: 'access', channel: 'email', receivedOn: TODAY }), 'NOT_FOUND');
       assert.equal(deleted.receivedOn, TODAY);
     });
 
-    test('recipients to tell: empty, with a note, until a disclosure register exists', async () => {
+    test('recipients to tell: empty, with a note, when the register shows no release about the customer', async () => {
       const answer = await t.as('auditor', 'subjectRequests.recipients', { customerId: jane });
-      assert.equal(answer.registerAvailable, false);
       assert.deepEqual(answer.recipients, []);
-      assert.match(answer.note, /No disclosure register yet/);
+      assert.match(answer.note, /shows no recipient/);
       expectError(await t.try('admin', 'subjectRequests.recipients', { customerId: jane }), 'FORBIDDEN');
     });
   });
@@ -293,8 +288,8 @@ describe('data-subject requests', () => {
       assert.ok(body.corrections.length >= 1, 'the earlier phone correction is there');
       const viewing = body.recordAccess.find((r: { purpose: string | null }) => r.purpose === 'customer_support');
       assert.equal(viewing.viewedBy, 'Sam Staff');
-      assert.deepEqual(body.disclosures, { available: false, disclosures: [] });
-      assert.match(body.notes.disclosures, /No disclosure register yet/);
+      assert.deepEqual(body.disclosures, []);
+      assert.match(body.notes.disclosures, /shows nothing released/);
       if (process.platform !== 'win32') assert.equal(readFileSync(path).length > 0 && (await import('node:fs')).statSync(path).mode & 0o777, 0o600);
 
       const linked = ((await t.as('staff', 'subjectRequests.list', { customerId: jane })).requests as RequestView[]).find((r) => r.id === request.id)!;
@@ -328,7 +323,7 @@ describe('data-subject requests', () => {
       assert.match(text, /Installation USB key/);
       assert.match(text, /ending 1111/);
       assert.match(text, /Customer support/);
-      assert.match(text, /No disclosure register yet/);
+      assert.match(text, /shows nothing released/);
       assert.doesNotMatch(text, /4111 ?1111 ?1111 ?1111|411111/);
     });
 

@@ -172,6 +172,9 @@ export type CustomerDisclosure = z.input<typeof customerDisclosure>;
 export const recipientToTell = z.object({ recipientId: id, recipientName: z.string(), kind: z.enum(RECIPIENT_KINDS), lastReleasedAt: z.string(), fields: z.array(z.enum(DISCLOSABLE_FIELDS)) });
 export type RecipientToTell = z.input<typeof recipientToTell>;
 
+/** How fields and kinds are named to people (the access export and the recipients list word them so). */
+export { DISCLOSABLE_FIELD_LABELS, DISCLOSURE_KIND_LABELS } from './disclosureRules.std.ts';
+
 // ---- channels ----
 
 export const disclosuresChannels = {

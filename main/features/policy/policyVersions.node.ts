@@ -147,13 +147,16 @@ export class SqlPolicyVersions implements PolicyVersions {
     return row ? fromDb(row) : null;
   }
 
+  /**
+   * The newest published version effective on `day`. Before the first one's recorded date its text still applies:
+   * version 1 is the policy the company had before the console recorded versions (the migration dates it the day
+   * it ran, not the day the company adopted it).
+   */
   async inForceOn(q: Queryable, day: string): Promise<PolicyVersionHeader | null> {
-    const row = await q(POLICY_VERSIONS_TABLE)
-      .whereIn('status', PUBLISHED_ONCE)
-      .whereNotNull('published_at')
-      .where('effective_at', '<=', day)
-      .orderBy('version', 'desc')
-      .first<HeaderDbRow | undefined>(HEADER_COLUMNS);
+    const published = () => q(POLICY_VERSIONS_TABLE).whereIn('status', PUBLISHED_ONCE).whereNotNull('published_at');
+    const row =
+      (await published().where('effective_at', '<=', day).orderBy('version', 'desc').first<HeaderDbRow | undefined>(HEADER_COLUMNS)) ??
+      (await published().orderBy('version').first<HeaderDbRow | undefined>(HEADER_COLUMNS));
     return row ? fromDb(row) : null;
   }
 

@@ -2,7 +2,6 @@ import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import { recordAccessEvents, type RecordAccessEvent } from '../audit/audit.port.node.ts';
 import { CONSENT_PURPOSE_LABELS, PURPOSE_LABELS, type RecordPurpose, type SubjectAccessData, type SubjectAccessSource } from '../customers/customers.port.node.ts';
-import { NO_DISCLOSURE_REGISTER } from './subjectRequests.contract.std.ts';
 
 /** A group of label/value lines in the readable PDF (one order, one consent change, one viewing). */
 export interface ExportBlock {
@@ -12,7 +11,7 @@ export interface ExportBlock {
 
 /**
  * One part of an access export: its data as written to the JSON file, and the same data as readable blocks for the
- * PDF. `note` says what an empty or unavailable section means ("No disclosure register yet").
+ * PDF. `note` says what an empty section means ("nothing released about this customer").
  */
 export interface ExportSection {
   id: string;
@@ -38,11 +37,6 @@ export interface AccessExport {
   sections: readonly ExportSection[];
 }
 
-/** Until a disclosure register exists, the section says so instead of implying nobody received anything. */
-export const noDisclosureRegister: ExportSectionProvider = {
-  section: () =>
-    Promise.resolve({ id: 'disclosures', title: 'Disclosures to third parties', note: NO_DISCLOSURE_REGISTER, data: { available: false, disclosures: [] }, blocks: [] }),
-};
 
 const orNone = (value: string | null | undefined) => (value === null || value === undefined || value === '' ? '—' : value);
 const yesNo = (value: boolean) => (value ? 'Yes' : 'No');

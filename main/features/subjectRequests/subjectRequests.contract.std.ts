@@ -49,10 +49,6 @@ export const MAX_EXTENSION_DAYS = 60;
 export const EXPORT_FORMATS = ['json', 'pdf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Said wherever recipients would be listed while the app keeps no disclosure register. */
-export const NO_DISCLOSURE_REGISTER =
-  'No disclosure register yet: this console does not record which third parties received a customer’s data. Check the shipping and vendor arrangements by hand.';
-
 // ---- views ----
 
 export const subjectRequestView = z.object({
@@ -187,7 +183,7 @@ export const subjectRequestsChannels = {
   /** After a correction or deletion: who received this customer's data and must be told. */
   'subjectRequests.recipients': channel({
     input: z.object({ customerId: id }).strict(),
-    output: z.object({ registerAvailable: z.boolean(), note: z.string().nullable(), recipients: z.array(recipientView) }),
+    output: z.object({ note: z.string().nullable(), recipients: z.array(recipientView) }),
     access: { kind: 'permission', permission: 'requests.read' },
   }),
 };
