@@ -54,6 +54,8 @@ import { OfficeSettings } from './features/settings/officeSettings.node.ts';
 import { settingsHandlers } from './features/settings/settings.handlers.node.ts';
 import { AccessExportAssembler } from './features/subjectRequests/accessExport.node.ts';
 import { disclosureRegisterSources } from './features/subjectRequests/disclosureRegister.node.ts';
+import { trackedDeletions } from './features/subjectRequests/deletionTracking.node.ts';
+import { withOpenRequests } from './features/subjectRequests/subjectRequests.port.node.ts';
 import { ExportGate } from './features/subjectRequests/exportGate.node.ts';
 import { SubjectRequestTracker } from './features/subjectRequests/requestTracker.node.ts';
 import { subjectRequestsHandlers } from './features/subjectRequests/subjectRequests.handlers.node.ts';
@@ -204,8 +206,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // Deletions, legal holds and retention (issue #8): approved deletions and retention batches delete through one eraser.
   const holds = new LegalHolds(clock, customerKeys);
   const eraser = new CustomerEraser(db, clock, customerKeyMigration, holds, approvals, audit, logger);
-  const deletionRequests = new DeletionRequests(clock, approvals, eraser, holds, customers, accounts);
-  const retention = new Retention({ db, clock, approvals, eraser, holds, names: customers, staff: accounts, jobs, logger, retentionDays: async (q) => (await office.refresh(q)).retentionDays });
+  const deletionRequests = new DeletionRequests(clock, approvals, eraser, holds, customers, accounts, trackedDeletions);
+  const retention = new Retention({ db, clock, approvals, eraser, holds, names: customers, staff: accounts, jobs, logger, retentionDays: async (q) => (await office.refresh(q)).retentionDays, openRequestSources: [withOpenRequests] });
   approvalKinds.register(deletionRequests.kind()).register(retention.approvalKind());
   // Minors (issue #8): a record found to be a minor's is quarantined and its deletion requested in one transaction,
   // by whoever found it (so another manager decides); under a legal hold no request can be filed yet.

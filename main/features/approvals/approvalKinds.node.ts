@@ -43,6 +43,8 @@ export interface ApprovalKind<S extends z.ZodType = z.ZodType> {
    * request stays pending.
    */
   onApproved?(q: Queryable, request: ApprovalRequest<z.output<S>>): Promise<void>;
+  /** Runs in the same transaction as a denial (e.g. to close what the request was filed for). */
+  onDenied?(q: Queryable, request: ApprovalRequest<z.output<S>>): Promise<void>;
   /** Masked labels of subjects for the queue (e.g. the customer list's "Jane D."); absent ids are left out. */
   subjectLabels?(q: Queryable, subjectIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }

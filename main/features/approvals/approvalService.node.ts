@@ -160,10 +160,9 @@ export class ApprovalService {
       await q(APPROVALS_TABLE).where({ id }).update({ decision_reason: row.decision_reason });
     }
     const record = this.toRecord(row, keys);
-    if (status === 'approved') {
-      const { kindLabel: _label, requestReason: _request, decisionReason: _decision, ...request } = record;
-      await this.kind(row.kind).onApproved?.(q, request);
-    }
+    const { kindLabel: _label, requestReason: _request, decisionReason: _decision, ...request } = record;
+    if (status === 'approved') await this.kind(row.kind).onApproved?.(q, request);
+    else await this.kind(row.kind).onDenied?.(q, request);
     return record;
   }
 

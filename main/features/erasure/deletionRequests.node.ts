@@ -36,6 +36,17 @@ export interface NewDeletionRequest {
 }
 
 /**
+ * The request tracker's side of a deletion (implemented by the subject-requests feature): a customer's own deletion
+ * request is tracked against its deadline and closes when the approval is carried out or denied.
+ */
+export interface DeletionRequestLog {
+  /** Filed on the customer's request: their open tracked request follows this approval (logged now if none is open). */
+  filed(q: Queryable, input: { customerId: string; approvalId: string; channel: DeletionChannel; requesterId: string; at: string }): Promise<void>;
+  /** The approval was carried out (`completed`) or denied (`refused`). */
+  decided(q: Queryable, approvalId: string, outcome: 'completed' | 'refused', at: string, actorId: string | null): Promise<void>;
+}
+
+/**
  * Deletion requests: filed by staff (or by the app for a minor's record), decided by a manager through the
  * approvals service (four eyes, denial with a reason). Approval deletes the customer in the same transaction.
  */
@@ -47,6 +58,7 @@ export class DeletionRequests {
     private readonly holds: LegalHolds,
     private readonly names: CustomerDisplayNames,
     private readonly staff: StaffDirectory,
+    private readonly log: DeletionRequestLog,
   ) {}
 
   /** The approval kind: registered by the composition root. */
@@ -75,7 +87,9 @@ export class DeletionRequests {
           },
           request.deciderId,
         );
+        await this.log.decided(q, request.id, 'completed', request.decidedAt ?? this.clock.nowIso(), request.deciderId);
       },
+      onDenied: (q, request) => this.log.decided(q, request.id, 'refused', request.decidedAt ?? this.clock.nowIso(), request.deciderId),
       subjectLabels: (q, ids) => this.names.displayNames(q, ids),
     };
   }
@@ -97,7 +111,11 @@ export class DeletionRequests {
       throw new AppError('CONFLICT', 'A deletion request for this customer is already waiting for a decision. Nothing was filed.');
     }
     const payload: DeletionPayload = { reason: input.reason, channel: input.channel };
-    return this.approvals.request(q, { kind: DELETION_KIND, subjectId: input.customerId, requesterId: input.requesterId, reason: input.note ?? NO_NOTE, payload });
+    const filed = await this.approvals.request(q, { kind: DELETION_KIND, subjectId: input.customerId, requesterId: input.requesterId, reason: input.note ?? NO_NOTE, payload });
+    if (input.reason === 'customer_request') {
+      await this.log.filed(q, { customerId: input.customerId, approvalId: filed.id, channel: input.channel, requesterId: input.requesterId, at: filed.requestedAt });
+    }
+    return filed;
   }
 
   /** Everyone's requests for a decider, otherwise the viewer's own; newest first. */

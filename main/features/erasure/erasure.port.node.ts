@@ -5,7 +5,7 @@ import type { ActiveHold, LegalHolds } from './holds.node.ts';
 
 export type { LedgerEntry } from './deletion.node.ts';
 export type { ActiveHold } from './holds.node.ts';
-export type { NewDeletionRequest } from './deletionRequests.node.ts';
+export type { DeletionRequestLog, NewDeletionRequest } from './deletionRequests.node.ts';
 
 /**
  * What other features may use of erasure: the minors quarantine files a deletion request (reason `minor`), a

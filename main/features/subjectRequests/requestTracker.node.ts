@@ -121,6 +121,32 @@ export async function closeLinkedRequests(q: Queryable, approvalId: string, outc
   return ids;
 }
 
+/**
+ * Links the customer's oldest open deletion request to the approval filed for it; false when none is open. A
+ * request whose earlier approval lapsed or was withdrawn is linked again to the new one.
+ */
+export async function linkOpenDeletionRequest(q: Queryable, customerId: string, approvalId: string, at: string): Promise<boolean> {
+  const open = await q<SubjectRequestDbRow>(SUBJECT_REQUESTS_TABLE)
+    .where({ customer_id: customerId, type: 'deletion' })
+    .whereIn('status', OPEN_STATUSES)
+    .orderBy('received_on')
+    .orderBy('id')
+    .first('id');
+  if (!open) return false;
+  await linkApprovalTo(q, open.id, approvalId, at);
+  return true;
+}
+
+/** The customers among `customerIds` with a request still open (retention leaves them alone until it is answered). */
+export async function withOpenRequests(q: Queryable, customerIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const rows = await q(SUBJECT_REQUESTS_TABLE).whereIn('customer_id', customerIds.slice(i, i + 500)).whereIn('status', OPEN_STATUSES).distinct<{ customer_id: string }[]>('customer_id');
+    for (const row of rows) found.add(row.customer_id);
+  }
+  return found;
+}
+
 /** Links an open deletion request to the approval that will carry it out. */
 export async function linkApprovalTo(q: Queryable, requestId: string, approvalId: string, at: string): Promise<void> {
   const changed = await q(SUBJECT_REQUESTS_TABLE)

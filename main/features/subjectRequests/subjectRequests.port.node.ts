@@ -1,5 +1,8 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
-import { closeLinkedRequests, insertRequest, linkApprovalTo, type NewSubjectRequest } from './requestTracker.node.ts';
+import { closeLinkedRequests, insertRequest, linkApprovalTo, linkOpenDeletionRequest, type NewSubjectRequest } from './requestTracker.node.ts';
+
+/** The customers among these with a request still open (retention skips them). */
+export { withOpenRequests } from './requestTracker.node.ts';
 
 /**
  * What other features may use of the request tracker. The erasure feature files a deletion request's tracker
@@ -18,6 +21,11 @@ export async function openRequest(q: Queryable, input: NewSubjectRequest): Promi
 /** Links an open deletion request to the deletion approval that will carry it out. */
 export function linkDeletionApproval(q: Queryable, requestId: string, approvalId: string, at: string): Promise<void> {
   return linkApprovalTo(q, requestId, approvalId, at);
+}
+
+/** Links the customer's open deletion request (if any) to the deletion approval just filed for it. */
+export function linkCustomersDeletionRequest(q: Queryable, customerId: string, approvalId: string, at: string): Promise<boolean> {
+  return linkOpenDeletionRequest(q, customerId, approvalId, at);
 }
 
 /**
