@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Code, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { REVIEW_STATUSES, type BreakGlassReview } from '../../../../main/features/breakglass/breakglass.contract.std';
@@ -9,6 +9,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { ReasonModal } from '../../ui/ReasonModal';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useActiveSession } from '../session/sessionContext';
+import { RemoteStatus } from '../../ui/RemoteStatus';
 
 type Status = (typeof REVIEW_STATUSES)[number];
 type Decision = 'justified' | 'escalated';
@@ -45,21 +46,7 @@ export function BreakGlassPage() {
         w={360}
       />
       <Paper withBorder radius="md" p="xs">
-        {reviews.error && (
-          <Alert color="red" variant="light" m="sm" role="alert">
-            {reviews.error}
-          </Alert>
-        )}
-        {!reviews.data && reviews.loading && (
-          <Center p="xl">
-            <Loader aria-label="Loading reviews" />
-          </Center>
-        )}
-        {reviews.data && list.length === 0 && (
-          <Text c="dimmed" size="sm" p="lg" ta="center">
-            {status === 'pending' ? 'Nothing to review. Every break-glass access has been reviewed.' : `No ${STATUS_LABELS[status].toLowerCase()} reviews.`}
-          </Text>
-        )}
+        <RemoteStatus remote={reviews} loadingLabel="Loading reviews" isEmpty={list.length === 0} empty={status === 'pending' ? 'Nothing to review. Every break-glass access has been reviewed.' : `No ${STATUS_LABELS[status].toLowerCase()} reviews.`} />
         {list.length > 0 && (
           <Table.ScrollContainer minWidth={880}>
             <Table verticalSpacing="sm" highlightOnHover aria-label="Break-glass reviews">

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Code, Loader, Paper, Stack, Switch, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Paper, Stack, Switch, Table, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import type { LegalHoldView } from '../../../../main/features/erasure/erasure.contract.std';
@@ -7,6 +7,7 @@ import { formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { ReleaseHoldModal } from './ReleaseHoldModal';
+import { RemoteStatus } from '../../ui/RemoteStatus';
 
 /** Every legal hold in force (and, on request, the released ones): who placed it, why, until when. Holds are placed from the customer's record. */
 export function HoldsPage() {
@@ -28,21 +29,7 @@ export function HoldsPage() {
       />
       <Switch label="Show released and ended holds too" checked={includeReleased} onChange={(e) => setIncludeReleased(e.currentTarget.checked)} />
       <Paper withBorder radius="md" p="xs">
-        {holds.error && (
-          <Alert color="red" variant="light" role="alert" m="sm">
-            {holds.error}
-          </Alert>
-        )}
-        {!holds.data && holds.loading && (
-          <Center p="xl">
-            <Loader aria-label="Loading legal holds" />
-          </Center>
-        )}
-        {holds.data && list.length === 0 && (
-          <Text c="dimmed" size="sm" p="lg" ta="center">
-            No legal hold is in force.
-          </Text>
-        )}
+        <RemoteStatus remote={holds} loadingLabel="Loading legal holds" isEmpty={list.length === 0} empty={<>No legal hold is in force.</>} />
         {list.length > 0 && (
           <Table.ScrollContainer minWidth={820}>
             <Table verticalSpacing="sm" aria-label="Legal holds">

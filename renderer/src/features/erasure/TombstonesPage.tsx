@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Code, Group, Loader, Paper, Stack, Table, Text } from '@mantine/core';
+import { Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { call } from '../../api/client';
@@ -6,6 +6,7 @@ import { formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { CHANNEL_LABELS, TOMBSTONE_REASON_LABELS } from './labels';
+import { RemoteStatus } from '../../ui/RemoteStatus';
 
 const PAGE = 50;
 
@@ -28,21 +29,7 @@ export function TombstonesPage() {
         }
       />
       <Paper withBorder radius="md" p="xs">
-        {register.error && (
-          <Alert color="red" variant="light" role="alert" m="sm">
-            {register.error}
-          </Alert>
-        )}
-        {!register.data && register.loading && (
-          <Center p="xl">
-            <Loader aria-label="Loading the register" />
-          </Center>
-        )}
-        {register.data && rows.length === 0 && (
-          <Text c="dimmed" size="sm" p="lg" ta="center">
-            No customer has been deleted yet.
-          </Text>
-        )}
+        <RemoteStatus remote={register} loadingLabel="Loading the register" isEmpty={rows.length === 0} empty={<>No customer has been deleted yet.</>} />
         {rows.length > 0 && (
           <Table.ScrollContainer minWidth={880}>
             <Table verticalSpacing="sm" aria-label="Deleted customers">

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Code, Group, Loader, Modal, Paper, Radio, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Group, Modal, Paper, Radio, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { RELEASE_REASONS, type MinorCase } from '../../../../main/features/minors/minors.contract.std';
@@ -12,6 +12,7 @@ import { useRemoteData } from '../../ui/useRemoteData';
 import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
 import { CASE_STATE_COLORS, CASE_STATE_LABELS, QUARANTINE_REASON_LABELS, RELEASE_REASON_LABELS } from './labels';
+import { RemoteStatus } from '../../ui/RemoteStatus';
 
 type Filter = 'open' | 'closed' | 'all';
 const FILTERS: { value: Filter; label: string }[] = [
@@ -69,21 +70,7 @@ export function MinorsPage() {
       )}
       <SegmentedControl value={filter} onChange={(value) => setFilter(value as Filter)} data={FILTERS} aria-label="Show cases that are" w={300} />
       <Paper withBorder radius="md" p="xs">
-        {cases.error && (
-          <Alert color="red" variant="light" m="sm" role="alert">
-            {cases.error}
-          </Alert>
-        )}
-        {!cases.data && cases.loading && (
-          <Center p="xl">
-            <Loader aria-label="Loading cases" />
-          </Center>
-        )}
-        {cases.data && list.length === 0 && (
-          <Text c="dimmed" size="sm" p="lg" ta="center">
-            {filter === 'open' ? 'No open cases. No record is waiting as a minor’s.' : 'No cases.'}
-          </Text>
-        )}
+        <RemoteStatus remote={cases} loadingLabel="Loading cases" isEmpty={list.length === 0} empty={filter === 'open' ? 'No open cases. No record is waiting as a minor’s.' : 'No cases.'} />
         {list.length > 0 && (
           <Table.ScrollContainer minWidth={860}>
             <Table verticalSpacing="sm" highlightOnHover aria-label="Minor cases">

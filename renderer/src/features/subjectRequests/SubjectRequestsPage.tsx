@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Code, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Code, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconPlus, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { REQUEST_TYPE_LABELS, type SubjectRequestView } from '../../../../main/features/subjectRequests/subjectRequests.contract.std';
@@ -12,6 +12,7 @@ import { CompleteRequestModal, ExtendRequestModal, RefuseRequestModal } from './
 import { RequestDetailModal, type RequestAction } from './RequestDetailModal';
 import { RequestStatusBadge, UrgencyBadge } from './RequestStatusBadge';
 import { customerLabel, dueText, formatDate } from './requestLabels';
+import { RemoteStatus } from '../../ui/RemoteStatus';
 
 type State = 'open' | 'closed';
 type Dialog = { kind: 'log' } | { kind: 'detail'; request: SubjectRequestView } | { kind: RequestAction; request: SubjectRequestView } | null;
@@ -67,21 +68,7 @@ export function SubjectRequestsPage() {
         w={240}
       />
       <Paper withBorder radius="md" p="xs">
-        {requests.error && (
-          <Alert color="red" variant="light" m="sm" role="alert">
-            {requests.error}
-          </Alert>
-        )}
-        {!requests.data && requests.loading && (
-          <Center p="xl">
-            <Loader aria-label="Loading requests" />
-          </Center>
-        )}
-        {requests.data && list.length === 0 && (
-          <Text c="dimmed" size="sm" p="lg" ta="center">
-            {state === 'open' ? 'No open requests.' : 'No closed requests yet.'}
-          </Text>
-        )}
+        <RemoteStatus remote={requests} loadingLabel="Loading requests" isEmpty={list.length === 0} empty={state === 'open' ? 'No open requests.' : 'No closed requests yet.'} />
         {list.length > 0 && (
           <Table.ScrollContainer minWidth={860}>
             <Table verticalSpacing="sm" highlightOnHover aria-label={state === 'open' ? 'Open requests' : 'Closed requests'}>
