@@ -213,7 +213,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // by whoever found it (so another manager decides); under a legal hold no request can be filed yet.
   const minorCases = new MinorCases(clock, customers, {
     request: async (q, { customerId, requesterId }) => {
-      if (!requesterId || (await holds.activeHold(q, customerId))) return null;
+      // A deletion already waiting (the customer's own, say) serves: a second would be refused.
+      const pending = await deletionRequests.pendingFor(q, customerId);
+      if (pending || !requesterId || (await holds.activeHold(q, customerId))) return pending;
       return (await deletionRequests.file(q, { customerId, reason: 'minor', channel: 'internal', requesterId })).id;
     },
     statuses: (q, ids) => approvals.statusesOf(q, ids),

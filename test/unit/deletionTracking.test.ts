@@ -57,6 +57,17 @@ describe('deletions the customer asked for are tracked requests, closed by the a
     assert.deepEqual(await tracked(id, 'open'), []);
   });
 
+  test('a minor’s deletion takes over the customer’s open request: approving it completes that request', async () => {
+    const id = await customer('asked.minor@example.com');
+    const logged = (await t.as('staff', 'subjectRequests.open', { customerId: id, type: 'deletion', channel: 'letter', receivedOn: day(t.clock.now()) })).request as Tracked;
+    const { case: found } = await t.as('staff', 'minors.reportAsMinor', { customerId: id, channel: 'parent_or_guardian' });
+    assert.equal((await tracked(id, 'open'))[0]!.linkedApprovalId, found.deletionRequestId);
+    await t.reauth('manager');
+    await t.as('manager', 'erasure.decide', { id: found.deletionRequestId, decision: 'approve' });
+    const [closed] = await tracked(id, 'closed');
+    assert.deepEqual([closed!.id, closed!.status], [logged.id, 'completed']);
+  });
+
   test('retention skips a closed customer whose request is still open, saying why', async () => {
     const waiting = await customer('closed.waiting@example.com');
     const due = await customer('closed.due@example.com');

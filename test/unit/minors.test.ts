@@ -109,12 +109,24 @@ describe('minors: found, quarantined, deleted or released', () => {
     assert.ok(!(await listed()).includes(id));
   });
 
+  test('a deletion already waiting (the customer asked) serves the minor case: quarantined all the same, no second request', async () => {
+    const id = await create('teen.seven@example.com');
+    const waiting = (await t.as('staff2', 'erasure.file', { customerId: id, reason: 'customer_request', channel: 'email' })).request.id;
+    const before = await t.count('approvals');
+    await t.as('staff', 'customers.correct', { customerId: id, changes: { dateOfBirth: minorBirthday() }, reason: 'Customer said so', source: 'customer_request' });
+    const found = await caseOf(id);
+    assert.equal(found.deletionRequestId, waiting);
+    assert.equal(found.state, 'awaiting_deletion');
+    assert.equal(await t.count('approvals'), before, 'no second deletion request');
+    assert.ok(!(await listed()).includes(id));
+  });
+
   test('the report: open cases first; filters; counts by state; staff may not read it', async () => {
     const all = await cases();
-    assert.deepEqual(all.counts, { awaitingDeletion: 2, needsDecision: 2, erased: 1, released: 1 });
+    assert.deepEqual(all.counts, { awaitingDeletion: 3, needsDecision: 2, erased: 1, released: 1 });
     const states = all.cases.map((c: { state: string }) => c.state);
     assert.ok(states.indexOf('erased') > states.lastIndexOf('needs_decision'), 'open cases come first');
-    assert.equal((await cases(true)).total, 4);
+    assert.equal((await cases(true)).total, 5);
     assert.equal((await cases(false)).total, 2);
     expectError(await t.try('staff', 'minors.cases', {}), 'FORBIDDEN');
   });

@@ -246,6 +246,15 @@ export class ApprovalService {
     return statuses;
   }
 
+  /** The request of `kind` about `subjectId` still waiting for a decision, or null. */
+  async pendingRequestAbout(q: Queryable, subjectId: string, kind: string): Promise<string | null> {
+    const row = await q(APPROVALS_TABLE)
+      .where({ subject_id: subjectId, kind, status: 'pending' })
+      .where('expires_at', '>', this.clock.nowIso())
+      .first<{ id: string } | undefined>('id');
+    return row?.id ?? null;
+  }
+
   /** Which of these subjects have a request still pending (of any kind, or of the kinds named). */
   async pendingAbout(q: Queryable, subjectIds: readonly string[], kinds?: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();

@@ -144,11 +144,12 @@ export async function customerStatus(q: Queryable, id: string): Promise<Customer
 export async function absentOrErasedAmong(q: Queryable, ids: readonly string[]): Promise<Set<string>> {
   const present = new Set<string>();
   for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+    // A customer the key migration has not reached yet has no key row and is present all the same.
     const rows = await q(CUSTOMERS_TABLE)
-      .join(CUSTOMER_KEYS_TABLE, `${CUSTOMER_KEYS_TABLE}.customer_id`, `${CUSTOMERS_TABLE}.id`)
+      .leftJoin(CUSTOMER_KEYS_TABLE, `${CUSTOMER_KEYS_TABLE}.customer_id`, `${CUSTOMERS_TABLE}.id`)
       .whereIn(`${CUSTOMERS_TABLE}.id`, ids.slice(i, i + INSERT_CHUNK))
       .whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`)
-      .whereNotNull(`${CUSTOMER_KEYS_TABLE}.wrapped_key`)
+      .whereNull(`${CUSTOMER_KEYS_TABLE}.shredded_at`)
       .select<{ id: string }[]>(`${CUSTOMERS_TABLE}.id`);
     for (const row of rows) present.add(row.id);
   }

@@ -24,7 +24,8 @@ export interface CustomerShredder {
  * Every table holding rows about a customer, deleted child first: `via` reaches rows through the customer's
  * orders. The customer's key row and the customer row itself go last (see `erase`). A feature that adds a table
  * about customers adds it here. Kept on purpose, as evidence holding ids, enums and dates only: tracked customer
- * requests, minor cases and the disclosure register (append-only); their sealed texts die with the key.
+ * requests, minor cases, retention batch items, disclosure requests' customer lists and the disclosure register
+ * (append-only); their sealed texts die with the key.
  */
 export const CUSTOMER_ROWS: readonly { table: string; column: string; via?: 'orders' }[] = [
   { table: 'licence_resends', column: 'order_id', via: 'orders' },

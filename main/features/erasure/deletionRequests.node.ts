@@ -40,8 +40,11 @@ export interface NewDeletionRequest {
  * request is tracked against its deadline and closes when the approval is carried out or denied.
  */
 export interface DeletionRequestLog {
-  /** Filed on the customer's request: their open tracked request follows this approval (logged now if none is open). */
-  filed(q: Queryable, input: { customerId: string; approvalId: string; channel: DeletionChannel; requesterId: string; at: string }): Promise<void>;
+  /**
+   * A deletion was filed: the customer's open tracked deletion request follows it; when the customer asked and none
+   * is open, one is logged now.
+   */
+  filed(q: Queryable, input: { customerId: string; approvalId: string; customerAsked: boolean; channel: DeletionChannel; requesterId: string; at: string }): Promise<void>;
   /** The approval was carried out (`completed`) or denied (`refused`). */
   decided(q: Queryable, approvalId: string, outcome: 'completed' | 'refused', at: string, actorId: string | null): Promise<void>;
 }
@@ -112,10 +115,20 @@ export class DeletionRequests {
     }
     const payload: DeletionPayload = { reason: input.reason, channel: input.channel };
     const filed = await this.approvals.request(q, { kind: DELETION_KIND, subjectId: input.customerId, requesterId: input.requesterId, reason: input.note ?? NO_NOTE, payload });
-    if (input.reason === 'customer_request') {
-      await this.log.filed(q, { customerId: input.customerId, approvalId: filed.id, channel: input.channel, requesterId: input.requesterId, at: filed.requestedAt });
-    }
+    await this.log.filed(q, {
+      customerId: input.customerId,
+      approvalId: filed.id,
+      customerAsked: input.reason === 'customer_request',
+      channel: input.channel,
+      requesterId: input.requesterId,
+      at: filed.requestedAt,
+    });
     return filed;
+  }
+
+  /** The deletion request about this customer still waiting for a decision, or null. */
+  pendingFor(q: Queryable, customerId: string): Promise<string | null> {
+    return this.approvals.pendingRequestAbout(q, customerId, DELETION_KIND);
   }
 
   /** Everyone's requests for a decider, otherwise the viewer's own; newest first. */
