@@ -302,6 +302,9 @@ describe('quarantined and deleted customers', () => {
     assert.match(expectError(await release(request), 'CONFLICT'), /quarantined/);
     assert.equal(await registerCount(), entries);
     expectError(await t.try('staff', 'disclosures.requests.create', { customerIds: [minor], recipientId: shipping.id, kind: 'ecommerce_chain', fields: ['name'], purpose: 'Ship the order please' }), 'CONFLICT');
+    // Out of every list: the request names the minor's record by no name.
+    const shown = (await t.as('manager', 'disclosures.requests.get', { id: request.id })).request.customers;
+    assert.deepEqual(shown, [{ id: minor, displayName: '(set apart: minor)' }]);
 
     const erased = await newCustomer();
     const second = await file({ customerIds: [erased], recipientId: shipping.id, kind: 'ecommerce_chain', fields: ['name'] });

@@ -2,7 +2,7 @@ import type { FileSaver } from '../../platform/files/fileSaver.node.ts';
 import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
-import { MARKETING_PURPOSES, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
+import { MARKETING_PURPOSES, QUARANTINED_LABEL, quarantinedAmong, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
 import { policyVersionNumbers } from '../policy/policy.port.node.ts';
 import type { AnnouncementView, announcementsChannels } from './announcements.contract.std.ts';
 import type { AnnouncementService } from './announcementService.node.ts';
@@ -38,8 +38,9 @@ export function announcementsHandlers(deps: {
     }));
   }
   async function recipientViews(q: Queryable, list: RecipientRecord[]) {
-    const shown = await names.displayNames(q, list.map((r) => r.customerId));
-    return list.map((r) => ({ ...r, displayName: shown.get(r.customerId) ?? ERASED }));
+    const ids = list.map((r) => r.customerId);
+    const [shown, minors] = [await names.displayNames(q, ids), await quarantinedAmong(q, ids)];
+    return list.map((r) => ({ ...r, displayName: minors.has(r.customerId) ? QUARANTINED_LABEL : (shown.get(r.customerId) ?? ERASED) }));
   }
   return {
     'announcements.list': async (_input, ctx) => ({ announcements: await views(ctx.q, await announcements.list(ctx.q)) }),

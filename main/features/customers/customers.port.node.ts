@@ -10,6 +10,8 @@ import type { PersonalData } from './customerStore.node.ts';
 
 /** "Has this customer consented to X now?" */
 export { hasConsent } from './consents.node.ts';
+/** What lists show instead of the name of a record set apart as a minor's. */
+export const QUARANTINED_LABEL = '(set apart: minor)';
 /** Minors' records set apart until deleted: never in an audience, a disclosure or an export. */
 export { isQuarantined, quarantineCustomer, quarantinedAmong, releaseQuarantine } from './quarantine.node.ts';
 export { QUARANTINE_REASONS, type QuarantineReason } from './customerFields.std.ts';

@@ -3,7 +3,7 @@ import { roleHolds } from '../../platform/ipc/roles.std.ts';
 import { requireSession, type ChannelHandlers, type RouterSession } from '../../platform/ipc/router.node.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory, type StaffNameOf } from '../accounts/accounts.port.node.ts';
-import type { CustomerDisplayNames } from '../customers/customers.port.node.ts';
+import { QUARANTINED_LABEL, quarantinedAmong, type CustomerDisplayNames } from '../customers/customers.port.node.ts';
 import type { DisclosureRegister, RegisterRecord } from './disclosureRegister.node.ts';
 import type { DisclosureRequests, StoredRequest } from './disclosureRequests.node.ts';
 import type { disclosuresChannels, RegisterEntry, RequestSummary } from './disclosures.contract.std.ts';
@@ -99,6 +99,8 @@ export function disclosuresHandlers({ recipients, requests, register, service, s
       const texts = await requests.texts(ctx.q, stored.row);
       const ids = await requests.customerIds(ctx.q, stored.row.id, null, NAMED_CUSTOMERS);
       const names = await customerNames.displayNames(ctx.q, ids);
+      // A minor's record stays out of every list, this one included.
+      for (const minor of await quarantinedAmong(ctx.q, ids)) names.set(minor, QUARANTINED_LABEL);
       const scan = await requests.scanFacts(ctx.q, stored.row.id);
       return {
         request: {
