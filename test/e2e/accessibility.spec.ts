@@ -58,6 +58,8 @@ class Audit {
       await page.emulateMedia({ colorScheme: scheme });
       await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', scheme);
       await page.mouse.move(0, 0);
+      // A notification fading out mid-check blends its colours with the page: checked once it is gone.
+      await expect(page.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
       await settle(page);
       let builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
       if (options.scope) builder = builder.include(options.scope);

@@ -208,7 +208,7 @@ test('a manager reveals a full card number with a reason and a password re-entry
   await seedAccount(core, MANAGER, 'manager');
   await seedCustomerWithOrder(core, MANAGER);
   await reloadAndSignIn(page, MANAGER);
-  await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Customer requests', 'Deletions', 'Legal holds', 'Retention review', 'Deletion register', 'Privacy policy', 'Announcements', 'Disclosures', 'Break-glass reviews', 'Minors']);
+  await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Customer requests', 'Deletions', 'Legal holds', 'Retention review', 'Deletion register', 'Privacy policy', 'Announcements', 'Disclosures', 'Disclosure register', 'Break-glass reviews', 'Minors']);
   // Let the sign-in's own re-authentication expire so the reveal has to ask for the password.
   app.advanceTime(REAUTH_WINDOW_MS + 60_000);
 
