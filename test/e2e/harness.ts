@@ -22,7 +22,7 @@ export interface ConsoleApp {
   advanceTime(ms: number): void;
   /** Another window onto the same core, with its own session, like a second app window. */
   openWindow(): Promise<Page>;
-  /** Channels the windows invoked, in order: lets a test wait for a call the UI makes on its own. */
+  /** Channels the windows invoked, in the order they were handled: lets a test wait for a call the UI makes on its own, and its effect. */
   calls: string[];
   /** Console errors and uncaught exceptions from every window so far. */
   consoleErrors: string[];
@@ -107,11 +107,13 @@ export const test = base.extend<{ app: ConsoleApp; managedSettings: object | nul
     /** Gives a page the preload's API, wired to the core under a sender id of its own. */
     const bridge = async (target: Page) => {
       const senderId = `window-${randomUUID()}`;
-      await target.exposeBinding('__pcInvoke', (source, channel: unknown, input: unknown) => {
+      await target.exposeBinding('__pcInvoke', async (source, channel: unknown, input: unknown) => {
         // Mirrors main's check: only the top frame of our window, showing our origin, is trusted.
         const trusted = source.frame === target.mainFrame() && new URL(source.frame.url()).origin === server.origin;
+        // Recorded once handled, so a test that waits for a call also waits for its effect (a session touched, say).
+        const result = await core.handle({ senderId, trusted }, String(channel), input);
         calls.push(String(channel));
-        return core.handle({ senderId, trusted }, String(channel), input);
+        return result;
       });
       await target.exposeBinding('__pcReportCsp', (_source, text: string) => void cspViolations.push(text));
       await target.addInitScript(watchCspViolations);
