@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 import { API, type Api } from './api.std.ts';
 import type { Core, EventListener } from './core.contract.std.ts';
-import { accountApprovalKinds, type ApprovalDesk } from './features/accounts/accountApprovals.node.ts';
+import { accountApprovalKinds } from './features/accounts/accountApprovals.node.ts';
 import { accountsHandlers } from './features/accounts/accounts.handlers.node.ts';
 import { announcementsHandlers } from './features/announcements/announcements.handlers.node.ts';
 import { AnnouncementService } from './features/announcements/announcementService.node.ts';
@@ -190,13 +190,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const disclosureRequests = new DisclosureRequests(keyRing, clock, customerKeys, recipients, approvals);
   const disclosureRegister = new DisclosureRegister(keyRing, clock);
   approvalKinds.register(disclosureApprovalKind(disclosureRequests));
-  const approvalDesk: ApprovalDesk = {
-    request: (q, input) => approvals.request(q, input),
-    async pendingAmong(q, ids) {
-      const open = await Promise.all(ids.map((id) => approvals.get(q, id)));
-      return new Set(open.filter((a) => a.status === 'pending' && a.expiresAt > clock.nowIso()).map((a) => a.id));
-    },
-  };
   const workstationId = settings.get('workstationId') ?? randomUUID();
   settings.set('workstationId', workstationId);
   const jobs = new JobRunner(db, clock, { audit, logger, owner: workstationId });
@@ -266,7 +259,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     logger,
     handlers: {
       ...sessionHandlers(accounts, sessions, idleLockMinutes),
-      ...accountsHandlers(accounts, sessions, approvalDesk),
+      ...accountsHandlers(accounts, sessions, approvals),
       ...auditHandlers(audit, accounts, {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),
         problem: (file) => headFileProblem(ring, installId, file),

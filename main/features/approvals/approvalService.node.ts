@@ -246,6 +246,17 @@ export class ApprovalService {
     return statuses;
   }
 
+  /** Those of these requests still waiting for a decision (not decided, withdrawn or expired); clear columns only. */
+  async pendingAmong(q: Queryable, ids: readonly string[]): Promise<Set<string>> {
+    const pending = new Set<string>();
+    const now = this.clock.nowIso();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await q(APPROVALS_TABLE).whereIn('id', ids.slice(i, i + 500)).where({ status: 'pending' }).where('expires_at', '>', now).select<{ id: string }[]>('id');
+      for (const row of rows) pending.add(row.id);
+    }
+    return pending;
+  }
+
   /** The request of `kind` about `subjectId` still waiting for a decision, or null. */
   async pendingRequestAbout(q: Queryable, subjectId: string, kind: string): Promise<string | null> {
     const row = await q(APPROVALS_TABLE)
