@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Paper, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { REVIEW_STATUSES, type BreakGlassReview } from '../../../../main/features/breakglass/breakglass.contract.std';
@@ -10,6 +10,7 @@ import { ReasonModal } from '../../ui/ReasonModal';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useActiveSession } from '../session/sessionContext';
 import { RemoteStatus } from '../../ui/RemoteStatus';
+import { RecordId } from '../../ui/RecordId';
 
 type Status = (typeof REVIEW_STATUSES)[number];
 type Decision = 'justified' | 'escalated';
@@ -76,9 +77,7 @@ export function BreakGlassPage() {
                         <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
                           {review.customerDisplayName ?? 'Unknown record'}
                         </Text>
-                        <Code fz="xs" title={`Record id ${review.customerId}`}>
-                          {review.customerId.slice(0, 8)}
-                        </Code>
+                        <RecordId id={review.customerId} />
                       </Table.Td>
                       <Table.Td valign="top" maw={420}>
                         <Text size="sm" style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>

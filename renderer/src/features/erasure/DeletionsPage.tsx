@@ -11,6 +11,7 @@ import { useRemoteData } from '../../ui/useRemoteData';
 import { useActiveSession } from '../session/sessionContext';
 import { DecideModal, IrreversibleNote } from './DecideModal';
 import { CHANNEL_LABELS, REASON_LABELS, STATUS_COLORS, STATUS_LABELS } from './labels';
+import { RecordId } from '../../ui/RecordId';
 
 const customerName = (r: DeletionRequestView) => r.customerLabel ?? (r.deleted ? 'Deleted customer' : 'Unknown record');
 
@@ -163,9 +164,7 @@ function RequestTable({ title, empty, rows, onOpen, onDecide }: RequestTableProp
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{customerName(r)}</Text>
-                    <Code fz="xs" title={`Record id ${r.customerId}`}>
-                      {r.customerId.slice(0, 8)}
-                    </Code>
+                    <RecordId id={r.customerId} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{REASON_LABELS[r.reason]}</Text>

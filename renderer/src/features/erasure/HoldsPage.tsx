@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Paper, Stack, Switch, Table, Text } from '@mantine/core';
+import { Badge, Button, Paper, Stack, Switch, Table, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import type { LegalHoldView } from '../../../../main/features/erasure/erasure.contract.std';
@@ -8,6 +8,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { ReleaseHoldModal } from './ReleaseHoldModal';
 import { RemoteStatus } from '../../ui/RemoteStatus';
+import { RecordId } from '../../ui/RecordId';
 
 /** Every legal hold in force (and, on request, the released ones): who placed it, why, until when. Holds are placed from the customer's record. */
 export function HoldsPage() {
@@ -48,9 +49,7 @@ export function HoldsPage() {
                   <Table.Tr key={hold.id}>
                     <Table.Td>
                       <Text size="sm">{hold.customerLabel ?? 'Unknown record'}</Text>
-                      <Code fz="xs" title={`Record id ${hold.customerId}`}>
-                        {hold.customerId.slice(0, 8)}
-                      </Code>
+                      <RecordId id={hold.customerId} />
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{hold.reference}</Text>

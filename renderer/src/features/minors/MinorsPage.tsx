@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Modal, Paper, Radio, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Modal, Paper, Radio, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { RELEASE_REASONS, type MinorCase } from '../../../../main/features/minors/minors.contract.std';
@@ -13,6 +13,7 @@ import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
 import { CASE_STATE_COLORS, CASE_STATE_LABELS, QUARANTINE_REASON_LABELS, RELEASE_REASON_LABELS } from './labels';
 import { RemoteStatus } from '../../ui/RemoteStatus';
+import { RecordId } from '../../ui/RecordId';
 
 type Filter = 'open' | 'closed' | 'all';
 const FILTERS: { value: Filter; label: string }[] = [
@@ -94,9 +95,7 @@ export function MinorsPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Code fz="xs" title={`Record id ${c.customerId}`}>
-                        {c.customerId.slice(0, 8)}
-                      </Code>
+                      <RecordId id={c.customerId} />
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{QUARANTINE_REASON_LABELS[c.reason]}</Text>

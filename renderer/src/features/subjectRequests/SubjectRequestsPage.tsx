@@ -1,4 +1,4 @@
-import { Button, Code, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconPlus, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { REQUEST_TYPE_LABELS, type SubjectRequestView } from '../../../../main/features/subjectRequests/subjectRequests.contract.std';
@@ -13,6 +13,7 @@ import { RequestDetailModal, type RequestAction } from './RequestDetailModal';
 import { RequestStatusBadge, UrgencyBadge } from './RequestStatusBadge';
 import { customerLabel, dueText, formatDate } from './requestLabels';
 import { RemoteStatus } from '../../ui/RemoteStatus';
+import { RecordId } from '../../ui/RecordId';
 
 type State = 'open' | 'closed';
 type Dialog = { kind: 'log' } | { kind: 'detail'; request: SubjectRequestView } | { kind: RequestAction; request: SubjectRequestView } | null;
@@ -89,9 +90,7 @@ export function SubjectRequestsPage() {
                   <Table.Tr key={request.id}>
                     <Table.Td>
                       <Text size="sm">{customerLabel(request)}</Text>
-                      <Code fz="xs" title={`Record id ${request.customerId}`}>
-                        {request.customerId.slice(0, 8)}
-                      </Code>
+                      <RecordId id={request.customerId} />
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{REQUEST_TYPE_LABELS[request.type]}</Text>
