@@ -256,6 +256,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // before a kill has its freed pages reclaimed.
   await retention.startApproved();
   await eraser.reclaim();
+  // A database restored outside the console whose carried-over ledger names customers it still holds: deleted again.
+  const resurrected = await eraser.stillPresent(db);
+  if (resurrected.length) logger.info('erasure.ledger_reapplied', (await eraser.reapply(db, resurrected)));
   const erasure = erasurePort(deletionRequests, holds, eraser);
   options.onErasurePort?.(erasure);
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
