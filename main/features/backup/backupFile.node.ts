@@ -191,23 +191,28 @@ export class BackupWriter {
     return this.readPos;
   }
 
-  /** Encrypts up to `frames` frames; the frame that reaches the snapshot's end is the final one. */
+  /** Encrypts up to `frames` frames (one read, one write); the frame that reaches the snapshot's end is the final one. */
   async writeFrames(frames: number): Promise<void> {
-    for (let n = 0; n < frames && !this.done; n += 1) {
-      const plain = await readExactly(this.source, this.readPos, Math.min(FRAME_BYTES, Math.max(0, this.plainBytes - this.readPos)));
-      const final = this.readPos + plain.length >= this.plainBytes;
+    if (this.done) return;
+    const chunk = await readExactly(this.source, this.readPos, Math.min(frames * FRAME_BYTES, Math.max(0, this.plainBytes - this.readPos)));
+    const out: Buffer[] = [];
+    let offset = 0;
+    do {
+      const plain = chunk.subarray(offset, offset + FRAME_BYTES);
+      offset += plain.length;
+      const final = this.readPos + offset >= this.plainBytes;
       const cipher = createCipheriv('aes-256-gcm', this.key, nonce(this.index), { authTagLength: TAG_BYTES });
       cipher.setAAD(frameAad(this.digest, this.index, final));
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
       const length = Buffer.alloc(4);
       length.writeUInt32BE(plain.length);
-      const frame = Buffer.concat([length, body, cipher.getAuthTag()]);
-      await this.target.write(frame, 0, frame.length, this.writePos);
-      this.writePos += frame.length;
-      this.readPos += plain.length;
+      out.push(length, cipher.update(plain), cipher.final(), cipher.getAuthTag());
       this.index += 1;
       this.done = final;
-    }
+    } while (offset < chunk.length && !this.done);
+    const bytes = Buffer.concat(out);
+    await this.target.write(bytes, 0, bytes.length, this.writePos);
+    this.writePos += bytes.length;
+    this.readPos += offset;
   }
 
   /** Flushes the backup to disk and closes both files; returns the backup's size. */
@@ -241,6 +246,9 @@ export async function decryptBackup(path: string, targetPath: string, key: Backu
     try {
       let position = headerBytes.length;
       let written = 0;
+      // Written 4 MiB at a time.
+      const pending: Buffer[] = [];
+      let pendingBytes = 0;
       for (let index = 0; ; index += 1) {
         const lengthBytes = await readExactly(handle, position, 4);
         if (lengthBytes.length < 4) throw new BackupFileError('truncated');
@@ -261,9 +269,16 @@ export async function decryptBackup(path: string, targetPath: string, key: Backu
           // Not final by position but sealed as final: bytes were appended. Final by position but not sealed so: cut short.
           throw new BackupFileError(final && opensAsNonFinal(fileKeyBytes, digest, index, frame, length) ? 'truncated' : 'damaged');
         }
-        await target.write(plain, 0, plain.length, written);
-        written += plain.length;
-        onProgress?.(written, header.plainBytes);
+        pending.push(plain);
+        pendingBytes += plain.length;
+        if (final || pending.length >= 64) {
+          const bytes = Buffer.concat(pending);
+          await target.write(bytes, 0, bytes.length, written);
+          written += pendingBytes;
+          pending.length = 0;
+          pendingBytes = 0;
+          onProgress?.(written, header.plainBytes);
+        }
         if (final) break;
       }
       if (written !== header.plainBytes) throw new BackupFileError('damaged');

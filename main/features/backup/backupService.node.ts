@@ -16,7 +16,6 @@ import type { Logger } from '../../platform/log/logger.node.ts';
 import { BACKUP_SCHEDULE_DEFAULTS, type BackupSchedule } from '../../platform/settings/backupSchedule.std.ts';
 import type { AppSettings, SettingsStore } from '../../platform/settings/settings.node.ts';
 import { openDatabase, type Db } from '../../platform/store/database.node.ts';
-import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { schemaVersion } from '../../platform/store/migrate.node.ts';
 import { BACKUP_FILE_PATTERN, type BackupCreated, type BackupListItem, type BackupStatus } from './backup.contract.std.ts';
 import { BACKUP_EXTENSION, BackupWriter, readBackupHeader, type BackupKey } from './backupFile.node.ts';
@@ -335,10 +334,5 @@ export class BackupService {
   /** Resolves once a scheduled backup under way has finished (tests, closing). */
   async settled(): Promise<void> {
     await this.scheduledRun;
-  }
-
-  /** SQLite: checkpoints so the file alone holds every commit (before the file is switched). */
-  async checkpoint(): Promise<void> {
-    await dialectOf(this.deps.db).reclaimFreedSpace(this.deps.db);
   }
 }
