@@ -9,7 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFil
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ErasurePort } from '../../main/features/erasure/erasure.port.node.ts';
-import { readBackupHeader } from '../../main/features/backup/backupFile.node.ts';
+import { randomBytes } from 'node:crypto';
+import { BackupWriter, decryptBackup, readBackupHeader } from '../../main/features/backup/backupFile.node.ts';
 import { openCore } from '../../main/core.node.ts';
 import { appFiles, plaintextHits } from '../support/plaintextScan.ts';
 import { expectError, sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
@@ -60,6 +61,38 @@ async function restore(file: string, extra: Record<string, unknown> = {}) {
   await t.reauth('admin');
   return t.try('admin', 'backup.restore', { file, confirm: true, ...extra });
 }
+
+describe('the backup file format', () => {
+  const facts = (plainBytes: number) => ({ appVersion: '0.1.0', schemaVersion: 15, installId: crypto.randomUUID(), kekId: '0123456789abcdef', createdAt: new Date().toISOString(), plainBytes });
+  async function seal(plain: Buffer, dir: string, key = { source: 'kek' as const, kek: randomBytes(32) }) {
+    writeFileSync(join(dir, 'plain'), plain);
+    const writer = await BackupWriter.create(join(dir, 'plain'), join(dir, 'sealed'), facts(plain.length), key);
+    while (!writer.finished) await writer.writeFrames(3);
+    await writer.finish();
+    return { sealed: readFileSync(join(dir, 'sealed')), key };
+  }
+
+  test('round-trips empty, one-byte, exactly-one-frame and frame-and-a-byte snapshots', async () => {
+    for (const size of [0, 1, 65536, 65537, 3 * 65536 + 5]) {
+      const dir = tempDir('itpc-bakfmt-');
+      const plain = randomBytes(size);
+      const { key } = await seal(plain, dir, { source: 'kek', kek: randomBytes(32) });
+      await decryptBackup(join(dir, 'sealed'), join(dir, 'opened'), key);
+      assert.ok(readFileSync(join(dir, 'opened')).equals(plain), `size ${size}`);
+    }
+  });
+
+  test('two frames swapped are refused', async () => {
+    const dir = tempDir('itpc-bakfmt-');
+    const { sealed, key } = await seal(randomBytes(3 * 65536), dir);
+    const headerEnd = 12 + sealed.readUInt32BE(8);
+    const frame = 4 + 65536 + 16;
+    const first = sealed.subarray(headerEnd, headerEnd + frame);
+    const second = sealed.subarray(headerEnd + frame, headerEnd + 2 * frame);
+    writeFileSync(join(dir, 'swapped'), Buffer.concat([sealed.subarray(0, headerEnd), second, first, sealed.subarray(headerEnd + 2 * frame)]));
+    await assert.rejects(decryptBackup(join(dir, 'swapped'), join(dir, 'opened'), key), /damaged/);
+  });
+});
 
 describe('backup', { skip: SQLITE }, () => {
   test('writes an encrypted file with a clear, identifying header, reports progress, and holds no seeded PII', async () => {
