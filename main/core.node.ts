@@ -368,7 +368,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...policyHandlers({ policy, staff: accounts, files }),
       ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
-      ...backupHandlers(backups, restores),
+      ...backupHandlers(backups, restores, files),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: managedPolicy }),
       ),

@@ -34,6 +34,9 @@ test('IT backs up, a customer is deleted, IT restores the backup with the passwo
   await schedule.getByLabel('Backup folder').fill('relative/folder');
   await schedule.getByRole('button', { name: 'Save schedule' }).click();
   await expect(schedule.getByText('An absolute path, or empty for the default folder')).toBeVisible();
+  // "Choose…" opens the folder dialog (the harness picks its test folder); then back to the default folder.
+  await schedule.getByRole('button', { name: 'Choose…' }).click();
+  await expect(schedule.getByLabel('Backup folder')).toHaveValue(/\//);
   await schedule.getByLabel('Backup folder').fill('');
   await schedule.getByLabel('Back up on a schedule').check();
   await schedule.getByLabel('Keep the newest').fill('5');

@@ -133,6 +133,9 @@ describe('backup', { skip: SQLITE }, () => {
 
   test('is refused to other roles, and malformed input is refused with nothing written', async () => {
     const before = readdirSync(join(t.dataDir, 'backups')).length;
+    // The folder dialog (the test saver answers with its folder); nothing is saved by choosing.
+    assert.deepEqual(await t.as('admin', 'backup.chooseFolder', {}), { folder: join(t.dataDir, 'exports') });
+    expectError(await t.try('staff', 'backup.chooseFolder', {}), 'FORBIDDEN');
     expectError(await t.try('staff', 'backup.create', { taskId: crypto.randomUUID() }), 'FORBIDDEN');
     expectError(await t.try('manager', 'backup.status', {}), 'FORBIDDEN');
     expectError(await t.try('auditor', 'backup.restore', { file: 'itpc-backup-20260101-000000Z-abcd.itpcbak', confirm: true }), 'FORBIDDEN');

@@ -161,6 +161,7 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'backup.status': { allowed: ['it_admin'], sample: () => ({}) },
   'backup.create': { allowed: ['it_admin'], sample: () => ({ taskId: randomUUID() }) },
   'backup.cancel': { allowed: ['it_admin'], sample: () => ({ taskId: randomUUID() }) },
+  'backup.chooseFolder': { allowed: ['it_admin'], sample: () => ({}) },
   'backup.saveSchedule': { allowed: ['it_admin'], sample: () => ({ enabled: false, folder: null, intervalHours: 24, keep: 7 }) },
   // Needs the password re-entered: an allowed caller is answered REAUTH_REQUIRED, nothing restored.
   'backup.restore': { allowed: ['it_admin'], sample: () => ({ file: 'itpc-backup-20260101-000000Z-abcd.itpcbak', confirm: true }) },

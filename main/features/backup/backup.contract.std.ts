@@ -96,6 +96,14 @@ export const backupChannels = {
     output: z.object({ cancelled: z.boolean() }),
     access: { kind: 'permission', permission: 'backups.manage' },
   }),
+  /** Asks IT for the backup folder (Electron's folder dialog); nothing is saved until `backup.saveSchedule`. */
+  'backup.chooseFolder': channel({
+    input: empty,
+    output: z.object({ folder: z.string().nullable() }),
+    access: { kind: 'permission', permission: 'backups.manage' },
+    // The dialog stays open as long as IT likes: never inside a transaction.
+    transactional: false,
+  }),
   'backup.saveSchedule': channel({
     input: backupSchedule,
     output: backupSchedule,

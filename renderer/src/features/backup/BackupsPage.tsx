@@ -6,7 +6,7 @@ import type { ChannelOutput } from '../../../../main/api.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { formatDateTime } from '../../ui/format';
-import { notifySuccess } from '../../ui/notify';
+import { notifyFailure, notifySuccess } from '../../ui/notify';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useSubmission } from '../../ui/useSubmission';
@@ -197,7 +197,21 @@ function ScheduleForm({ status, onSaved }: { status: Status; onSaved(): void }) 
         <Stack>
           <FormFailure message={failure} />
           <Switch label="Back up on a schedule" disabled={locked} {...form.getInputProps('enabled', { type: 'checkbox' })} />
-          <TextInput label="Backup folder" description="Full path; empty for the backups folder beside the database" disabled={locked} {...form.getInputProps('folder')} />
+          <Group align="flex-end" wrap="nowrap">
+            <TextInput label="Backup folder" description="Full path; empty for the backups folder beside the database" disabled={locked} style={{ flex: 1 }} {...form.getInputProps('folder')} />
+            <Button
+              variant="default"
+              disabled={locked}
+              onClick={() =>
+                void call('backup.chooseFolder', {}).then(
+                  ({ folder }) => folder && form.setFieldValue('folder', folder),
+                  (error: unknown) => notifyFailure('No folder chosen', error),
+                )
+              }
+            >
+              Choose…
+            </Button>
+          </Group>
           <Group grow maw={480}>
             <NumberInput label="Every (hours)" min={1} max={720} allowDecimal={false} allowNegative={false} disabled={locked} {...form.getInputProps('intervalHours')} />
             <NumberInput label="Keep the newest" min={1} max={100} allowDecimal={false} allowNegative={false} disabled={locked} {...form.getInputProps('keep')} />
