@@ -3,6 +3,7 @@ import { accountsChannels } from './features/accounts/accounts.contract.std.ts';
 import { announcementsChannels } from './features/announcements/announcements.contract.std.ts';
 import { approvalsChannels } from './features/approvals/approvals.contract.std.ts';
 import { auditChannels } from './features/audit/audit.contract.std.ts';
+import { backupChannels } from './features/backup/backup.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { disclosuresChannels } from './features/disclosures/disclosures.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
@@ -34,6 +35,7 @@ export const API = {
   ...policyChannels,
   ...announcementsChannels,
   ...disclosuresChannels,
+  ...backupChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

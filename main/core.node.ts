@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiEventName, ApiEvents } from './platform/ipc/events.std.ts';
 import { API, type Api } from './api.std.ts';
 import type { Core, EventListener } from './core.contract.std.ts';
@@ -16,6 +17,9 @@ import { ApprovalKinds, type ApprovalKind } from './features/approvals/approvalK
 import { approvalsHandlers } from './features/approvals/approvals.handlers.node.ts';
 import { ApprovalService } from './features/approvals/approvalService.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
+import { backupHandlers } from './features/backup/backup.handlers.node.ts';
+import { BackupService } from './features/backup/backupService.node.ts';
+import { RestoreService, type DatabaseSwitch } from './features/backup/restore.node.ts';
 import { breakglassHandlers } from './features/breakglass/breakglass.handlers.node.ts';
 import { BreakGlassService } from './features/breakglass/breakGlassService.node.ts';
 import { disclosureApprovalKind } from './features/disclosures/disclosureApproval.node.ts';
@@ -81,6 +85,8 @@ import { assertNotNewer, migrate, schemaVersion } from './platform/store/migrate
 import { assertProtectiveTriggers } from './platform/store/protectiveTriggers.node.ts';
 import { classifyConnectionError, probeOutcome } from './platform/store/probe.node.ts';
 import { StartupError } from './platform/startupError.std.ts';
+import { AppError } from './platform/ipc/errors.std.ts';
+import { dialectOf } from './platform/store/dialect.node.ts';
 import { APP_VERSION } from './platform/appVersion.std.ts';
 
 export interface CoreOptions {
@@ -125,7 +131,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const settings = withManagedSettings(options.settings ?? openNodeSettings(options.dataDir), managedPolicy);
   const clock: Clock = options.clock ? clockFrom(options.clock.now.bind(options.clock)) : systemClock;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
-  const db: Db = openDatabase(options.database ?? { client: 'sqlite', filename: databaseFile });
+  const databaseConfig: DatabaseConfig = options.database ?? { client: 'sqlite', filename: databaseFile };
+  const sqliteFile = databaseConfig.client === 'sqlite' ? databaseConfig.filename : null;
+  const db: Db = openDatabase(databaseConfig);
 
   let ring: KeyRing;
   let installId: string;
@@ -220,6 +228,23 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   jobs.register(recipientsJob(() => clock.nowIso()));
   jobs.register(csvExportJob);
   jobs.register(releaseJobKind(disclosureRequests));
+  // Encrypted backups of the SQLite file (issue #11); on PostgreSQL the server is backed up with scripts/pg-backup.sh.
+  const backups = new BackupService({
+    db,
+    databaseFile: sqliteFile,
+    dataDir: options.dataDir,
+    vault: options.vault,
+    installId: () => installId,
+    clock,
+    jobs,
+    settings,
+    scheduleLockedBy: managedPolicy?.locked.backupSchedule ? managedPolicy.managedBy : null,
+    audit,
+    logger,
+    appVersion: options.appVersion ?? APP_VERSION,
+    progress: (senderId, payload) => emit(senderId, 'progress', payload),
+  });
+  jobs.register(backups.jobKind());
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -231,7 +256,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // before a kill has its freed pages reclaimed.
   await retention.startApproved();
   await eraser.reclaim();
-  options.onErasurePort?.(erasurePort(deletionRequests, holds, eraser));
+  // A database restored outside the console whose carried-over ledger names customers it still holds: deleted again.
+  const resurrected = await eraser.stillPresent(db);
+  if (resurrected.length) logger.info('erasure.ledger_reapplied', (await eraser.reapply(db, resurrected)));
+  const erasure = erasurePort(deletionRequests, holds, eraser);
+  options.onErasurePort?.(erasure);
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
   const announcements = new AnnouncementService(db, clock, jobs, customers, (senderId, payload) => emit(senderId, 'progress', payload));
   const files = options.fileSaver ?? noFileSaver;
@@ -250,6 +279,62 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const disclosureSources = disclosureRegisterSources(disclosures);
   const accessExport = new AccessExportAssembler(new SubjectAccessReader(customers, orders, corrections, accounts), accounts, disclosureSources.section);
   const denials = new DenialCoalescer(db, audit, clock, logger);
+  // A restore switches the SQLite file under the open core: new calls wait it out (answered UNAVAILABLE), the store
+  // closes, the files are swapped (the current one kept aside), the store and key ring reopen on the restored one.
+  let switching = false;
+  let inFlight = 0;
+  const reopenKeys = async () => {
+    ring = await loadKeyRing(db, await unlockKek(db, options.vault), clock.nowIso());
+  };
+  const moveDatabase = (from: string, to: string) => {
+    renameSync(from, to);
+    if (existsSync(`${from}-wal`)) renameSync(`${from}-wal`, `${to}-wal`);
+    rmSync(`${from}-shm`, { force: true });
+  };
+  const switcher: DatabaseSwitch = {
+    async replaceWith(prepared, after) {
+      if (!sqliteFile) throw new AppError('UNAVAILABLE', 'Only a SQLite database is restored from the console.');
+      switching = true;
+      try {
+        // The restore's own call is the one in flight; others finish first.
+        for (const started = Date.now(); inFlight > 1; await sleep(10)) {
+          if (Date.now() - started > 30_000) throw new AppError('CONFLICT', 'Other calls are still running: try the restore again. Nothing was changed.');
+        }
+        if (jobs.busy) throw new AppError('CONFLICT', 'A job is running on this workstation (import, release, retention…): restore once it has finished. Nothing was changed.');
+        await denials.flush();
+        await witness.flush();
+        await eraser.settled();
+        await dialectOf(db).reclaimFreedSpace(db);
+        await db.destroy();
+        const keptAside = `${sqliteFile}.before-restore-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+        moveDatabase(sqliteFile, keptAside);
+        renameSync(prepared, sqliteFile);
+        try {
+          db.initialize();
+          await reopenKeys();
+          await office.refresh(db);
+          await after(keptAside);
+        } catch (error) {
+          logger.error('backup.restore_rolled_back', error);
+          await db.destroy();
+          for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });
+          moveDatabase(keptAside, sqliteFile);
+          db.initialize();
+          await reopenKeys();
+          await office.refresh(db);
+          throw error;
+        }
+        // Done through the app and audited in the restored chain: the witness follows the restored chain from now on.
+        await witness.reanchor();
+        await jobs.recover();
+        logger.info('backup.restored');
+        return { keptAside };
+      } finally {
+        switching = false;
+      }
+    },
+  };
+  const restores = new RestoreService({ db, dataDir: options.dataDir, vault: options.vault, installId: () => installId, clock, appVersion: options.appVersion ?? APP_VERSION, backups, erasure, audit, logger, switcher });
   const router = new Router<Api, Session>({
     db,
     denials,
@@ -283,6 +368,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...policyHandlers({ policy, staff: accounts, files }),
       ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
+      ...backupHandlers(backups, restores, files),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: managedPolicy }),
       ),
@@ -290,7 +376,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   });
   let closing = false;
   const sweeper = setInterval(() => {
-    if (closing) return;
+    if (closing || switching) return;
+    // A scheduled backup that is due starts (in the background, as a job; audited).
+    backups.runIfDue();
     // Picks up an idle-lock change made on another workstation, then locks whoever has been idle for it.
     office
       .refresh(db)
@@ -300,13 +388,21 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   sweeper.unref();
   // A workstation that died mid-job leaves it to the others: whoever notices its lease ran out finishes it.
   const jobSweeper = setInterval(() => {
-    if (closing) return;
+    if (closing || switching) return;
     jobs.recover().catch((error: unknown) => void (closing || logger.error('jobs.recover_failed', error)));
   }, 30_000);
   jobSweeper.unref();
 
   return {
-    handle: (caller, channel, payload) => router.handle(caller, channel, payload),
+    async handle(caller, channel, payload) {
+      if (switching) return { ok: false, error: { code: 'UNAVAILABLE', message: 'A backup is being restored on this workstation. Try again in a moment.' } };
+      inFlight += 1;
+      try {
+        return await router.handle(caller, channel, payload);
+      } finally {
+        inFlight -= 1;
+      }
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -318,6 +414,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       clearInterval(sweeper);
       clearInterval(jobSweeper);
       await jobs.stop();
+      await backups.settled();
       await denials.flush();
       await witness.flush();
       await db.destroy();

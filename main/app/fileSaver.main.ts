@@ -18,4 +18,11 @@ export const electronFileSaver: FileSaver = {
     const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
     return result.canceled || !result.filePath ? null : result.filePath;
   },
+  async chooseFolder({ senderId, title }) {
+    const contents = webContents.fromId(Number(senderId));
+    const owner = contents ? BrowserWindow.fromWebContents(contents) : null;
+    const options = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
 };

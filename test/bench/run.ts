@@ -16,10 +16,11 @@
  *
  *  5. Deletions (test/bench/erasure.ts): one approved deletion with 10 orders at N and 1M, a 10k retention batch
  *     (BENCH_ERASURE=0 skips it).
- *  6. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
+ *  6. Backup and restore (test/bench/backup.ts) of the N-customer database (BENCH_BACKUP=0 skips it).
+ *  7. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
  *
  * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip the 1M step, BENCH_QUERIES (default 400),
- * BENCH_ROUNDS (default 3), BENCH_JSON=path to also write every printed figure as flat JSON (keys end in their
+ * BENCH_ROUNDS (default 3), BENCH_ONLY=backup (that section alone), BENCH_JSON=path to also write every printed figure as flat JSON (keys end in their
  * unit: Ms, S, PerS; ratios are ×).
  */
 import { spawnSync } from 'node:child_process';
@@ -52,6 +53,7 @@ import { SubjectKeys } from '../../main/platform/crypto/subjectKeys.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/store/database.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
+import { backupSection } from './backup.ts';
 import { erasureSection } from './erasure.ts';
 import { pgSection } from './pg.ts';
 import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.node.ts';
@@ -458,8 +460,18 @@ async function main() {
   const figures: Record<string, number> = {};
   const put: Put = (key, value) => void (figures[key] = Number(value.toFixed(3)));
   const out: string[] = [];
-  if (SQLITE) await sqliteSections(p, put, out);
-  if (SQLITE && process.env.BENCH_ERASURE !== '0') await erasureSection(put, out);
+  // BENCH_ONLY=backup runs the backup section alone (its own seeded database).
+  const only = process.env.BENCH_ONLY;
+  if (SQLITE && !only) await sqliteSections(p, put, out);
+  if (SQLITE && !only && process.env.BENCH_ERASURE !== '0') await erasureSection(put, out);
+  if (SQLITE && (!only || only === 'backup') && process.env.BENCH_BACKUP !== '0') {
+    const seed = async (dir: string, keys: SecretVault) => {
+      const e = await openEncrypted(dir, keys);
+      await writeEncrypted(e.db, e.customers, e.orders, makeItems(N, 0, p, 1), true);
+      await e.db.destroy();
+    };
+    await backupSection({ n: N, seed }, put, out);
+  }
   if (PG) await pgSection({ n: N, items: (count, offset, seed) => makeItems(count, offset, p, seed), openEncrypted, writeEncrypted, log, fmt, rate, percentiles }, put, out);
   process.stdout.write(`${out.join('\n')}\n`);
   if (process.env.BENCH_JSON) {

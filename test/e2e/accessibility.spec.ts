@@ -151,6 +151,28 @@ test('axe: setup, sign-in, lock, the IT administrator’s screens and the accoun
   await expect.soft(page.getByRole('heading', { name: 'Settings', level: 1 }), 'an h1').toBeVisible();
   await audit.check(page, 'settings', { screenshot: true });
 
+  // Backups: the page, a backup made, the restore confirmation (with its error), closed with Escape.
+  await navigation(page).getByRole('link', { name: 'Backups' }).click();
+  await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible();
+  await audit.check(page, 'backups (none yet)');
+  await page.getByLabel("Protect this backup with a passphrase instead of this database's key").check();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByText('At least 20 characters', { exact: true })).toBeVisible();
+  await audit.check(page, 'backups with a passphrase error');
+  await page.getByLabel("Protect this backup with a passphrase instead of this database's key").uncheck();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByRole('table', { name: 'Backups' }).getByRole('row')).toHaveCount(2);
+  await audit.check(page, 'backups', { screenshot: true });
+  const restore = page.getByRole('button', { name: /^Restore the backup made/ });
+  await restore.click();
+  const restoreDialog = page.getByRole('dialog', { name: 'Restore this backup?' });
+  await restoreDialog.getByRole('button', { name: 'Restore this backup' }).click();
+  await expect(restoreDialog.getByText('Confirm that the database will be replaced')).toBeVisible();
+  await audit.check(page, 'restore backup dialog (with errors)', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(restoreDialog).toBeHidden();
+  await expect.soft(restore, 'focus').toBeFocused();
+
   await navigation(page).getByRole('link', { name: 'Accounts' }).click();
   await expect(page.getByRole('table', { name: 'Accounts' })).toContainText(ADMIN.displayName);
   await seedAccount(core, STAFF, 'staff');

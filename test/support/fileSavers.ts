@@ -34,6 +34,12 @@ export function directoryFileSaver(dir: string): TestFileSaver {
       saver.chosen.push(path);
       return Promise.resolve(path);
     },
+    chooseFolder() {
+      // "The user" picks the test folder (created, as a dialog's "New folder" would).
+      if (saver.answer === 'cancel') return Promise.resolve(null);
+      mkdirSync(dir, { recursive: true });
+      return Promise.resolve(dir);
+    },
   };
   return saver;
 }

@@ -157,6 +157,14 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'announcements.importResults': { allowed: ['manager'], sample: () => ({ announcementId: ids.announcement, csv: 'recipient_id,status\n' }) },
   'audiences.counts': { allowed: ['manager'], sample: () => ({}) },
   'audiences.export': { allowed: ['manager'], sample: () => ({ purpose: 'newsletter', taskId: randomUUID() }) },
+  // Backups (issue #11): IT administrators only. On PostgreSQL the allowed calls answer UNAVAILABLE (pg-backup.sh).
+  'backup.status': { allowed: ['it_admin'], sample: () => ({}) },
+  'backup.create': { allowed: ['it_admin'], sample: () => ({ taskId: randomUUID() }) },
+  'backup.cancel': { allowed: ['it_admin'], sample: () => ({ taskId: randomUUID() }) },
+  'backup.chooseFolder': { allowed: ['it_admin'], sample: () => ({}) },
+  'backup.saveSchedule': { allowed: ['it_admin'], sample: () => ({ enabled: false, folder: null, intervalHours: 24, keep: 7 }) },
+  // Needs the password re-entered: an allowed caller is answered REAUTH_REQUIRED, nothing restored.
+  'backup.restore': { allowed: ['it_admin'], sample: () => ({ file: 'itpc-backup-20260101-000000Z-abcd.itpcbak', confirm: true }) },
 };
 
 const PASSWORD = 'matrix test passphrase';

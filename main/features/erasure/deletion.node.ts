@@ -194,6 +194,19 @@ export class CustomerEraser {
   }
 
   /**
+   * Ledger entries whose customer the database still holds: a database restored outside the console (PostgreSQL:
+   * `scripts/pg-backup.sh restore --ledger-from`) with the replaced database's ledger carried into it. The core
+   * deletes them again at open.
+   */
+  async stillPresent(q: Queryable): Promise<LedgerEntry[]> {
+    const rows = await q(LEDGER_TABLE)
+      .join('customers', 'customers.id', `${LEDGER_TABLE}.customer_id`)
+      .orderBy(`${LEDGER_TABLE}.deleted_at`)
+      .select<{ customer_id: string; deleted_at: string }[]>(`${LEDGER_TABLE}.customer_id`, `${LEDGER_TABLE}.deleted_at`);
+    return rows.map((r) => ({ customerId: r.customer_id, deletedAt: r.deleted_at }));
+  }
+
+  /**
    * After a restore of an older backup: every customer in `entries` still present in this database is deleted
    * again (tombstone reason `restore`), each in its own transaction, and every entry is recorded in this
    * database's ledger. Idempotent: a second run finds nothing to delete. A customer under a legal hold in the

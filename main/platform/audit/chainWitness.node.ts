@@ -178,6 +178,20 @@ export class ChainWitness {
     this.head = { seq: witness.seq, hash: witness.hash };
   }
 
+  /**
+   * After IT restored a backup through the console (audited in the restored chain): the restored chain's last event
+   * becomes the witness, replacing the one the older chain no longer reaches. Only the restore calls this; a
+   * database file replaced by hand is still found cut short at the next start.
+   */
+  async reanchor(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    this.frozen = false;
+    this.head = null;
+    await this.refresh();
+  }
+
   /** Writes the witness for everything committed so far (the core calls this before closing the database). */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

@@ -40,7 +40,8 @@ export class EnrolmentPackageError extends Error {
   }
 }
 
-function scrypt(passphrase: string, salt: Buffer, logN: number): Promise<Buffer> {
+/** scrypt (r 8, p 1) to a 32-byte key; also the passphrase key of encrypted backups (features/backup). */
+export function scryptKey(passphrase: string, salt: Buffer, logN: number): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** logN, r: 8, p: 1, maxmem: 2 ** logN * 8 * 128 * 2 };
   return new Promise((resolve, reject) => scryptCb(passphrase.normalize('NFC'), salt, 32, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
@@ -90,7 +91,7 @@ export async function sealEnrolmentPackage(input: {
     expiresAt: input.expiresAt.toISOString(),
     kdf: { name: 'scrypt', logN: input.logN ?? ENROLMENT_COST, r: 8, p: 1, salt: salt.toString('base64') },
   };
-  const key = await scrypt(input.passphrase, salt, header.kdf.logN);
+  const key = await scryptKey(input.passphrase, salt, header.kdf.logN);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(associatedData(header));
@@ -124,7 +125,7 @@ export async function openEnrolmentPackage(text: string, passphrase: string, exp
   const pkg = readEnrolmentHeader(text);
   if (pkg.installId !== expect.installId) throw new EnrolmentPackageError('wrong_install');
   if (Date.parse(pkg.expiresAt) <= expect.now.getTime()) throw new EnrolmentPackageError('expired');
-  const key = await scrypt(passphrase, Buffer.from(pkg.kdf.salt, 'base64'), pkg.kdf.logN);
+  const key = await scryptKey(passphrase, Buffer.from(pkg.kdf.salt, 'base64'), pkg.kdf.logN);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(pkg.cipher.iv, 'base64'), { authTagLength: 16 });
     decipher.setAAD(associatedData(pkg));

@@ -17,12 +17,17 @@ export interface SaveRequest {
 export interface FileSaver {
   /** The absolute path the user chose, or null when they cancelled. */
   choosePath(request: SaveRequest): Promise<string | null>;
+  /** A folder the user chose (Electron: the open dialog for folders), or null when they cancelled. */
+  chooseFolder?(request: { senderId: string; title: string }): Promise<string | null>;
 }
 
 /** Where no window can show a dialog (plain Node without a saver): saving is refused, nothing is written. */
 export const noFileSaver: FileSaver = {
   choosePath() {
     return Promise.reject(new AppError('UNAVAILABLE', 'Saving files is not available here: use the console window.'));
+  },
+  chooseFolder() {
+    return Promise.reject(new AppError('UNAVAILABLE', 'Choosing a folder is not available here: use the console window.'));
   },
 };
 

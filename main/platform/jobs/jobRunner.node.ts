@@ -204,6 +204,11 @@ export class JobRunner {
     return { resumed, rolledBack };
   }
 
+  /** True while a job runs in this process (a restore waits for none). */
+  get busy(): boolean {
+    return this.active.size > 0;
+  }
+
   /** Resolves once no job runs in this process (tests, and jobs resumed by `recover`). */
   async idle(): Promise<void> {
     while (this.active.size) await Promise.all([...this.active.values()].map((entry) => entry.loop));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { line } from '../ipc/schemas.std.ts';
 import { workstationConnection } from '../store/connectionSettings.std.ts';
+import { backupSchedule } from './backupSchedule.std.ts';
 
 /**
  * Machine-wide managed settings: a JSON file IT deploys in the operating system's standard place, read-only to
@@ -24,6 +25,8 @@ export const managedLocks = z
      * can only be off; a file asking for them is refused rather than promising what the console does not do.
      */
     updates: z.object({ automatic: z.literal(false), channel: z.enum(UPDATE_CHANNELS) }).strict().optional(),
+    /** Scheduled backups of this workstation's database: on or off, folder, interval, how many are kept. */
+    backupSchedule: backupSchedule.optional(),
   })
   .strict();
 export type ManagedLocks = z.infer<typeof managedLocks>;

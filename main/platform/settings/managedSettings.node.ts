@@ -90,17 +90,24 @@ export function refuseLockedConnection(policy: ManagedPolicy | null, connection:
  */
 export function withManagedSettings(settings: SettingsStore, policy: ManagedPolicy | null): SettingsStore {
   const locked = policy?.locked.databaseConnection;
-  if (!policy || !locked) return settings;
+  const schedule = policy?.locked.backupSchedule;
+  if (!policy || (!locked && !schedule)) return settings;
   return {
     get path() {
       return settings.path;
     },
     get<K extends keyof AppSettings>(key: K): AppSettings[K] {
-      return key === 'databaseConnection' ? (structuredClone(locked) as AppSettings[K]) : settings.get(key);
+      if (key === 'databaseConnection' && locked) return structuredClone(locked) as AppSettings[K];
+      if (key === 'backupSchedule' && schedule) return structuredClone(schedule) as AppSettings[K];
+      return settings.get(key);
     },
     set<K extends keyof AppSettings>(key: K, value: AppSettings[K]): void {
-      if (key === 'databaseConnection') {
+      if (key === 'databaseConnection' && locked) {
         refuseLockedConnection(policy, value as AppSettings['databaseConnection']);
+        return;
+      }
+      if (key === 'backupSchedule' && schedule) {
+        if (!isDeepStrictEqual(schedule, value)) throw new AppError('LOCKED_BY_POLICY', lockedMessage('The backup schedule', policy.managedBy));
         return;
       }
       settings.set(key, value);

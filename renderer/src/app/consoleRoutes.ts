@@ -1,8 +1,9 @@
-import { IconAddressBook, IconArchive, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconDatabase, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { BackupsPage } from '../features/backup/BackupsPage';
 import { BreakGlassPage } from '../features/breakglass/BreakGlassPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { DeletionsPage } from '../features/erasure/DeletionsPage';
@@ -44,6 +45,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, permission: 'settings.manage', page: SettingsPage },
+  { path: '/backups', label: 'Backups', icon: IconDatabase, permission: 'backups.manage', page: BackupsPage },
 ];
 
 export function routesFor(role: Role): ConsoleRoute[] {
