@@ -6,6 +6,7 @@ import { auditChannels } from './features/audit/audit.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { disclosuresChannels } from './features/disclosures/disclosures.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
+import { keyRotationChannels } from './features/keyRotation/keyRotation.contract.std.ts';
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
@@ -34,6 +35,7 @@ export const API = {
   ...policyChannels,
   ...announcementsChannels,
   ...disclosuresChannels,
+  ...keyRotationChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -157,6 +157,14 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'announcements.importResults': { allowed: ['manager'], sample: () => ({ announcementId: ids.announcement, csv: 'recipient_id,status\n' }) },
   'audiences.counts': { allowed: ['manager'], sample: () => ({}) },
   'audiences.export': { allowed: ['manager'], sample: () => ({ purpose: 'newsletter', taskId: randomUUID() }) },
+  // Keys (issue #11): IT rotates keys and makes recovery kits; every account may be a custodian and acknowledges
+  // only its own share (a kit it does not hold is NOT_FOUND, not a refusal of the role).
+  'keys.status': { allowed: ['it_admin'], sample: () => ({}) },
+  'keys.rotateKek': { allowed: ['it_admin'], sample: () => ({}) },
+  'keys.rotateDomainKey': { allowed: ['it_admin'], sample: () => ({ purpose: 'audit' }) },
+  'keys.kit.create': { allowed: ['it_admin'], sample: () => ({ split: false }) },
+  'keys.custodian.mine': { allowed: SIGNED_IN, sample: () => ({}) },
+  'keys.custodian.acknowledge': { allowed: SIGNED_IN, sample: () => ({ kitId: randomUUID() }) },
 };
 
 const PASSWORD = 'matrix test passphrase';
