@@ -17,6 +17,8 @@
  *  5. Deletions (test/bench/erasure.ts): one approved deletion with 10 orders at N and 1M, a 10k retention batch
  *     (BENCH_ERASURE=0 skips it).
  *  6. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
+ *  7. BENCH_KEYS=1: key rotation (test/bench/keyRotation.ts): KEK rotation and the DEK-wrap rotation job at N, with
+ *     searches answered meanwhile (it seeds its own database, so it is off by default).
  *
  * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip the 1M step, BENCH_QUERIES (default 400),
  * BENCH_ROUNDS (default 3), BENCH_JSON=path to also write every printed figure as flat JSON (keys end in their
@@ -53,6 +55,7 @@ import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/store/database.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { erasureSection } from './erasure.ts';
+import { keyRotationSection } from './keyRotation.ts';
 import { pgSection } from './pg.ts';
 import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
@@ -460,6 +463,7 @@ async function main() {
   const out: string[] = [];
   if (SQLITE) await sqliteSections(p, put, out);
   if (SQLITE && process.env.BENCH_ERASURE !== '0') await erasureSection(put, out);
+  if (SQLITE && process.env.BENCH_KEYS === '1') await keyRotationSection(put, out);
   if (PG) await pgSection({ n: N, items: (count, offset, seed) => makeItems(count, offset, p, seed), openEncrypted, writeEncrypted, log, fmt, rate, percentiles }, put, out);
   process.stdout.write(`${out.join('\n')}\n`);
   if (process.env.BENCH_JSON) {
