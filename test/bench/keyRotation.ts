@@ -4,7 +4,7 @@
  *
  *  1. KEK rotation through the IPC channel (keys.rotateKek: keychain, one transaction rewrapping the domain keys,
  *     audit event, keychain swap) at N customers.
- *  2. DEK-wrap rotation (keys.rotateDomainKey dek-wrap): the job rewrapping every customer key in batches of 500,
+ *  2. DEK-wrap rotation (keys.rotateDomainKey dek-wrap): the job rewrapping every customer key in batches of 100,
  *     start to finish, with exact searches through IPC (staff session, audited) answered meanwhile: p50/p95.
  *
  * Environment: BENCH_KEYS_CUSTOMERS (default BENCH_CUSTOMERS or 100000), BENCH_JSON=path (standalone only).
@@ -66,7 +66,7 @@ export async function keyRotationSection(put: Put, out: string[]): Promise<void>
     await db.destroy();
     log(`seeded ${N.toLocaleString('en-GB')} customers`);
 
-    const core = await openCore({ dataDir: dir, vault, passwordCost: 10, keyRotationGraceMs: 0, keyRotationBatch: 500 });
+    const core = await openCore({ dataDir: dir, vault, passwordCost: 10, keyRotationGraceMs: 0, keyRotationBatch: 100 });
     const must = async <T>(senderId: string, channel: string, input: unknown): Promise<T> => {
       const r = await core.handle({ senderId, trusted: true }, channel, input);
       if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
@@ -102,7 +102,7 @@ export async function keyRotationSection(put: Put, out: string[]): Promise<void>
     out.push(`### Key rotation at ${N.toLocaleString('en-GB')} customers (SQLite)`, '');
     out.push('| measure | result |', '|---|---|');
     out.push(`| KEK rotation (keys.rotateKek: keychain, ${kek.rewrapped} domain-key rows rewrapped, audit, keychain swap) | ${fmt(kekMs)} |`);
-    out.push(`| DEK-wrap rotation job (every customer key rewrapped, batches of 500, old version retired) | ${fmt(dekMs)} (${Math.round(N / (dekMs / 1000)).toLocaleString('en-GB')} keys/s) |`);
+    out.push(`| DEK-wrap rotation job (every customer key rewrapped, batches of 100, old version retired) | ${fmt(dekMs)} (${Math.round(N / (dekMs / 1000)).toLocaleString('en-GB')} keys/s) |`);
     out.push(`| exact search through IPC while it runs (${searches.length} calls) p50 / p95 | ${fmt(during.p50)} / ${fmt(during.p95)} |`, '');
     put('keys.customers', N);
     put('keys.kekRotationMs', kekMs);

@@ -148,7 +148,7 @@ export class DekWrapRotation implements JobKind {
   }
 
   private work(): JobWork {
-    const batch = this.deps.batchSize ?? 500;
+    const batch = this.deps.batchSize ?? 100;
     let seen: Cursor | null = null;
     const ringHas = (version: number) => {
       try {
@@ -197,7 +197,9 @@ export class DekWrapRotation implements JobKind {
     const spec = MOVABLE[c.table]!;
     const ring = this.deps.ring.current();
     const wrapper = domainWrapperAt(ring, () => ring.domainKey('dek-wrap', c.target));
-    const rows = await underOtherVersions(trx(spec.table).where(spec.key, '>', c.after), spec.column, c.target)
+    // No lower bound at the start of a table: '' is not a uuid to PostgreSQL.
+    const from = c.after ? trx(spec.table).where(spec.key, '>', c.after) : trx(spec.table);
+    const rows = await underOtherVersions(from, spec.column, c.target)
       .orderBy(spec.key)
       .limit(batch)
       .select<Record<string, unknown>[]>(spec.key, spec.column, ...spec.select);
