@@ -69,7 +69,8 @@ test('an IT administrator rotates keys, watches the job, makes a split recovery 
   await expect(mine).toContainText('Share 1 of 3');
   await mine.getByRole('button', { name: 'I hold this share and accept the role' }).click();
   await expect(mine).toContainText('Acknowledged');
-  await mine.getByRole('button', { name: 'Close' }).click();
+  await page.keyboard.press('Escape');
+  await expect(mine).toBeHidden();
   await navigation(page).getByRole('link', { name: 'Home' }).click();
   await navigation(page).getByRole('link', { name: 'Keys' }).click();
   await expect(page.getByRole('table', { name: 'Recovery kits' })).toContainText(`${STAFF.displayName} — acknowledged`);
