@@ -93,6 +93,12 @@ async function reopen(t: CustomerTestCore, vault = t.vault): Promise<CustomerTes
   };
 }
 
+/** After a test closed the seeded core itself: its reader connection and (PostgreSQL) database go too. */
+async function done(t: CustomerTestCore): Promise<void> {
+  await t.cleanup().catch(() => undefined);
+  rmSync(t.dataDir, { recursive: true, force: true });
+}
+
 async function waitForRotation(t: CustomerTestCore): Promise<void> {
   for (let i = 0; i < 2000; i += 1) {
     const status = await t.as('admin', 'keys.status', {});
@@ -134,6 +140,7 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     const reopened = await reopen(t);
     await everythingOpens(reopened, customers);
     await reopened.cleanup();
+    await done(t);
   });
 
   test('a KEK rotation killed between the database commit and the keychain swap is finished at the next open', realKeychain, async () => {
@@ -172,6 +179,7 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     assert.equal(await vault.get(kekNextName(id)), null);
     assert.deepEqual(await vault.get(kekName(id)), parked);
     await again.cleanup();
+    await done(t);
   });
 
   test('audit-key rotation: new events are hashed with the new version, older ones verify with theirs', realKeychain, async () => {
@@ -221,6 +229,7 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     await reopened.call('session.login', { username: ADMIN.username, password: ADMIN.password }, 'admin');
     assert.equal((await reopened.call<{ ok: boolean }>('audit.verify', {}, 'admin')).ok, true);
     await reopened.cleanup();
+    await done(t);
   });
 
   test('a dek-wrap rotation killed (SIGKILL) mid-way resumes at the next open and completes', realKeychain, async () => {
@@ -268,6 +277,7 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     }
     assert.equal((await core.call<{ ok: boolean }>('audit.verify', {}, 'admin')).ok, true);
     await core.cleanup();
+    await done(t);
   });
 
   test('a second rotation of the same key is refused while one runs: by the database, also from a second workstation', realKeychain, async () => {
@@ -291,7 +301,7 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     assert.equal(Number((await db('jobs').where({ kind: 'key-rotation.dek-wrap' }).count<{ n: number }[]>('* as n'))[0]!.n), 1);
     await db.destroy();
     await other.core.close();
-    await t.core.close();
+    await t.cleanup();
   });
 
   test('wrong role and malformed input are refused and change nothing', async () => {
@@ -366,6 +376,7 @@ describe('recovery kit (issue #11)', { concurrency: false }, () => {
     const record = await reopened.call<{ name: { familyName: string } }>('customers.open', { customerId: customers[0], purpose: 'customer_support' }, 'staff');
     assert.equal(record.name.familyName, 'Rot0');
     await reopened.cleanup();
+    await done(t);
   });
 
   test('split for three custodians: two shares restore, one share is refused; custodians acknowledge only their own share', realKeychain, async () => {
@@ -409,6 +420,7 @@ describe('recovery kit (issue #11)', { concurrency: false }, () => {
     assert.deepEqual(await ws.vault.get(kekName(id)), kek);
     const reopened = await startCore({ ...FAST, dataDir: t.dataDir, vault: ws.vault });
     await reopened.cleanup();
+    await done(t);
   });
 
   test('a kit made before a KEK rotation no longer restores (refused, nothing changed) and shows as stale', realKeychain, async () => {
@@ -424,6 +436,6 @@ describe('recovery kit (issue #11)', { concurrency: false }, () => {
     const stale = await ws.enrol({ packageText: kit.texts[0], passphrase: kit.generatedPassphrase });
     assert.equal(stale.ok ? 'ok' : stale.error.code, 'CONFLICT');
     assert.equal(await ws.vault.get(kekName(id)), null);
-    rmSync(t.dataDir, { recursive: true, force: true });
+    await done(t);
   });
 });
