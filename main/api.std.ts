@@ -7,6 +7,7 @@ import { backupChannels } from './features/backup/backup.contract.std.ts';
 import { breakglassChannels } from './features/breakglass/breakglass.contract.std.ts';
 import { disclosuresChannels } from './features/disclosures/disclosures.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
+import { keyRotationChannels } from './features/keyRotation/keyRotation.contract.std.ts';
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
@@ -36,6 +37,7 @@ export const API = {
   ...announcementsChannels,
   ...disclosuresChannels,
   ...backupChannels,
+  ...keyRotationChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -30,6 +30,11 @@ import { DisclosureService } from './features/disclosures/disclosureService.node
 import { RecipientRegistry } from './features/disclosures/recipients.node.ts';
 import { releaseJobKind } from './features/disclosures/releaseJob.node.ts';
 import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
+import { DekWrapRotation } from './features/keyRotation/dekWrapRotation.node.ts';
+import { keyRotationHandlers } from './features/keyRotation/keyRotation.handlers.node.ts';
+import { KeyRotation } from './features/keyRotation/keyRotation.node.ts';
+import { domainKeyFingerprint, type KeyRingHolder } from './features/keyRotation/keyRingHolder.node.ts';
+import { RecoveryKits } from './features/keyRotation/recoveryKits.node.ts';
 import { CustomerEraser } from './features/erasure/deletion.node.ts';
 import { DeletionRequests } from './features/erasure/deletionRequests.node.ts';
 import { erasureHandlers } from './features/erasure/erasure.handlers.node.ts';
@@ -69,7 +74,8 @@ import { AuditLog } from './platform/audit/auditLog.node.ts';
 import { ChainWitness, INTEGRITY_ACTION, settingsWitnessStore, vaultWitnessStore } from './platform/audit/chainWitness.node.ts';
 import { headFileProblem, signHead } from './platform/audit/signedHead.node.ts';
 import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
-import { loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
+import { loadDomainKeys } from './platform/crypto/domainKeys.node.ts';
+import { kekName, loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
 import { noFileSaver, type FileSaver } from './platform/files/fileSaver.node.ts';
@@ -87,6 +93,7 @@ import { classifyConnectionError, probeOutcome } from './platform/store/probe.no
 import { StartupError } from './platform/startupError.std.ts';
 import { AppError } from './platform/ipc/errors.std.ts';
 import { dialectOf } from './platform/store/dialect.node.ts';
+import { inTransaction } from './platform/store/transaction.node.ts';
 import { APP_VERSION } from './platform/appVersion.std.ts';
 
 export interface CoreOptions {
@@ -117,6 +124,9 @@ export interface CoreOptions {
   onErasurePort?: (port: ErasurePort) => void;
   /** Customers per disclosure-release batch; tests use small ones. */
   releaseBatch?: number;
+  /** Rows per batch of a dek-wrap rotation, and how long the new version exists before the old one retires. */
+  keyRotationBatch?: number;
+  keyRotationGraceMs?: number;
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
@@ -164,6 +174,35 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     for (const listener of listeners) listener(senderId, event, payload);
   };
   const keyRing = () => ring;
+  // Rotations (here or on another workstation sharing the database) change the domain keys: the ring reloads
+  // them with the KEK from this workstation's keychain, at once here and within a sweep elsewhere.
+  let ringFingerprint = await domainKeyFingerprint(db);
+  let failedFingerprint: string | null = null;
+  const ringHolder: KeyRingHolder = {
+    current: keyRing,
+    async reload() {
+      const fingerprint = await domainKeyFingerprint(db);
+      const kek = await options.vault.get(kekName(installId));
+      if (!kek) throw new Error('The key-encryption key left the keychain');
+      try {
+        ring = await inTransaction(db, (trx) => loadDomainKeys(trx, kek, { fresh: false, now: clock.nowIso() }));
+        ringFingerprint = fingerprint;
+      } finally {
+        kek.fill(0);
+      }
+    },
+  };
+  const refreshRing = async () => {
+    const fingerprint = await domainKeyFingerprint(db);
+    if (fingerprint === ringFingerprint || fingerprint === failedFingerprint) return;
+    try {
+      await ringHolder.reload();
+    } catch (error) {
+      // E.g. the KEK was rotated on another workstation: the ring in memory keeps working; enrol this one again.
+      failedFingerprint = fingerprint;
+      logger.error('keys.ring_reload_failed', error);
+    }
+  };
   // The chain head is witnessed outside the database (keychain beside the KEK, and this workstation's settings).
   const witness = new ChainWitness(db, keyRing, installId, [vaultWitnessStore(options.vault, installId), settingsWitnessStore(settings)], logger, options.witnessDelayMs);
   await witness.load();
@@ -245,6 +284,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     progress: (senderId, payload) => emit(senderId, 'progress', payload),
   });
   jobs.register(backups.jobKind());
+  // Keys (issue #11): KEK and audit-key rotation, the dek-wrap rotation job, recovery kits.
+  const keyRotation = new KeyRotation({ db, vault: options.vault, installId, clock, ring: ringHolder, auditHead: audit });
+  const dekWrapRotation = new DekWrapRotation({ vault: options.vault, installId, clock, ring: ringHolder, audit, logger, batchSize: options.keyRotationBatch, graceMs: options.keyRotationGraceMs });
+  jobs.register(dekWrapRotation);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -264,6 +307,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const importer = new CustomerImportService(customers, jobs, (senderId, payload) => emit(senderId, 'progress', payload));
   const announcements = new AnnouncementService(db, clock, jobs, customers, (senderId, payload) => emit(senderId, 'progress', payload));
   const files = options.fileSaver ?? noFileSaver;
+  const recoveryKits = new RecoveryKits({ db, vault: options.vault, installId, clock, files, auditHead: audit, kekId: () => ring.kekId, cost: options.enrolmentCost });
   const disclosures = new DisclosureService({
     db,
     clock,
@@ -285,6 +329,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   let inFlight = 0;
   const reopenKeys = async () => {
     ring = await loadKeyRing(db, await unlockKek(db, options.vault), clock.nowIso());
+    ringFingerprint = await domainKeyFingerprint(db);
   };
   const moveDatabase = (from: string, to: string) => {
     renameSync(from, to);
@@ -369,6 +414,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
       ...backupHandlers(backups, restores, files),
+      ...keyRotationHandlers({ db, ring: ringHolder, rotation: keyRotation, dekWrap: dekWrapRotation, jobs, kits: recoveryKits, staff: accounts }),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: managedPolicy }),
       ),
@@ -384,6 +430,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       .refresh(db)
       .catch((error: unknown) => void (closing || logger.error('settings.refresh_failed', error)))
       .finally(() => sessions.sweepIdle());
+    refreshRing().catch((error: unknown) => void (closing || logger.error('keys.ring_refresh_failed', error)));
   }, options.sweepIntervalMs ?? 5_000);
   sweeper.unref();
   // A workstation that died mid-job leaves it to the others: whoever notices its lease ran out finishes it.

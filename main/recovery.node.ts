@@ -54,7 +54,7 @@ export function openRecoveryCore(options: RecoveryOptions): Core {
         if (!parsed.success) return fail('INVALID_INPUT', describeIssues(parsed.error.issues));
         if (!canEnrol || !options.database) return { ok: false, error: { code: 'CONFLICT', message: 'An enrolment package cannot fix this problem. Follow the steps shown. Nothing was changed.' } };
         try {
-          const result = await service.importEnrolment(parsed.data.packageText, parsed.data.passphrase, options.database);
+          const result = await service.importEnrolment(parsed.data.packageText, parsed.data.passphrase, options.database, parsed.data.moreShares);
           enrolled = true;
           options.logger?.info('workstation.enrolled', { kekId: result.kekId });
           options.onEnrolled?.();

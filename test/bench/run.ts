@@ -18,6 +18,8 @@
  *     (BENCH_ERASURE=0 skips it).
  *  6. Backup and restore (test/bench/backup.ts) of the N-customer database (BENCH_BACKUP=0 skips it).
  *  7. BENCH_PG=1: the PostgreSQL section (test/bench/pg.ts), under a throw-away server.
+ *  8. BENCH_KEYS=1: key rotation (test/bench/keyRotation.ts): KEK rotation and the DEK-wrap rotation job at N, with
+ *     searches answered meanwhile (it seeds its own database, so it is off by default).
  *
  * Environment: BENCH_CUSTOMERS (default 100000), BENCH_MILLION=0 to skip the 1M step, BENCH_QUERIES (default 400),
  * BENCH_ROUNDS (default 3), BENCH_ONLY=backup (that section alone), BENCH_JSON=path to also write every printed figure as flat JSON (keys end in their
@@ -55,6 +57,7 @@ import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { backupSection } from './backup.ts';
 import { erasureSection } from './erasure.ts';
+import { keyRotationSection } from './keyRotation.ts';
 import { pgSection } from './pg.ts';
 import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
@@ -472,6 +475,7 @@ async function main() {
     };
     await backupSection({ n: N, seed }, put, out);
   }
+  if (SQLITE && !only && process.env.BENCH_KEYS === '1') await keyRotationSection(put, out);
   if (PG) await pgSection({ n: N, items: (count, offset, seed) => makeItems(count, offset, p, seed), openEncrypted, writeEncrypted, log, fmt, rate, percentiles }, put, out);
   process.stdout.write(`${out.join('\n')}\n`);
   if (process.env.BENCH_JSON) {

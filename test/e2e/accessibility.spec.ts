@@ -172,6 +172,22 @@ test('axe: setup, sign-in, lock, the IT administrator’s screens and the accoun
   await page.keyboard.press('Escape');
   await expect(restoreDialog).toBeHidden();
   await expect.soft(restore, 'focus').toBeFocused();
+  // Keys (issue #11): versions, rotations, recovery kits; a rotation's confirmation and the custodian's dialog.
+  await navigation(page).getByRole('link', { name: 'Keys' }).click();
+  await expect(page.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Domain key versions' })).toBeVisible();
+  await audit.check(page, 'keys', { screenshot: true });
+  await page.getByRole('button', { name: 'Rotate the KEK' }).click();
+  await expect(page.getByRole('dialog', { name: 'Rotate the key-encryption key' })).toBeVisible();
+  await audit.check(page, 'keys: rotate the KEK dialog');
+  await page.keyboard.press('Escape');
+  await page.getByRole('form', { name: 'Make a recovery kit' }).getByRole('radio', { name: /Split for three custodians/ }).check();
+  await audit.check(page, 'keys: split recovery kit form');
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: 'My recovery-kit shares' }).click();
+  await expect(page.getByRole('dialog', { name: 'My recovery-kit shares' })).toContainText('You hold no share');
+  await audit.check(page, 'my recovery-kit shares');
+  await page.keyboard.press('Escape');
 
   await navigation(page).getByRole('link', { name: 'Accounts' }).click();
   await expect(page.getByRole('table', { name: 'Accounts' })).toContainText(ADMIN.displayName);

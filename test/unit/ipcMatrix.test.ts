@@ -165,6 +165,14 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'backup.saveSchedule': { allowed: ['it_admin'], sample: () => ({ enabled: false, folder: null, intervalHours: 24, keep: 7 }) },
   // Needs the password re-entered: an allowed caller is answered REAUTH_REQUIRED, nothing restored.
   'backup.restore': { allowed: ['it_admin'], sample: () => ({ file: 'itpc-backup-20260101-000000Z-abcd.itpcbak', confirm: true }) },
+  // Keys (issue #11): IT rotates keys and makes recovery kits; every account may be a custodian and acknowledges
+  // only its own share (a kit it does not hold is NOT_FOUND, not a refusal of the role).
+  'keys.status': { allowed: ['it_admin'], sample: () => ({}) },
+  'keys.rotateKek': { allowed: ['it_admin'], sample: () => ({}) },
+  'keys.rotateDomainKey': { allowed: ['it_admin'], sample: () => ({ purpose: 'audit' }) },
+  'keys.kit.create': { allowed: ['it_admin'], sample: () => ({ split: false }) },
+  'keys.custodian.mine': { allowed: SIGNED_IN, sample: () => ({}) },
+  'keys.custodian.acknowledge': { allowed: SIGNED_IN, sample: () => ({ kitId: randomUUID() }) },
 };
 
 const PASSWORD = 'matrix test passphrase';

@@ -78,11 +78,18 @@ export const workstationChannels = {
     access: { kind: 'public' },
   }),
   /**
-   * Imports an enrolment package on the recovery screen. Possession of the package and its passphrase is the
-   * authority; an open console refuses it (it already holds its key).
+   * Imports an enrolment package — or a recovery kit, or custodians' shares of one (`moreShares`: the other
+   * shares) — on the recovery screen. Possession of the package and its passphrase is the authority; an open
+   * console refuses it (it already holds its key).
    */
   'workstation.recovery.enrol': channel({
-    input: z.object({ packageText: z.string().min(1, 'Paste the enrolment package').max(ENROLMENT_PACKAGE_MAX_CHARS), passphrase: z.string().min(1, 'Enter the passphrase').max(200) }).strict(),
+    input: z
+      .object({
+        packageText: z.string().min(1, 'Paste the enrolment package').max(ENROLMENT_PACKAGE_MAX_CHARS),
+        passphrase: z.string().min(1, 'Enter the passphrase').max(200),
+        moreShares: z.array(z.string().min(1).max(ENROLMENT_PACKAGE_MAX_CHARS)).max(2).optional(),
+      })
+      .strict(),
     output: z.object({ installId: z.string(), kekId: z.string() }),
     access: { kind: 'public' },
   }),

@@ -5,12 +5,12 @@ import { KEK_BYTES, kekFacts } from '../../platform/crypto/keyRing.node.ts';
 import {
   EnrolmentPackageError,
   generatePassphrase,
-  openEnrolmentPackage,
   passphraseProblem,
   readEnrolmentHeader,
   sealEnrolmentPackage,
   type EnrolmentRefusal,
 } from '../../platform/crypto/enrolmentPackage.node.ts';
+import { openRecoveryMaterial } from '../../platform/crypto/recoveryKit.node.ts';
 import type { SecretVault } from '../../platform/keychain/vault.std.ts';
 import type { ManagedPolicy } from '../../platform/settings/managedPolicy.std.ts';
 import { refuseLockedConnection } from '../../platform/settings/managedSettings.node.ts';
@@ -75,6 +75,7 @@ const REFUSALS: Record<EnrolmentRefusal, string> = {
   expired: 'This enrolment package has expired. Ask IT for a new one. Nothing was changed.',
   wrong_install: 'This enrolment package is for another database. Nothing was changed.',
   wrong_passphrase: 'The passphrase does not open this enrolment package. Nothing was changed.',
+  too_few_shares: 'Two of the three custodians\' shares are needed to restore this recovery kit. Nothing was changed.',
 };
 
 export interface WorkstationDeps {
@@ -147,20 +148,21 @@ export class WorkstationService {
     return {
       packageText: text,
       generatedPassphrase: typed === undefined ? passphrase : null,
-      expiresAt: header.expiresAt,
+      expiresAt: header.expiresAt ?? expiresAt.toISOString(),
       installId,
       audit: { kekId: header.kekId, expiresAt: header.expiresAt, passphrase: typed === undefined ? 'generated' : 'typed' },
     };
   }
 
   /**
-   * The recovery path: proves the package against the configured database (read-only), then stores the KEK in
-   * this workstation's keychain under the database's install id. Every refusal leaves the keychain untouched.
+   * The recovery path: proves the package — an enrolment package, a recovery kit, or at least two custodians'
+   * shares of one — against the configured database (read-only), then stores the KEK in this workstation's
+   * keychain under the database's install id. Every refusal leaves the keychain untouched.
    */
-  async importEnrolment(packageText: string, passphrase: string, database: DatabaseConfig): Promise<{ installId: string; kekId: string }> {
-    let header;
+  async importEnrolment(packageText: string, passphrase: string, database: DatabaseConfig, moreShares: readonly string[] = []): Promise<{ installId: string; kekId: string }> {
+    const texts = [packageText, ...moreShares];
     try {
-      header = readEnrolmentHeader(packageText);
+      for (const text of texts) readEnrolmentHeader(text);
     } catch {
       throw new AppError('INVALID_INPUT', REFUSALS.malformed);
     }
@@ -168,18 +170,22 @@ export class WorkstationService {
     if (!target.installId) {
       throw new AppError('CONFLICT', `The database could not be read to check the package: ${target.message} Nothing was changed.`);
     }
-    let kek: Buffer;
+    let opened: { kek: Buffer; header: { kekId: string } };
     try {
-      kek = await openEnrolmentPackage(packageText, passphrase, { installId: target.installId, now: this.deps.now() });
+      opened = await openRecoveryMaterial(texts, passphrase, { installId: target.installId, now: this.deps.now() });
     } catch (error) {
       if (error instanceof EnrolmentPackageError) throw new AppError(error.reason === 'wrong_passphrase' ? 'INVALID_CREDENTIALS' : 'INVALID_INPUT', REFUSALS[error.reason]);
       throw error;
     }
+    const { kek } = opened;
     // The package opened; the key must also be the one the database was stamped with.
     const keyCheck = await readKeyCheck(database);
-    if (keyCheck !== kekFacts(kek).checkValue) throw new AppError('CONFLICT', 'The key in this package does not open this database. Nothing was changed.');
+    if (keyCheck !== kekFacts(kek).checkValue) {
+      kek.fill(0);
+      throw new AppError('CONFLICT', 'The key in this package does not open this database (a kit made before a key rotation holds the retired key). Nothing was changed.');
+    }
     await this.deps.vault.set(kekName(target.installId), kek);
     kek.fill(0);
-    return { installId: target.installId, kekId: header.kekId };
+    return { installId: target.installId, kekId: opened.header.kekId };
   }
 }

@@ -1,5 +1,5 @@
 import { DecryptionError, open, seal } from './envelope.node.ts';
-import type { KeyRing } from './keyRing.node.ts';
+import type { DomainKey, KeyRing } from './keyRing.node.ts';
 
 /**
  * Wraps and unwraps a record's data key. The first byte of a stored wrap says what wrapped it, so rows written
@@ -45,13 +45,25 @@ function unwrapDomain(ring: KeyRing, wrapped: Buffer, table: string, rowId: stri
 
 /** Data keys of records that belong to no customer (staff accounts, key rows themselves). */
 export function domainWrapper(ring: KeyRing): DataKeyWrapper {
+  return domainWrapperAt(ring, () => ring.dekWrap);
+}
+
+/** The first bytes of a wrap made by dek-wrap version `version` (what a rotation looks for in SQL). */
+export function domainWrapPrefix(version: number): Buffer {
+  const header = Buffer.alloc(3);
+  header[0] = DOMAIN;
+  header.writeUInt16BE(version, 1);
+  return header;
+}
+export const LEGACY_WRAP_BYTE = Buffer.of(LEGACY);
+export const DOMAIN_WRAP_BYTE = Buffer.of(DOMAIN);
+
+/** As domainWrapper, wrapping under one given dek-wrap version (a rotation moving rows onto it). */
+export function domainWrapperAt(ring: KeyRing, key: () => DomainKey): DataKeyWrapper {
   return {
     wrap(dek, table, rowId) {
-      const key = ring.dekWrap;
-      const header = Buffer.alloc(3);
-      header[0] = DOMAIN;
-      header.writeUInt16BE(key.version, 1);
-      return Buffer.concat([header, seal(key.key, dek, domainBinding(key.label, table, rowId))]);
+      const current = key();
+      return Buffer.concat([domainWrapPrefix(current.version), seal(current.key, dek, domainBinding(current.label, table, rowId))]);
     },
     unwrap: (wrapped, table, rowId) => unwrapDomain(ring, wrapped, table, rowId),
   };

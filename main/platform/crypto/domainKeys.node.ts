@@ -129,3 +129,16 @@ export async function rewrapDomainKeys(q: Queryable, oldKek: Buffer, newKek: Buf
   await q('meta').where({ key: 'key_check' }).update({ value: kekFacts(newKek).checkValue });
   return rows.length;
 }
+
+/**
+ * The end of a rotation: the version wraps nothing new (`retired_at`). Its material is deleted as well when
+ * `unused` (no row anywhere is under it any more), which makes whatever an attacker kept of it worthless.
+ */
+export async function retireDomainKeyVersion(q: Queryable, purpose: DomainKeyPurpose, version: number, now: string, unused: boolean): Promise<'retired' | 'destroyed'> {
+  if (unused) {
+    await q(DOMAIN_KEYS_TABLE).where({ purpose, version }).delete();
+    return 'destroyed';
+  }
+  await q(DOMAIN_KEYS_TABLE).where({ purpose, version }).whereNull('retired_at').update({ retired_at: now });
+  return 'retired';
+}

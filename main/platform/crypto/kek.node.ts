@@ -18,6 +18,33 @@ export function kekName(installId: string): string {
 }
 
 /**
+ * Where a KEK rotation parks the new key while the database switches to it: if the process dies between the
+ * database commit and the keychain swap, the next open finds the new key here and finishes the swap.
+ */
+export function kekNextName(installId: string): string {
+  return `kek-next/${installId}`;
+}
+
+/**
+ * Finishes or forgets a KEK rotation a killed process left half-done: the database's key check names the key
+ * that is valid. Parked key matches → it becomes the key (the old one is retired); otherwise the parked key is
+ * dropped (the rotation never committed). Returns the key to use.
+ */
+async function settleKekRotation(vault: SecretVault, installId: string, current: Buffer | null, storedCheck: string | null): Promise<Buffer | null> {
+  const parked = await fromVault(() => vault.get(kekNextName(installId)));
+  if (!parked) return current;
+  if (storedCheck !== null && parked.length === KEK_BYTES && kekFacts(parked).checkValue === storedCheck) {
+    await fromVault(() => vault.set(kekName(installId), parked));
+    await fromVault(() => vault.delete(kekNextName(installId)));
+    return parked;
+  }
+  if (current && storedCheck !== null && current.length === KEK_BYTES && kekFacts(current).checkValue === storedCheck) {
+    await fromVault(() => vault.delete(kekNextName(installId)));
+  }
+  return current;
+}
+
+/**
  * Writes `key` unless a value is already there (another workstation may be doing the same at this moment: the
  * first write wins, in the database), then returns whichever value is stored.
  */
@@ -69,7 +96,7 @@ export async function unlockKek(db: Db, vault: SecretVault): Promise<UnlockedKek
       `Ask IT to compare it with the backup for install ${id} before anyone signs in.`,
     ]);
   }
-  let kek = await fromVault(() => vault.get(kekName(id)));
+  let kek = await settleKekRotation(vault, id, await fromVault(() => vault.get(kekName(id))), storedCheck);
   let created = false;
 
   if (!kek) {

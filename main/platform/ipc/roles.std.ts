@@ -97,6 +97,9 @@ export const PERMISSIONS = {
   'disclosures.recipients': ['manager'],
   /** Read and export the disclosure register. */
   'disclosures.register': ['manager', 'auditor'],
+  // Keys (issue #11): rotation of the KEK and the domain keys, recovery kits and their custodians.
+  /** See key versions and rotations, rotate keys, make recovery kits and name their custodians. */
+  'keys.manage': ['it_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconArchive, IconDatabase, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconDatabase, IconKey, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -13,6 +13,7 @@ import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { DisclosuresPage } from '../features/disclosures/DisclosuresPage';
 import { RegisterPage } from '../features/disclosures/RegisterPage';
 import { HomePage } from '../features/home/HomePage';
+import { KeysPage } from '../features/keyRotation/KeysPage';
 import { MinorsPage } from '../features/minors/MinorsPage';
 import { AnnouncementsPage } from '../features/announcements/AnnouncementsPage';
 import { PolicyPage } from '../features/policy/PolicyPage';
@@ -44,6 +45,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/minors', label: 'Minors', icon: IconShieldLock, permission: 'minors.report', page: MinorsPage },
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },
+  { path: '/keys', label: 'Keys', icon: IconKey, permission: 'keys.manage', page: KeysPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, permission: 'settings.manage', page: SettingsPage },
   { path: '/backups', label: 'Backups', icon: IconDatabase, permission: 'backups.manage', page: BackupsPage },
 ];

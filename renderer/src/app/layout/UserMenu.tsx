@@ -1,6 +1,7 @@
 import { Group, Menu, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
-import { IconCheck, IconChevronDown, IconDeviceDesktop, IconKey, IconLock, IconLogout, IconMoon, IconSun, type Icon } from '@tabler/icons-react';
+import { IconCheck, IconChevronDown, IconDeviceDesktop, IconKey, IconLock, IconLogout, IconMoon, IconShieldHalf, IconSun, type Icon } from '@tabler/icons-react';
 import { useState } from 'react';
+import { CustodianModal } from '../../features/keyRotation/CustodianModal';
 import { ChangePasswordModal } from '../../features/session/ChangePasswordModal';
 import { useActiveSession, useSession } from '../../features/session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
@@ -20,6 +21,7 @@ export function UserMenu() {
   const { colorScheme, setColorScheme } = useMantineColorScheme({ keepTransitions: true });
 
   const [changingPassword, setChangingPassword] = useState(false);
+  const [custodian, setCustodian] = useState(false);
 
   const lock = () => lockNow().catch((error: unknown) => notifyFailure('Could not lock the console', error));
 
@@ -48,6 +50,9 @@ export function UserMenu() {
           <Menu.Item leftSection={<IconKey size={16} aria-hidden />} onClick={() => setChangingPassword(true)}>
             Change my password
           </Menu.Item>
+          <Menu.Item leftSection={<IconShieldHalf size={16} aria-hidden />} onClick={() => setCustodian(true)}>
+            My recovery-kit shares
+          </Menu.Item>
           <Menu.Divider />
           <Menu.Label id="colour-scheme-label">Colour scheme</Menu.Label>
           <div role="group" aria-labelledby="colour-scheme-label">
@@ -71,6 +76,7 @@ export function UserMenu() {
         </Menu.Dropdown>
       </Menu>
       <ChangePasswordModal opened={changingPassword} onClose={() => setChangingPassword(false)} />
+      <CustodianModal opened={custodian} onClose={() => setCustodian(false)} />
     </>
   );
 }

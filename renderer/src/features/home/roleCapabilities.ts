@@ -49,6 +49,7 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'disclosures.approve': 'Approve, deny and release disclosures of customer data, and correct the disclosure register',
   'disclosures.recipients': 'Add and edit disclosure recipients and the fields each may receive',
   'disclosures.register': 'Read and export the disclosure register',
+  'keys.manage': 'Rotate the encryption keys, make recovery kits and name their custodians',
 };
 
 /** Mirrors the permission table main enforces, so what people read here is what actually applies. */

@@ -18,7 +18,7 @@ export function RecoveryScreen() {
   const { submitting, failure, run } = useSubmission();
   const form = useForm({
     mode: 'uncontrolled',
-    initialValues: { packageText: '', passphrase: '' },
+    initialValues: { packageText: '', secondShare: '', passphrase: '' },
     validate: {
       packageText: (value) => (value.trim() ? null : 'Paste the enrolment package'),
       passphrase: (value) => (value ? null : 'Enter the passphrase'),
@@ -26,7 +26,8 @@ export function RecoveryScreen() {
   });
   const submit = form.onSubmit((values) =>
     run(async () => {
-      await call('workstation.recovery.enrol', { packageText: values.packageText.trim(), passphrase: values.passphrase });
+      const second = values.secondShare.trim();
+      await call('workstation.recovery.enrol', { packageText: values.packageText.trim(), passphrase: values.passphrase, ...(second ? { moreShares: [second] } : {}) });
       setEnrolled(true);
     }),
   );
@@ -73,7 +74,17 @@ export function RecoveryScreen() {
                   Enrol this workstation
                 </Text>
                 <FormFailure message={failure} />
-                <Textarea label="Enrolment package" description="Paste the package IT created on a workstation that opens the database" autosize minRows={4} maxRows={8} styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }} withAsterisk key={form.key('packageText')} {...form.getInputProps('packageText')} />
+                <Textarea label="Enrolment package" description="Paste the package IT created on a workstation that opens the database, or a recovery kit (or one share of it)" autosize minRows={4} maxRows={8} styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }} withAsterisk key={form.key('packageText')} {...form.getInputProps('packageText')} />
+                <Textarea
+                  label="Second share (split recovery kit only)"
+                  description="A kit split for custodians needs two of its three shares: paste one above and another here"
+                  autosize
+                  minRows={2}
+                  maxRows={8}
+                  styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+                  key={form.key('secondShare')}
+                  {...form.getInputProps('secondShare')}
+                />
                 <PasswordInput label="Passphrase" withAsterisk autoComplete="off" key={form.key('passphrase')} {...form.getInputProps('passphrase')} />
                 <Button type="submit" loading={submitting}>
                   Enrol this workstation

@@ -1,0 +1,29 @@
+/**
+ * Child process for the kill -9 test of key rotation (test/unit/keyRotation.test.ts): opens a core on argv[2]'s
+ * data dir with the real keychain (KeytarVault service argv[3]), signs in the IT administrator, starts a dek-wrap
+ * rotation in small batches and prints `progress <done>` while its job runs. The parent kills it mid-way.
+ */
+import { openCore } from '../../main/core.node.ts';
+import { KeytarVault } from '../../main/platform/keychain/keytarVault.node.ts';
+import { ADMIN, FAST_PASSWORDS } from './core.ts';
+import { databaseFor } from './database.ts';
+
+const [dataDir, service] = process.argv.slice(2);
+const { config } = await databaseFor(dataDir!);
+const core = await openCore({ dataDir: dataDir!, vault: new KeytarVault(service!), passwordCost: FAST_PASSWORDS, keyRotationBatch: 2, keyRotationGraceMs: 0, ...(config ? { database: config } : {}) });
+const must = async <T>(channel: string, input: unknown): Promise<T> => {
+  const r = await core.handle({ senderId: 'admin', trusted: true }, channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+};
+await must('session.login', { username: ADMIN.username, password: ADMIN.password });
+await must('keys.rotateDomainKey', { purpose: 'dek-wrap' });
+for (;;) {
+  const status = await must<{ running: { done: number }[] }>('keys.status', {});
+  const job = status.running[0];
+  if (!job) break;
+  process.stdout.write(`progress ${job.done}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 2));
+}
+process.stdout.write('finished\n');
+await core.close();
