@@ -7,6 +7,8 @@ import type { KeyRing } from './keyRing.node.ts';
  *   0x01 …            the dek-wrap domain key version 1, as written by schema ≤ 2 (the envelope's own version byte)
  *   0x02 vv …         a dek-wrap domain key, version vv (16-bit); staff records and the per-customer keys
  *   0x03 …            the key of the subject (customer) the record is about; gone when that key is shredded
+ *   0x03 (alone)      no data key of its own: the record's sections are sealed with its subject's key itself
+ *                     (customer records and orders since issue #14: two AES-GCM set-ups fewer per customer)
  */
 export interface DataKeyWrapper {
   wrap(dek: Buffer, table: string, rowId: string): Buffer;
@@ -60,7 +62,15 @@ export function domainWrapper(ring: KeyRing): DataKeyWrapper {
 export interface SubjectKeyWrapper extends DataKeyWrapper {
   /** False when the subject's key is gone (shredded) or was never made (a record not migrated yet). */
   readonly hasKey: boolean;
+  /**
+   * For a new record sealed with the subject's key itself: that key, and the one-byte wrap to store in its
+   * `dek` column, which `unwrap` turns back into the subject's key (and nothing once that key is shredded).
+   */
+  ownKey(): { key: Buffer; stored: Buffer };
 }
+
+/** The stored "wrap" of a record sealed with its subject's key itself. */
+const SUBJECT_KEY_ITSELF = Buffer.of(SUBJECT);
 
 /**
  * Data keys of records about one subject, wrapped by that subject's own key and bound to its id, so a
@@ -76,12 +86,18 @@ export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buf
       if (!subjectKey) throw new Error('This subject has no key to wrap with');
       return Buffer.concat([Buffer.of(SUBJECT), seal(subjectKey, dek, subjectBinding(subjectId, table, rowId))]);
     },
+    ownKey() {
+      if (!subjectKey) throw new Error('This subject has no key to seal with');
+      return { key: subjectKey, stored: Buffer.from(SUBJECT_KEY_ITSELF) };
+    },
     unwrap(wrapped, table, rowId) {
       if (wrapped[0] !== SUBJECT) {
         if (!legacyAllowed) throw new DecryptionError();
         return unwrapDomain(ring, wrapped, table, rowId);
       }
       if (!subjectKey) throw new DecryptionError();
+      // The sections' associated data still names table, column and row; the key itself is the subject's.
+      if (wrapped.length === 1) return subjectKey;
       return open(subjectKey, wrapped.subarray(1), subjectBinding(subjectId, table, rowId));
     },
   };
