@@ -32,7 +32,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
 import type { Core } from '../../main/core.contract.std.ts';
-import { pipelinedWrite } from '../../main/features/customers/bulkWrite.node.ts';
+import { pipelinedWrite, PREPARE_SLICE } from '../../main/features/customers/bulkWrite.node.ts';
 import {
   maskedDisplayName,
   normalizeEmail,
@@ -63,6 +63,8 @@ const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const MILLION = process.env.BENCH_MILLION !== '0';
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Items prepared between two turns of the event loop while a chunk is written (both paths); 500 = no overlap. */
+const SLICE = Number(process.env.BENCH_SLICE ?? PREPARE_SLICE);
 /** Optional: SQLite page cache per connection for both paths (the app uses SQLite's default, about 2 MB). */
 const CACHE_MB = Number(process.env.BENCH_CACHE_MB ?? 0);
 /** BENCH_PG=1 adds the PostgreSQL section (test/bench/pg.ts); BENCH_SQLITE=0 skips the SQLite sections above. */
@@ -106,15 +108,16 @@ async function writeEncrypted(db: Db, customers: CustomerStore, orders: OrderSer
     await pipelinedWrite(
       items,
       INSERT_CHUNK,
-      (batch) => {
-        const c = batch.map((item) => customers.prepare(item.details, { actorId: null, now }));
-        const o = withOrders ? batch.map((item, k) => orders.prepare({ ...item.order, customerId: c[k]!.row.id }, { actorId: null, now, keys: c[k]!.keys })) : [];
-        return { c, o };
+      (item) => {
+        const c = customers.prepare(item.details, { actorId: null, now });
+        return { c, o: withOrders ? orders.prepare({ ...item.order, customerId: c.row.id }, { actorId: null, now, keys: c.keys }) : null };
       },
-      async ({ c, o }) => {
-        await customers.insertPrepared(q, c);
+      async (prepared) => {
+        await customers.insertPrepared(q, prepared.map((p) => p.c));
+        const o = prepared.flatMap((p) => (p.o ? [p.o] : []));
         if (o.length) await orders.insertPrepared(q, o);
       },
+      { slice: SLICE },
     );
   });
   return performance.now() - started;
@@ -196,12 +199,13 @@ async function writePlain(dir: string, items: readonly Item[]): Promise<number> 
       await pipelinedWrite(
         items,
         INSERT_CHUNK,
-        (batch) => batch.map((item) => plainRows(item, now)),
+        (item) => plainRows(item, now),
         async (rows) => {
           await insertChunked(q, 'customers', rows.map((r) => r.customer));
           await insertChunked(q, 'orders', rows.map((r) => r.order));
           await insertChunked(q, 'order_items', rows.flatMap((r) => r.items));
         },
+        { slice: SLICE },
       );
     });
     return performance.now() - started;
@@ -501,6 +505,11 @@ async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> 
   }
   const plain = Math.min(...plainMs);
   const enc = Math.min(...encMs);
+  if (process.env.BENCH_IMPORT_ONLY === '1') {
+    out.push(`import: plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}; ratio ${(enc / plain).toFixed(3)}`);
+    put('import.ratio', enc / plain);
+    return;
+  }
 
   // Search and list at N.
   const sampleN = probes(items, QUERIES, 5);
