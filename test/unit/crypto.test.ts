@@ -97,7 +97,9 @@ describe('data keys', () => {
     const [keyA, keyB] = [newDataKey(), newDataKey()];
     const cipher = new RecordCipher('customers');
     const sealed = cipher.sealUnderSubject(subjectWrapper(ring, 'cust-a', keyA, false), 'cust-a', { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
-    assert.deepEqual([...sealed.dek], [0x03], 'no data key of its own: one marker byte');
+    assert.equal(sealed.dek[0], 0x04, 'no data key of its own');
+    assert.equal(sealed.dek.length, 17, 'a marker and the key fingerprint');
+    assert.throws(() => subjectWrapper(ring, 'cust-b', keyB, false).unwrap(sealed.dek, 'customers', 'cust-a'), DecryptionError, "the marker unwraps under another customer's key");
     const a = subjectWrapper(ring, 'cust-a', keyA, false);
     assert.deepEqual(cipher.openMany(a, 'cust-a', sealed.dek, sealed.columns), { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
     assert.throws(() => cipher.open(a, 'cust-a', sealed.dek, 'contact', sealed.columns.identity!), DecryptionError, 'another column');
