@@ -70,7 +70,7 @@ const SQLITE_PRAGMAS = [
   'PRAGMA secure_delete = ON',
   'PRAGMA synchronous = FULL',
   // 32 MiB of page cache (SQLite's default is ~2 MB): the blind indexes are random keys, so an import or a search
-  // at a million customers touches pages all over them (issue #14: RSS at 1M stays far below 250 MB).
+  // at a million customers touches pages all over them (issue #14: main-process RSS at 1M must stay within 250 MB).
   `PRAGMA cache_size = -${SQLITE_CACHE_MIB * 1024}`,
 ];
 
