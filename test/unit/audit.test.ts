@@ -33,6 +33,29 @@ async function verify(t: TestCore) {
 }
 
 describe('hash-chained audit log', () => {
+  test('verifying with a task id sends progress to the caller only: from 0 to the whole chain, ending with it', async () => {
+    const t = await seeded();
+    try {
+      await t.call('session.login', { username: ADMIN.username, password: ADMIN.password });
+      const taskId = '0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b';
+      const seen: { sender: string; done: number; total: number }[] = [];
+      const off = t.core.onEvent((sender, event, payload) => {
+        const p = payload as { taskId?: string; done: number; total: number };
+        if (event === 'progress' && p.taskId === taskId) seen.push({ sender, done: p.done, total: p.total });
+      });
+      const result = await t.call<{ ok: boolean; checked: number }>('audit.verify', { taskId });
+      off();
+      assert.equal(result.ok, true);
+      assert.ok(seen.length >= 2, 'a first and a last event');
+      assert.deepEqual(seen[0], { sender: t.caller().senderId, done: 0, total: result.checked });
+      assert.deepEqual(seen.at(-1), { sender: t.caller().senderId, done: result.checked, total: result.checked });
+      assert.ok(seen.every((e, i) => i === 0 || e.done >= seen[i - 1]!.done), 'never goes back');
+      assert.equal((await t.core.handle(t.caller(), 'audit.verify', { taskId: 'not-an-id' })).ok, false);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   test('an intact chain verifies', async () => {
     const t = await seeded();
     const result = await verify(t);

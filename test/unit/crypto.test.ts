@@ -92,6 +92,26 @@ describe('data keys', () => {
     assert.throws(() => subjectWrapper(ring, 'c1', newDataKey(), false).unwrap(wrapped, 'customers', 'c1'), DecryptionError, 'escapes its key');
   });
 
+  test("a record sealed with its customer's key itself stays bound to table, column, row and customer, and goes with the key", () => {
+    const ring = randomRing();
+    const [keyA, keyB] = [newDataKey(), newDataKey()];
+    const cipher = new RecordCipher('customers');
+    const sealed = cipher.sealUnderSubject(subjectWrapper(ring, 'cust-a', keyA, false), 'cust-a', { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
+    assert.equal(sealed.dek[0], 0x04, 'no data key of its own');
+    assert.equal(sealed.dek.length, 17, 'a marker and the key fingerprint');
+    assert.throws(() => subjectWrapper(ring, 'cust-b', keyB, false).unwrap(sealed.dek, 'customers', 'cust-a'), DecryptionError, "the marker unwraps under another customer's key");
+    const a = subjectWrapper(ring, 'cust-a', keyA, false);
+    assert.deepEqual(cipher.openMany(a, 'cust-a', sealed.dek, sealed.columns), { identity: { name: 'Jane' }, contact: { email: 'j@x.io' } });
+    assert.throws(() => cipher.open(a, 'cust-a', sealed.dek, 'contact', sealed.columns.identity!), DecryptionError, 'another column');
+    assert.throws(() => cipher.open(a, 'cust-b', sealed.dek, 'identity', sealed.columns.identity!), DecryptionError, 'another row');
+    assert.throws(() => new RecordCipher('orders').open(a, 'cust-a', sealed.dek, 'identity', sealed.columns.identity!), DecryptionError, 'another table');
+    assert.throws(() => cipher.open(subjectWrapper(ring, 'cust-a', keyB, false), 'cust-a', sealed.dek, 'identity', sealed.columns.identity!), DecryptionError, "another customer's key");
+    assert.throws(() => cipher.open(subjectWrapper(ring, 'cust-a', null, false), 'cust-a', sealed.dek, 'identity', sealed.columns.identity!), DecryptionError, 'shredded');
+    assert.throws(() => cipher.open(subjectWrapper(ring, 'cust-a', null, true), 'cust-a', sealed.dek, 'identity', sealed.columns.identity!), DecryptionError, 'no domain-key fallback');
+    assert.throws(() => cipher.open(domainWrapper(ring), 'cust-a', sealed.dek, 'identity', sealed.columns.identity!), DecryptionError, 'not a domain wrap');
+    assert.throws(() => cipher.sealUnderSubject(subjectWrapper(ring, 'cust-a', null, false), 'cust-a', { identity: {} }), /no key/);
+  });
+
   test('record sections are bound to their column', () => {
     const keys = domainWrapper(randomRing());
     const cipher = new RecordCipher('customers');

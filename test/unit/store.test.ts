@@ -9,7 +9,7 @@ import { kekName, unlockKek } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
 import { StartupError } from '../../main/platform/startupError.std.ts';
-import { openDatabase } from '../../main/platform/store/database.node.ts';
+import { openDatabase, SQLITE_CACHE_MIB } from '../../main/platform/store/database.node.ts';
 import { migrate, schemaVersion } from '../../main/platform/store/migrate.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { ADMIN, FAST_PASSWORDS, startCore, tempDir } from '../support/core.ts';
@@ -45,6 +45,7 @@ describe('migrations', () => {
       assert.equal(await pragma('foreign_keys'), 1);
       assert.equal(await pragma('secure_delete'), 1);
       assert.equal(await pragma('busy_timeout'), 5000);
+      assert.equal(await pragma('cache_size'), -SQLITE_CACHE_MIB * 1024, 'the page cache the app ships with (issue #14)');
       assert.deepEqual(await migrate(db), { from: MIGRATIONS.at(-1)!.version, to: MIGRATIONS.at(-1)!.version });
     } finally {
       await db.destroy();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
-import { empty, text } from '../../platform/ipc/schemas.std.ts';
+import { empty, id, text } from '../../platform/ipc/schemas.std.ts';
 import { AUDIT_OUTCOMES, auditDetails, auditVerification } from '../../platform/audit/auditEvent.std.ts';
 
 export { auditDetails, auditDetailValue, auditVerification } from '../../platform/audit/auditEvent.std.ts';
@@ -29,8 +29,9 @@ export const auditChannels = {
     output: z.object({ events: z.array(auditEvent), total: z.number() }),
     access: { kind: 'permission', permission: 'audit.read' },
   }),
+  /** Re-walks the whole chain; with a `taskId`, `progress` events (events checked of the chain's length) follow it. */
   'audit.verify': channel({
-    input: empty,
+    input: z.object({ taskId: id.optional() }).strict(),
     output: auditVerification,
     access: { kind: 'permission', permission: 'audit.verify' },
     audit: 'audit.verified',

@@ -25,7 +25,10 @@ function parseHeadFile(text: string): SignedHeadFile {
   return parsed.data;
 }
 
-export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: HeadSigner): ChannelHandlers<typeof auditChannels> {
+/** Sends a `progress` event to one window. */
+export type VerifyProgress = (senderId: string, payload: { taskId: string; done: number; total: number }) => void;
+
+export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: HeadSigner, progress?: VerifyProgress): ChannelHandlers<typeof auditChannels> {
   return {
     'audit.list': async (input, ctx) => {
       const { rows, total } = await audit.list(ctx.q, input);
@@ -44,8 +47,10 @@ export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: Hea
         })),
       };
     },
-    'audit.verify': async (_input, ctx) => {
-      const result = await audit.verify(ctx.q);
+    'audit.verify': async (input, ctx) => {
+      const { taskId } = input;
+      const onProgress = taskId && progress ? (done: number, total: number) => progress(ctx.caller.senderId, { taskId, done, total }) : undefined;
+      const result = await audit.verify(ctx.q, [], { onProgress });
       ctx.auditDetails({ ok: result.ok, checked: result.checked, firstBrokenSeq: result.firstBrokenSeq });
       return result;
     },

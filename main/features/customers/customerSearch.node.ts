@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
@@ -43,22 +44,113 @@ export async function searchCustomers(
   return { rows: await store.toRows(q, rows.slice(0, SEARCH_LIMIT)), truncated: rows.length > SEARCH_LIMIT };
 }
 
-export async function listCustomers(
-  q: Queryable,
-  store: CustomerStore,
-  opts: { offset: number; limit: number; status?: CustomerStatus | undefined },
-): Promise<{ rows: CustomerRow[]; total: number }> {
-  const rows = await q(CUSTOMERS_TABLE)
+/** Where a list page starts: the newest-first key of the row just before it (rows strictly after it are listed). */
+export interface ListCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** A known position in one version of the list: the key of the row at `position` (0 = newest). */
+interface Anchor {
+  position: number;
+  key: ListCursor;
+}
+
+/**
+ * Positions the list has already seen, per status filter and list total, so a jump to row 600,000 of a million
+ * walks the position index (`customers_listed`, migration 0019) only from the nearest known row before it, not
+ * from the top. Known positions are exact for the list they were read from: a different total (a customer added,
+ * deleted, quarantined or published on any workstation) starts a fresh set. A change that keeps the total (one
+ * added and one deleted between two calls) can shift a jumped-to page by a row; scrolling on from a loaded page
+ * uses its cursor and is exact.
+ */
+class ListPositions {
+  private readonly lists = new Map<string, { total: number; anchors: Anchor[] }>();
+  private static readonly MAX_ANCHORS = 4096;
+
+  nearestAtOrBefore(list: string, total: number, position: number): Anchor | null {
+    const known = this.lists.get(list);
+    if (!known || known.total !== total) return null;
+    let best: Anchor | null = null;
+    for (const anchor of known.anchors) if (anchor.position <= position && (!best || anchor.position > best.position)) best = anchor;
+    return best;
+  }
+
+  remember(list: string, total: number, anchor: Anchor): void {
+    let known = this.lists.get(list);
+    if (!known || known.total !== total) {
+      known = { total, anchors: [] };
+      this.lists.set(list, known);
+    }
+    if (known.anchors.length >= ListPositions.MAX_ANCHORS) known.anchors.splice(0, known.anchors.length >>> 1);
+    known.anchors.push(anchor);
+  }
+}
+
+const positionsByStore = new WeakMap<CustomerStore, ListPositions>();
+function positionsOf(store: CustomerStore): ListPositions {
+  let positions = positionsByStore.get(store);
+  if (!positions) positionsByStore.set(store, (positions = new ListPositions()));
+  return positions;
+}
+
+/** Listed customers: published and not quarantined; exactly the `customers_listed` index's rows. */
+function listed(q: Queryable, status: CustomerStatus | undefined): Knex.QueryBuilder {
+  return q(CUSTOMERS_TABLE)
     .whereNull(STAGED_BY_IMPORT)
     .whereNull(QUARANTINED_AT)
     .modify((b) => {
-      if (opts.status) b.where({ status: opts.status });
-    })
+      if (status) b.where({ status });
+    });
+}
+
+/** Rows strictly after `cursor` in newest-first order (a row-value comparison both engines answer from the index). */
+function after(b: Knex.QueryBuilder, cursor: ListCursor | null): Knex.QueryBuilder {
+  return cursor ? b.whereRaw('(created_at, id) < (?, ?)', [cursor.createdAt, cursor.id]) : b;
+}
+
+/**
+ * A page of the list, newest first. With `after` (the last row of the page before), keyset pagination: the page
+ * starts `offset` rows (normally 0) after that row, found from the index in O(log n). Without it, `offset` is a
+ * position from the top (the virtualised list's jump-to-row): the walk starts at the nearest position already
+ * seen. Either way only the page's keys are read from the index, then its rows by id.
+ */
+export async function listCustomers(
+  q: Queryable,
+  store: CustomerStore,
+  opts: { offset: number; limit: number; status?: CustomerStatus | undefined; after?: ListCursor | undefined },
+): Promise<{ rows: CustomerRow[]; total: number }> {
+  const total = await countCustomers(q, opts.status);
+  let cursor = opts.after ?? null;
+  let skip = opts.offset;
+  const positions = positionsOf(store);
+  const list = opts.status ?? '*';
+  if (!cursor && skip > 0) {
+    const anchor = positions.nearestAtOrBefore(list, total, skip - 1);
+    if (anchor) {
+      cursor = anchor.key;
+      skip -= anchor.position + 1;
+    }
+  }
+  const keys = await after(listed(q, opts.status), cursor)
     .orderBy([...NEWEST_FIRST])
-    .offset(opts.offset)
+    .offset(skip)
     .limit(opts.limit)
-    .select<ListDbRow[]>(LIST_COLUMNS);
-  return { rows: await store.toRows(q, rows), total: await countCustomers(q, opts.status) };
+    .select<{ id: string; created_at: string }[]>('id', 'created_at');
+  // The row just before a jumped-to page: the next jump near it starts there.
+  if (!opts.after && opts.offset > 0 && keys.length > 0 && skip > 0) {
+    const last = keys.at(-1)!;
+    positions.remember(list, total, { position: opts.offset + keys.length - 1, key: { createdAt: last.created_at, id: last.id } });
+  }
+  if (keys.length === 0) return { rows: [], total };
+  const byId = new Map(
+    (await q(CUSTOMERS_TABLE).whereIn('id', keys.map((k) => k.id)).select<ListDbRow[]>(LIST_COLUMNS)).map((row) => [row.id, row]),
+  );
+  const rows = keys.flatMap((k) => {
+    const row = byId.get(k.id);
+    return row ? [row] : [];
+  });
+  return { rows: await store.toRows(q, rows), total };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
 import { blindIndex } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
-import type { DataKeyWrapper, SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import type { SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import type { SubjectKeyRow, SubjectKeys, SubjectKeyTable } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
@@ -102,7 +102,7 @@ export interface PreparedCustomer extends InitialConsents {
   row: CustomerDbRow;
   key: SubjectKeyRow;
   /** Wraps the data keys of anything else created with this customer (the benchmark's orders). */
-  keys: DataKeyWrapper;
+  keys: SubjectKeyWrapper;
 }
 
 export type SearchField = 'email' | 'phone' | 'postalCode' | 'familyName';
@@ -251,7 +251,8 @@ export class CustomerStore {
 
   /**
    * Seals a validated customer into the rows to insert. No database access: the import and the benchmark
-   * prepare many, then insert them in chunks. One data-key wrap, three section seals and four HMACs per record.
+   * prepare many, then insert them in chunks. One customer-key wrap, three section seals (under the customer's key)
+   * and four HMACs per record.
    */
   prepare(
     details: CustomerDetails,
@@ -260,7 +261,7 @@ export class CustomerStore {
     const id = randomUUID();
     const { identity, contact } = CustomerStore.sections(details);
     const key = this.keys.create(id, opts.now);
-    const sealed = this.cipher.sealNew(key.keys, id, { summary: this.summaryOf(identity, contact), identity, contact });
+    const sealed = this.cipher.sealUnderSubject(key.keys, id, { summary: this.summaryOf(identity, contact), identity, contact });
     const row: CustomerDbRow = {
       id,
       kind: identity.kind,

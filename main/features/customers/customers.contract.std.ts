@@ -173,13 +173,18 @@ export const customersChannels = {
     audit: 'customer.search',
     readsOnly: true,
   }),
-  /** A page of minimal masked rows, newest first. */
+  /**
+   * A page of minimal masked rows, newest first. `after` (the id and createdAt of the last row of the page before)
+   * pages by key, which costs the same at any depth; without it `offset` is a position from the top (jump to row).
+   * With `after`, `offset` counts from that row.
+   */
   'customers.list': channel({
     input: z
       .object({
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(200).default(50),
         status: z.enum(CUSTOMER_STATUSES).optional(),
+        after: z.object({ createdAt: z.string().min(1).max(40), id: customerId }).strict().optional(),
       })
       .strict(),
     output: z.object({ rows: z.array(customerRow), total: z.number(), offset: z.number(), limit: z.number() }),

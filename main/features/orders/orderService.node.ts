@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.std.ts';
-import type { DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
+import type { DataKeyWrapper, SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
 import type { SubjectKeys } from '../../platform/crypto/subjectKeys.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
@@ -116,7 +116,7 @@ export class OrderService implements CustomerOrders {
   }
 
   /** Seals an order and its lines. No database access (bulk paths prepare many, then insert in chunks). */
-  prepare(input: OrderInput, opts: { actorId: string | null; now: string; keys: DataKeyWrapper }): PreparedOrder {
+  prepare(input: OrderInput, opts: { actorId: string | null; now: string; keys: SubjectKeyWrapper }): PreparedOrder {
     const problem = this.cardProblem(input.card);
     if (problem) throw new AppError('INVALID_INPUT', `Invalid request — ${problem.field}: ${problem.problem}. Nothing was saved.`);
     const id = randomUUID();
@@ -141,8 +141,8 @@ export class OrderService implements CustomerOrders {
       licenceKeys,
     };
     const card: CardSection = { number: digits, expiryMonth: input.card.expiryMonth, expiryYear: input.card.expiryYear };
-    // Two sections, one data-key wrap: three AES-GCM operations per order.
-    const sealed = this.cipher.sealNew(opts.keys, orderBinding(input.customerId, id), { billing, card });
+    // Two sections sealed with the customer's key itself: two AES-GCM operations per order.
+    const sealed = this.cipher.sealUnderSubject(opts.keys, orderBinding(input.customerId, id), { billing, card });
     return {
       order: {
         id,

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DecryptionError, open, seal } from './envelope.node.ts';
 import type { DomainKey, KeyRing } from './keyRing.node.ts';
 
@@ -7,6 +8,9 @@ import type { DomainKey, KeyRing } from './keyRing.node.ts';
  *   0x01 …            the dek-wrap domain key version 1, as written by schema ≤ 2 (the envelope's own version byte)
  *   0x02 vv …         a dek-wrap domain key, version vv (16-bit); staff records and the per-customer keys
  *   0x03 …            the key of the subject (customer) the record is about; gone when that key is shredded
+ *   0x04 id(16)       no data key of its own: the record's sections are sealed with its subject's key itself
+ *                     (customer records and orders since issue #14: two AES-GCM set-ups fewer per customer); the
+ *                     id is a keyed fingerprint of that key, so it opens under that subject's key only
  */
 export interface DataKeyWrapper {
   wrap(dek: Buffer, table: string, rowId: string): Buffer;
@@ -16,6 +20,13 @@ export interface DataKeyWrapper {
 const LEGACY = 0x01;
 const DOMAIN = 0x02;
 const SUBJECT = 0x03;
+const SUBJECT_OWN = 0x04;
+const KEY_ID_BYTES = 16;
+
+/** A keyed fingerprint of a subject's key (reveals nothing of it): what a record sealed with that key stores. */
+function subjectKeyId(subjectKey: Buffer): Buffer {
+  return createHmac('sha256', subjectKey).update('itpc/v1/subject-key-id').digest().subarray(0, KEY_ID_BYTES);
+}
 
 function domainBinding(label: string, table: string, rowId: string) {
   return { table, column: `dek:${label}`, rowId };
@@ -72,7 +83,13 @@ export function domainWrapperAt(ring: KeyRing, key: () => DomainKey): DataKeyWra
 export interface SubjectKeyWrapper extends DataKeyWrapper {
   /** False when the subject's key is gone (shredded) or was never made (a record not migrated yet). */
   readonly hasKey: boolean;
+  /**
+   * For a new record sealed with the subject's key itself: that key, and the one-byte wrap to store in its
+   * `dek` column, which `unwrap` turns back into the subject's key (and nothing once that key is shredded).
+   */
+  ownKey(): { key: Buffer; stored: Buffer };
 }
+
 
 /**
  * Data keys of records about one subject, wrapped by that subject's own key and bound to its id, so a
@@ -82,13 +99,26 @@ export interface SubjectKeyWrapper extends DataKeyWrapper {
  * after that such a row about a subject is refused, so nothing about a customer escapes its key.
  */
 export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buffer | null, legacyAllowed: boolean): SubjectKeyWrapper {
+  let ownMarker: Buffer | null = null;
+  const marker = (key: Buffer) => (ownMarker ??= Buffer.concat([Buffer.of(SUBJECT_OWN), subjectKeyId(key)]));
   return {
     hasKey: subjectKey !== null,
     wrap(dek, table, rowId) {
       if (!subjectKey) throw new Error('This subject has no key to wrap with');
       return Buffer.concat([Buffer.of(SUBJECT), seal(subjectKey, dek, subjectBinding(subjectId, table, rowId))]);
     },
+    ownKey() {
+      if (!subjectKey) throw new Error('This subject has no key to seal with');
+      return { key: subjectKey, stored: Buffer.from(marker(subjectKey)) };
+    },
     unwrap(wrapped, table, rowId) {
+      if (wrapped[0] === SUBJECT_OWN) {
+        // Sealed with the subject's key itself: only that key's fingerprint matches (the sections' associated
+        // data still names table, column and row).
+        const expected = subjectKey ? marker(subjectKey) : null;
+        if (!expected || wrapped.length !== expected.length || !timingSafeEqual(wrapped, expected)) throw new DecryptionError();
+        return subjectKey!;
+      }
       if (wrapped[0] !== SUBJECT) {
         if (!legacyAllowed) throw new DecryptionError();
         return unwrapDomain(ring, wrapped, table, rowId);
@@ -105,5 +135,5 @@ export function isShredded(keys: DataKeyWrapper | SubjectKeyWrapper, wrappedDek:
 }
 
 export function isSubjectWrapped(wrapped: Buffer): boolean {
-  return wrapped[0] === SUBJECT;
+  return wrapped[0] === SUBJECT || wrapped[0] === SUBJECT_OWN;
 }

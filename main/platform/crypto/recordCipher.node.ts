@@ -1,4 +1,4 @@
-import type { DataKeyWrapper } from './dataKeys.node.ts';
+import type { DataKeyWrapper, SubjectKeyWrapper } from './dataKeys.node.ts';
 import { newDataKey, open, seal } from './envelope.node.ts';
 
 /** Sections are JSON objects; each becomes one ciphertext column. */
@@ -20,6 +20,16 @@ export class RecordCipher {
     const dek = newDataKey();
     const columns = this.sealWith(dek, rowId, sections);
     return { dek: keys.wrap(dek, this.table, rowId), columns };
+  }
+
+  /**
+   * Seals a new record about one subject with the subject's own key, without a data key of its own: one AES-GCM
+   * set-up fewer per record. Each section stays bound to table, column and row by its associated data, and to
+   * the subject by the key, so shredding that key erases the record exactly as a wrapped data key would.
+   */
+  sealUnderSubject(keys: SubjectKeyWrapper, rowId: string, sections: Sections): SealedRecord {
+    const own = keys.ownKey();
+    return { dek: own.stored, columns: this.sealWith(own.key, rowId, sections) };
   }
 
   /** Re-seal some sections of an existing record with its own data key. */
