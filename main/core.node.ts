@@ -274,6 +274,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     vault: options.vault,
     installId: () => installId,
+    kekId: () => ring.kekId,
     clock,
     jobs,
     settings,

@@ -329,6 +329,32 @@ describe('restore', { skip: SQLITE }, () => {
       await locked.cleanup();
     }
   });
+
+  test('a backup made before a KEK rotation is marked as under an earlier key and refused with nothing changed', async () => {
+    const r = await startCustomerCore();
+    try {
+      await r.as('staff', 'customers.create', sampleCustomer({ email: 'before.rotation@backup.test' }));
+      const made = await r.as('admin', 'backup.create', { taskId: crypto.randomUUID() });
+      const listed = async () => (await r.as('admin', 'backup.status', {})).backups.find((b: { file: string }) => b.file === made.file);
+      assert.equal((await listed()).underCurrentKey, true);
+      r.clock.advance(6 * 60_000);
+      await r.reauth('admin');
+      await r.as('admin', 'keys.rotateKek', {});
+      assert.equal((await listed()).underCurrentKey, false, 'the rotation retired the key the backup was made under');
+      const db = r.openDb();
+      const customersBefore = (await db('customers').select('id')).length;
+      await db.destroy();
+      await r.reauth('admin');
+      const refused = await r.try('admin', 'backup.restore', { file: made.file, confirm: true });
+      assert.match(expectError(refused, 'INVALID_INPUT'), /Nothing was changed/);
+      const after = r.openDb();
+      assert.equal((await after('customers').select('id')).length, customersBefore);
+      await after.destroy();
+      assert.ok(!readdirSync(r.dataDir).some((n) => n.includes('before-restore')), 'no switch-over happened');
+    } finally {
+      await r.cleanup();
+    }
+  });
 });
 
 describe('on PostgreSQL', { skip: onlyOn('pg', 'the office database is backed up on the server; the console refuses with a pointer to the script') }, () => {

@@ -28,6 +28,8 @@ export const backupListItem = z.object({
   keySource: z.enum(['kek', 'passphrase']),
   /** A backup of this database (its install id); another database's backups cannot be restored here. */
   thisDatabase: z.boolean(),
+  /** Made under the KEK in use; one from before a KEK rotation needs the retired key, so it is not offered. */
+  underCurrentKey: z.boolean(),
 });
 export type BackupListItem = z.infer<typeof backupListItem>;
 

@@ -35,6 +35,8 @@ export interface BackupDeps {
   dataDir: string;
   vault: SecretVault;
   installId: () => string;
+  /** The public fingerprint of the KEK in use: a backup made under an earlier one (before a rotation) no longer restores. */
+  kekId: () => string;
   clock: Clock;
   jobs: JobRunner;
   settings: SettingsStore;
@@ -131,6 +133,7 @@ export class BackupService {
           bytes: statSync(path).size,
           keySource: header.key.source,
           thisDatabase: header.installId === this.deps.installId(),
+          underCurrentKey: header.kekId === this.deps.kekId(),
         });
       } catch {
         unreadable += 1;

@@ -285,7 +285,11 @@ function BackupList({ status, onRestore }: { status: Status; onRestore(backup: B
                     {backup.appVersion} (schema {backup.schemaVersion})
                   </Table.Td>
                   <Table.Td>
-                    {backup.thisDatabase ? (
+                    {backup.thisDatabase && !backup.underCurrentKey ? (
+                      <Text size="xs" c="dimmed">
+                        Made under an earlier key-encryption key (before a rotation): it cannot be restored with this one
+                      </Text>
+                    ) : backup.thisDatabase ? (
                       <Button size="xs" variant="light" color="red" leftSection={<IconRestore size={16} aria-hidden />} onClick={() => onRestore(backup)} aria-label={`Restore the backup made ${formatDateTime(backup.createdAt)}`}>
                         Restore…
                       </Button>
