@@ -495,9 +495,9 @@ async function main() {
   const figures: Record<string, number> = {};
   const put: Put = (key, value) => void (figures[key] = Number(value.toFixed(3)));
   const out: string[] = [];
-  // BENCH_ONLY=backup runs the backup section alone (its own seeded database).
-  const only = process.env.BENCH_ONLY;
-  if (SQLITE && !only) await sqliteSections(p, put, out);
+  // BENCH_ONLY=backup runs the backup section alone (its own seeded database); BENCH_IMPORT_ONLY=1 the import rounds.
+  const only = process.env.BENCH_ONLY ?? (process.env.BENCH_IMPORT_ONLY === '1' ? 'import' : undefined);
+  if (SQLITE && (!only || only === 'import')) await sqliteSections(p, put, out);
   if (SQLITE && !only && process.env.BENCH_ERASURE !== '0') await erasureSection(put, out);
   if (SQLITE && (!only || only === 'backup') && process.env.BENCH_BACKUP !== '0') {
     const seed = async (dir: string, keys: SecretVault) => {
