@@ -7,6 +7,8 @@ import { breakglassChannels } from './features/breakglass/breakglass.contract.st
 import { disclosuresChannels } from './features/disclosures/disclosures.contract.std.ts';
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
+import { homeChannels } from './features/home/home.contract.std.ts';
+import { tasksChannels } from './features/tasks/tasks.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { policyChannels } from './features/policy/policy.contract.std.ts';
@@ -34,6 +36,8 @@ export const API = {
   ...policyChannels,
   ...announcementsChannels,
   ...disclosuresChannels,
+  ...homeChannels,
+  ...tasksChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

@@ -77,6 +77,10 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   // Approvals: anyone signed in sees their own requests (and the kinds they may decide) and withdraws their own;
   // deciding needs approvals.decide plus the kind's own permission (checked by the service).
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
+  // Home and tasks (issue #13): every signed-in role gets its own counts and jobs, scoped inside (home.test.ts).
+  'home.work': { allowed: SIGNED_IN, sample: () => ({}) },
+  'home.markSeen': { allowed: SIGNED_IN, sample: () => ({}) },
+  'tasks.list': { allowed: SIGNED_IN, sample: () => ({ limit: 10 }) },
   'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
   'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
   // Data-subject requests: staff and managers file and work them, managers extend, refuse and export (with

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'settings.manage': ['it_admin'],
   /** This workstation's database connection (password in the keychain) and enrolment packages carrying the office key. */
   'workstation.manage': ['it_admin'],
+  /** See every job of the office (kind, state, progress; never what it works on), not only one's own (issue #13). */
+  'jobs.monitor': ['it_admin'],
   // Customer records (issue #3). IT administrators and auditors hold no customer-PII permission at all.
   /** Search, list, and open a record for order processing, customer support or a deletion request. */
   'customers.read': ['staff', 'manager'],

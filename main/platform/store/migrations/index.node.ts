@@ -11,7 +11,8 @@ import { subjectRequests } from './0012_subject_requests.node.ts';
 import { policyVersions } from './0013_policy_versions.node.ts';
 import { disclosures } from './0014_disclosures.node.ts';
 import { accountGovernance } from './0015_account_governance.node.ts';
+import { homeSeen } from './0018_home_seen.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, erasure, subjectRequests, policyVersions, disclosures, accountGovernance];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, erasure, subjectRequests, policyVersions, disclosures, accountGovernance, homeSeen];
