@@ -59,6 +59,7 @@ export const homeChannels = {
     }),
     access: { kind: 'session' },
     readsOnly: true,
+    passive: true,
   }),
   /** “Mark as seen”: what came back to the caller until now no longer counts as new. */
   'home.markSeen': channel({

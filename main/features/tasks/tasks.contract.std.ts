@@ -42,5 +42,6 @@ export const tasksChannels = {
     output: z.object({ tasks: z.array(taskView), allJobs: z.boolean() }),
     access: { kind: 'session' },
     readsOnly: true,
+    passive: true,
   }),
 };

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconArchive, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconInfoCircle, IconListDetails, IconProgress, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -11,7 +11,9 @@ import { RetentionPage } from '../features/erasure/RetentionPage';
 import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { DisclosuresPage } from '../features/disclosures/DisclosuresPage';
 import { RegisterPage } from '../features/disclosures/RegisterPage';
+import { AboutRolePage } from '../features/home/AboutRolePage';
 import { HomePage } from '../features/home/HomePage';
+import { TasksPage } from '../features/tasks/TasksPage';
 import { MinorsPage } from '../features/minors/MinorsPage';
 import { AnnouncementsPage } from '../features/announcements/AnnouncementsPage';
 import { PolicyPage } from '../features/policy/PolicyPage';
@@ -44,6 +46,8 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/accounts', label: 'Accounts', icon: IconUsers, permission: 'accounts.read', page: AccountsPage },
   { path: '/audit', label: 'Audit log', icon: IconListDetails, permission: 'audit.read', page: AuditPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, permission: 'settings.manage', page: SettingsPage },
+  { path: '/tasks', label: 'Tasks', icon: IconProgress, permission: null, page: TasksPage },
+  { path: '/about', label: 'About my role', icon: IconInfoCircle, permission: null, page: AboutRolePage },
 ];
 
 export function routesFor(role: Role): ConsoleRoute[] {
