@@ -119,3 +119,15 @@ describe('tasks.list', () => {
     assert.ok(!JSON.stringify(it).includes('imported.one@home.test'));
   });
 });
+
+describe('polling', () => {
+  test('home.work and tasks.list are passive: they never keep an idle session from locking', async () => {
+    await t.core.handle(t.caller('poller'), 'session.login', { username: 'max.manager', password: 'correct horse battery staple' });
+    t.clock.advance(6 * 60_000);
+    assert.equal((await t.core.handle(t.caller('poller'), 'home.work', {})).ok, true);
+    assert.equal((await t.core.handle(t.caller('poller'), 'tasks.list', {})).ok, true);
+    t.clock.advance(5 * 60_000);
+    // 11 minutes since the last real activity (the sign-in): locked, the polls in between did not count.
+    expectError(await t.core.handle(t.caller('poller'), 'home.work', {}), 'SESSION_LOCKED');
+  });
+});
