@@ -294,7 +294,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...auditHandlers(audit, accounts, {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),
         problem: (file) => headFileProblem(ring, installId, file),
-      }),
+      }, files),
       ...settingsHandlers(office, managedView(managedFile, managedPolicy)),
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),

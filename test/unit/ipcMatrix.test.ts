@@ -37,6 +37,8 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'accounts.resetPassword': { allowed: ['it_admin'], sample: () => ({ id: ids.target }) },
   'audit.list': { allowed: ['it_admin', 'auditor'], sample: () => ({ limit: 5 }) },
   'audit.verify': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
+  'audit.actions': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
+  'audit.export': { allowed: ['it_admin', 'auditor'], sample: () => ({ outcome: 'denied', from: '2026-01-01' }) },
   'audit.exportHead': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
   'audit.verifyHead': {
     allowed: ['it_admin', 'auditor'],

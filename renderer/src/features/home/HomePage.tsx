@@ -29,7 +29,7 @@ export function HomePage() {
             </Group>
             <Text size="sm" mt="xs">
               {ROLE_SUMMARIES[session.role]}{' '}
-              <Anchor component={Link} to="/about" size="sm">
+              <Anchor component={Link} to="/about" size="sm" underline="always">
                 About my role and the controls in force
               </Anchor>
             </Text>

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Popover, Progress, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconChecklist } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { cancelTask, showReport, useTasks, type LocalTask } from './taskStore';
 
@@ -60,6 +60,18 @@ export function TaskIndicator() {
   const tasks = useTasks();
   const [opened, setOpened] = useState(false);
   const navigate = useNavigate();
+  const target = useRef<HTMLButtonElement>(null);
+  // Escape closes it wherever the focus is (the dropdown's own handler needs the focus inside it).
+  useEffect(() => {
+    if (!opened) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpened(false);
+      target.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [opened]);
   const running = tasks.filter((t) => t.state === 'running');
   const first = running[0];
   const percent = first ? percentOf(first) : null;
@@ -67,7 +79,7 @@ export function TaskIndicator() {
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={360} shadow="md" withArrow trapFocus returnFocus>
       <Popover.Target>
-        <UnstyledButton onClick={() => setOpened((o) => !o)} className="task-indicator" aria-expanded={opened} aria-haspopup="dialog">
+        <UnstyledButton ref={target} onClick={() => setOpened((o) => !o)} className="task-indicator" aria-expanded={opened} aria-haspopup="dialog">
           <Group gap={6} wrap="nowrap">
             <IconChecklist size={20} stroke={1.6} aria-hidden />
             <Text size="sm" fw={first ? 600 : 400}>
