@@ -289,7 +289,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sessions,
     logger,
     handlers: {
-      ...sessionHandlers(accounts, sessions, idleLockMinutes),
+      ...sessionHandlers(accounts, sessions, idleLockMinutes, () => office.cached().locale),
       ...accountsHandlers(accounts, sessions, approvals),
       ...auditHandlers(audit, accounts, {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),

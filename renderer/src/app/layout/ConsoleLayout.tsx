@@ -10,10 +10,12 @@ import { HomeWorkProvider, pendingCount, useHomeWork } from '../../features/home
 import { ReportModal } from '../../features/tasks/ReportModal';
 import { TaskIndicator } from '../../features/tasks/TaskIndicator';
 import { tasksBelongTo } from '../../features/tasks/taskStore';
+import { setDisplayLocale } from '../../ui/format';
 
 export function ConsoleLayout({ routes }: { routes: readonly ConsoleRoute[] }) {
   const session = useActiveSession();
   tasksBelongTo(session.userId);
+  setDisplayLocale(session.locale);
   return (
     <HomeWorkProvider>
       <Shell routes={routes} />
@@ -38,12 +40,21 @@ function Shell({ routes }: { routes: readonly ConsoleRoute[] }) {
   const { pathname } = useLocation();
   const session = useActiveSession();
   const main = useRef<HTMLElement>(null);
+  const start = useRef<HTMLSpanElement>(null);
   const { data, refresh } = useHomeWork();
+  // Entering the console (sign-in, unlock) puts the focus at the very start, so the first Tab reaches the skip
+  // link whatever controls Home now holds; a screen reader announces who is signed in.
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) start.current?.focus();
+  }, []);
   const items = data?.items ?? [];
   // Coming back to a page (or Home) shows fresh counts.
   useEffect(() => refresh(), [pathname, refresh]);
   return (
     <div className={classes.shell}>
+      <span ref={start} tabIndex={-1} className={classes.focusStart}>
+        iTechno Privacy Console, signed in as {session.displayName}
+      </span>
       {/* The first stop for the Tab key. A button-like link: a "#main" href would change the hash route. */}
       <a
         href="#main-content"
