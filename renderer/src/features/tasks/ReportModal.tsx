@@ -1,5 +1,6 @@
 import { Button, Group, Modal, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
+import modalClasses from '../../ui/Modal.module.css';
 import { reportCsv, showReport, useOpenReport } from './taskStore';
 
 /** A finished task's report, reopened from the task indicator or the Tasks page; downloadable as CSV. */
@@ -46,7 +47,7 @@ export function ReportModal() {
               </Table.Tbody>
             </Table>
           </ScrollArea.Autosize>
-          <Group justify="flex-end" className="modal-footer">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={download} leftSection={<IconDownload size={16} aria-hidden />}>
               Download CSV
             </Button>
