@@ -374,6 +374,8 @@ const IMPORT_CSV = [
 ].join('\r\n');
 
 test('axe: a manager — home, legal record, card reveal, import wizard, break-glass queue and review', async ({ app }) => {
+  // The longest walk (the Tasks page, the task indicator and a reopened report were added in issue #13).
+  test.setTimeout(420_000);
   const { page, core } = app;
   const audit = new Audit();
   await seedAdministrator(core);
