@@ -59,3 +59,27 @@ test('at 1280×720: dialog buttons stay visible, settings refuse bad values, the
   await expect(page.getByRole('table', { name: 'Accounts' })).toContainText(/\d{2}\.\d{2}\.\d{4}/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'de-DE');
 });
+
+test('an auditor filters the audit log by outcome and action, sees names for ids, and exports the filtered range', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  await seedAccount(core, AUDITOR, 'auditor');
+  await core.handle({ senderId: 'x', trusted: true }, 'session.login', { username: 'nobody.here', password: 'guess' });
+  await reloadAndSignIn(page, AUDITOR);
+  await navigation(page).getByRole('link', { name: 'Audit log' }).click();
+  const events = page.getByRole('table', { name: 'Audit events' });
+  const filters = page.getByRole('search', { name: 'Filter the audit log' });
+  await filters.getByRole('combobox', { name: 'Outcome' }).click();
+  await page.getByRole('option', { name: 'failed' }).click();
+  await expect(events.getByRole('row')).toHaveCount(2);
+  await expect(events).toContainText('auth.login');
+  await filters.getByRole('button', { name: 'Clear filters' }).click();
+  await filters.getByRole('combobox', { name: 'Action' }).click();
+  await page.getByRole('option', { name: 'account.created' }).click();
+  // The created account's id reads as its name.
+  await expect(events).toContainText(`userId: ${STAFF.displayName}`);
+  await filters.getByRole('button', { name: 'Export CSV' }).click();
+  await expect(page.getByText(/2 events exported to audit-log-/)).toBeVisible();
+  await saveScreen(page, 'audit-filtered');
+});
