@@ -125,6 +125,8 @@ test(`a running import (${ROWS.toLocaleString('en-GB')} rows) survives leaving t
   await expect(tasks.getByRole('progressbar', { name: 'Import of big.csv progress' })).toBeVisible();
   await saveScreen(page, 'task-indicator-running');
   await page.keyboard.press('Escape');
+  await expect(tasks).toBeHidden();
+  await expect(indicator).toBeFocused();
 
   // Back on Customers: the running import is shown, and no second one is offered.
   await navigation(page).getByRole('link', { name: 'Customers' }).click();

@@ -77,7 +77,7 @@ export function TaskIndicator() {
   const percent = first ? percentOf(first) : null;
   const text = first ? `${first.label}${percent === null ? '…' : ` ${percent}%`}${running.length > 1 ? ` (+${running.length - 1})` : ''}` : 'Tasks';
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={360} shadow="md" withArrow trapFocus returnFocus>
+    <Popover opened={opened} onChange={setOpened} onClose={() => setOpened(false)} onDismiss={() => setOpened(false)} position="bottom-end" width={360} shadow="md" withArrow trapFocus returnFocus>
       <Popover.Target>
         <UnstyledButton ref={target} onClick={() => setOpened((o) => !o)} className="task-indicator" aria-expanded={opened} aria-haspopup="dialog">
           <Group gap={6} wrap="nowrap">
