@@ -9,6 +9,8 @@ import { disclosuresChannels } from './features/disclosures/disclosures.contract
 import { customersChannels } from './features/customers/customers.contract.std.ts';
 import { keyRotationChannels } from './features/keyRotation/keyRotation.contract.std.ts';
 import { minorsChannels } from './features/minors/minors.contract.std.ts';
+import { homeChannels } from './features/home/home.contract.std.ts';
+import { tasksChannels } from './features/tasks/tasks.contract.std.ts';
 import { erasureChannels } from './features/erasure/erasure.contract.std.ts';
 import { ordersChannels } from './features/orders/orders.contract.std.ts';
 import { policyChannels } from './features/policy/policy.contract.std.ts';
@@ -38,6 +40,8 @@ export const API = {
   ...disclosuresChannels,
   ...backupChannels,
   ...keyRotationChannels,
+  ...homeChannels,
+  ...tasksChannels,
 };
 export type Api = typeof API;
 export type ChannelName = keyof Api;

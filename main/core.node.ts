@@ -14,6 +14,17 @@ import { recipientsJob } from './features/announcements/recipientsJob.node.ts';
 import { AccountService } from './features/accounts/accountService.node.ts';
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './features/accounts/passwords.node.ts';
 import { ApprovalKinds, type ApprovalKind } from './features/approvals/approvalKinds.node.ts';
+import { approvalsHomeWork } from './features/approvals/approvals.port.node.ts';
+import { accountsHomeWork } from './features/accounts/accounts.port.node.ts';
+import { auditHomeWork } from './features/audit/audit.port.node.ts';
+import { breakGlassHomeWork } from './features/breakglass/breakglass.port.node.ts';
+import { homeHandlers } from './features/home/home.handlers.node.ts';
+import { HomeWorkRegistry, type HomePage } from './features/home/home.port.node.ts';
+import { keyVersionsHomeWork } from './features/keys/keys.port.node.ts';
+import { policyHomeWork } from './features/policy/policy.port.node.ts';
+import { subjectRequestsHomeWork } from './features/subjectRequests/subjectRequests.port.node.ts';
+import { tasksHandlers } from './features/tasks/tasks.handlers.node.ts';
+import { jobsHomeWork } from './features/tasks/tasks.port.node.ts';
 import { approvalsHandlers } from './features/approvals/approvals.handlers.node.ts';
 import { ApprovalService } from './features/approvals/approvalService.node.ts';
 import { auditHandlers } from './features/audit/audit.handlers.node.ts';
@@ -130,6 +141,16 @@ export interface CoreOptions {
 }
 
 export const DATABASE_FILE = 'privacy-console.sqlite';
+
+/** Where Home leads for each approval kind: the screen its requests are decided on. */
+const APPROVAL_PAGES: Readonly<Record<string, HomePage>> = {
+  'customer.deletion': 'deletions',
+  'customer.retention_batch': 'retention',
+  'policy.publish': 'policy',
+  'disclosure.release': 'disclosures',
+  'account.role_grant': 'accounts',
+  'account.password_reset': 'accounts',
+};
 
 /** The composition root: opens the store, unlocks keys, wires services to the router. */
 export async function openCore(options: CoreOptions): Promise<Core> {
@@ -381,6 +402,16 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     },
   };
   const restores = new RestoreService({ db, dataDir: options.dataDir, vault: options.vault, installId: () => installId, clock, appVersion: options.appVersion ?? APP_VERSION, backups, erasure, audit, logger, switcher });
+  // Home (issue #13): each feature contributes its counts; backups and key rotation register theirs here too.
+  const home = new HomeWorkRegistry()
+    .register(approvalsHomeWork(approvalKinds, (kind) => APPROVAL_PAGES[kind] ?? 'tasks'))
+    .register(breakGlassHomeWork())
+    .register(policyHomeWork())
+    .register(subjectRequestsHomeWork())
+    .register(accountsHomeWork())
+    .register(jobsHomeWork(jobs))
+    .register(keyVersionsHomeWork())
+    .register(auditHomeWork(accounts));
   const router = new Router<Api, Session>({
     db,
     denials,
@@ -389,12 +420,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sessions,
     logger,
     handlers: {
-      ...sessionHandlers(accounts, sessions, idleLockMinutes),
+      ...sessionHandlers(accounts, sessions, idleLockMinutes, () => office.cached().locale),
       ...accountsHandlers(accounts, sessions, approvals),
       ...auditHandlers(audit, accounts, {
         sign: (head) => signHead(ring, installId, head, clock.nowIso()),
         problem: (file) => headFileProblem(ring, installId, file),
-      }, (senderId, payload) => emit(senderId, 'progress', payload)),
+      }, files, (senderId, payload) => emit(senderId, 'progress', payload)),
       ...settingsHandlers(office, managedView(managedFile, managedPolicy)),
       ...customersHandlers({ customers, corrections, records, importer }),
       ...ordersHandlers(orders),
@@ -416,6 +447,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
       ...backupHandlers(backups, restores, files),
       ...keyRotationHandlers({ db, ring: ringHolder, rotation: keyRotation, dekWrap: dekWrapRotation, jobs, kits: recoveryKits, staff: accounts }),
+      ...homeHandlers(home, clock),
+      ...tasksHandlers(jobs),
       ...workstationHandlers(
         new WorkstationService({ settings, vault: options.vault, dataDir: options.dataDir, now: () => new Date(clock.now()), enrolmentCost: options.enrolmentCost, appVersion: options.appVersion ?? APP_VERSION, managed: managedPolicy }),
       ),

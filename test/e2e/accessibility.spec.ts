@@ -412,6 +412,8 @@ const IMPORT_CSV = [
 ].join('\r\n');
 
 test('axe: a manager — home, legal record, card reveal, import wizard, break-glass queue and review', async ({ app }) => {
+  // The longest walk (the Tasks page, the task indicator and a reopened report were added in issue #13).
+  test.setTimeout(420_000);
   const { page, core } = app;
   const audit = new Audit();
   await seedAdministrator(core);
@@ -463,8 +465,30 @@ test('axe: a manager — home, legal record, card reveal, import wizard, break-g
   await expect(page.getByRole('table', { name: 'Validation report' })).toBeVisible();
   await audit.check(page, 'import: report', { screenshot: true });
 
+  // Tasks (issue #13): the Tasks page, the import's report reopened there, the header's task indicator, About my role.
+  await navigation(page).getByRole('link', { name: 'Tasks' }).click();
+  await expect(page.getByRole('table', { name: 'Your jobs' })).toContainText('Customer import');
+  await audit.check(page, 'tasks page', { screenshot: true });
+  const openReport = page.getByRole('main').getByRole('button', { name: 'Open report' });
+  await openReport.click();
+  const reportDialog = page.getByRole('dialog', { name: 'Import of legacy.csv: rejected rows' });
+  await expect(reportDialog.getByRole('table', { name: 'Rejected rows' })).toBeVisible();
+  await audit.check(page, 'task report dialog', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(reportDialog).toBeHidden();
+  await expect.soft(openReport, 'focus').toBeFocused();
+  const indicator = page.getByRole('banner').getByRole('button', { name: 'Tasks' });
+  await indicator.click();
+  await expect(page.getByRole('dialog', { name: 'Tasks' })).toBeVisible();
+  await audit.check(page, 'task indicator', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect.soft(indicator, 'focus').toBeFocused();
+  await navigation(page).getByRole('link', { name: 'About my role' }).click();
+  await expect(page.getByRole('heading', { name: 'Privacy controls in force' })).toBeVisible();
+  await audit.check(page, 'about my role', { screenshot: true });
+
   // A long import while it runs (cancelled afterwards: nothing is kept).
-  await page.getByRole('button', { name: 'Back to customers' }).click();
+  await openCustomers(page);
   await page.getByRole('button', { name: 'Import CSV' }).click();
   const lines = ['First name,Last name,Email,Street,City,Postcode,Country'];
   for (let i = 0; i < 20_000; i += 1) lines.push(`Given${i},Family${i % 97},bulk${i}@example.com,${i} Long Road,Leeds,LS${i % 30} 1AA,GB`);
@@ -475,8 +499,14 @@ test('axe: a manager — home, legal record, card reveal, import wizard, break-g
   await page.getByRole('button', { name: 'Run import' }).click();
   await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
   await audit.check(page, 'import: running');
+  const runningIndicator = page.getByRole('banner').getByRole('button', { name: /Import of big\.csv/ });
+  await runningIndicator.click();
+  await expect(page.getByRole('dialog', { name: 'Tasks' }).getByRole('progressbar', { name: 'Import of big.csv progress' })).toBeVisible();
+  await audit.check(page, 'task indicator (import running)', { screenshot: true });
+  await runningIndicator.click();
+  await expect(page.getByRole('dialog', { name: 'Tasks' })).toBeHidden();
   // Usually still running; if it has finished meanwhile, there is nothing to cancel.
-  const cancel = page.getByRole('button', { name: 'Cancel' });
+  const cancel = page.getByRole('main').getByRole('button', { name: 'Cancel' });
   if (await cancel.isVisible()) await cancel.click();
 
   await navigation(page).getByRole('link', { name: 'Break-glass reviews' }).click();

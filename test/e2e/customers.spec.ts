@@ -87,7 +87,7 @@ test('staff create a customer and an order, find it, open it for a stated purpos
   await seedAccount(core, AUDITOR, 'auditor');
   await reloadAndSignIn(page, STAFF);
 
-  await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Customer requests', 'Deletions', 'Privacy policy', 'Announcements', 'Disclosures']);
+  await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Customer requests', 'Deletions', 'Privacy policy', 'Announcements', 'Disclosures', 'Tasks', 'About my role']);
   await openCustomers(page);
   await expect(page.getByText('No customers yet.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Import CSV' })).toHaveCount(0);
@@ -208,7 +208,7 @@ test('a manager reveals a full card number with a reason and a password re-entry
   await seedAccount(core, MANAGER, 'manager');
   await seedCustomerWithOrder(core, MANAGER);
   await reloadAndSignIn(page, MANAGER);
-  await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Customer requests', 'Deletions', 'Legal holds', 'Retention review', 'Deletion register', 'Privacy policy', 'Announcements', 'Disclosures', 'Disclosure register', 'Break-glass reviews', 'Minors']);
+  await expect(navigation(page).getByRole('link')).toHaveText(['Home', 'Customers', 'Customer requests', 'Deletions', 'Legal holds', 'Retention review', 'Deletion register', 'Privacy policy', 'Announcements', 'Disclosures', 'Disclosure register', 'Break-glass reviews', 'Minors', 'Tasks', 'About my role']);
   // Let the sign-in's own re-authentication expire so the reveal has to ask for the password.
   app.advanceTime(REAUTH_WINDOW_MS + 60_000);
 

@@ -37,6 +37,8 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'accounts.resetPassword': { allowed: ['it_admin'], sample: () => ({ id: ids.target }) },
   'audit.list': { allowed: ['it_admin', 'auditor'], sample: () => ({ limit: 5 }) },
   'audit.verify': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
+  'audit.actions': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
+  'audit.export': { allowed: ['it_admin', 'auditor'], sample: () => ({ outcome: 'denied', from: '2026-01-01' }) },
   'audit.exportHead': { allowed: ['it_admin', 'auditor'], sample: () => ({}) },
   'audit.verifyHead': {
     allowed: ['it_admin', 'auditor'],
@@ -77,6 +79,10 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   // Approvals: anyone signed in sees their own requests (and the kinds they may decide) and withdraws their own;
   // deciding needs approvals.decide plus the kind's own permission (checked by the service).
   'approvals.list': { allowed: SIGNED_IN, sample: () => ({}) },
+  // Home and tasks (issue #13): every signed-in role gets its own counts and jobs, scoped inside (home.test.ts).
+  'home.work': { allowed: SIGNED_IN, sample: () => ({}) },
+  'home.markSeen': { allowed: SIGNED_IN, sample: () => ({}) },
+  'tasks.list': { allowed: SIGNED_IN, sample: () => ({ limit: 10 }) },
   'approvals.decide': { allowed: ['manager', 'it_admin'], sample: () => ({ id: randomUUID(), decision: 'deny', reason: 'Not enough evidence attached' }) },
   'approvals.withdraw': { allowed: SIGNED_IN, sample: () => ({ id: randomUUID() }) },
   // Data-subject requests: staff and managers file and work them, managers extend, refuse and export (with

@@ -129,7 +129,7 @@ describe('locked office settings', () => {
     const file = managedFile({ version: 1, managedBy: MANAGED_BY, locked: { idleLockMinutes: 5, retentionDays: 400 } });
     const t = await signedInCore(file);
     try {
-      assert.deepEqual(await t.call('settings.get', {}), { idleLockMinutes: 5, retentionDays: 400, requestDeadlineDays: 30, minPasswordLength: 12 });
+      assert.deepEqual(await t.call('settings.get', {}), { idleLockMinutes: 5, retentionDays: 400, requestDeadlineDays: 30, minPasswordLength: 12, locale: 'en-GB' });
       assert.deepEqual(await t.call('settings.managed', {}), { file, managedBy: MANAGED_BY, locked: { idleLockMinutes: 5, retentionDays: 400 } });
       const status = await t.call<{ session: { idleLockMinutes: number } }>('session.status', {});
       assert.equal(status.session.idleLockMinutes, 5);
@@ -159,7 +159,7 @@ describe('locked office settings', () => {
         await db.destroy();
       }
       // The form sends the locked value back unchanged with the others: that is no change, and the others apply.
-      assert.deepEqual(await t.call('settings.update', { idleLockMinutes: 5, requestDeadlineDays: 20 }), { idleLockMinutes: 5, retentionDays: 90, requestDeadlineDays: 20, minPasswordLength: 12 });
+      assert.deepEqual(await t.call('settings.update', { idleLockMinutes: 5, requestDeadlineDays: 20 }), { idleLockMinutes: 5, retentionDays: 90, requestDeadlineDays: 20, minPasswordLength: 12, locale: 'en-GB' });
       assert.equal(await errorCode(t, 'settings.update', { idleLockMinutes: 6 }), 'LOCKED_BY_POLICY');
     } finally {
       await t.cleanup();

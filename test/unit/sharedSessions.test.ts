@@ -90,7 +90,7 @@ describe('sessions and settings across workstations', () => {
   test('office-wide settings: a change on A is what B reads and applies; audited with field names only; IT only', async () => {
     await a.call('session.login', { username: ADMIN.username, password: 'another long passphrase 7' }, 'it2');
     const updated = await a.call<Record<string, number>>('settings.update', { idleLockMinutes: 17, retentionDays: 400 }, 'it2');
-    assert.deepEqual(updated, { idleLockMinutes: 17, retentionDays: 400, requestDeadlineDays: 30, minPasswordLength: 12 });
+    assert.deepEqual(updated, { idleLockMinutes: 17, retentionDays: 400, requestDeadlineDays: 30, minPasswordLength: 12, locale: 'en-GB' });
     await b.call('session.login', { username: ADMIN.username, password: 'another long passphrase 7' }, 'it-b');
     assert.deepEqual(await b.call('settings.get', {}, 'it-b'), updated);
     b.core.sweepIdle();
@@ -110,6 +110,6 @@ describe('sessions and settings across workstations', () => {
       const refused = await a.core.handle(a.caller('it2'), 'settings.update', bad);
       assert.equal(!refused.ok && refused.error.code, 'INVALID_INPUT', JSON.stringify(bad));
     }
-    assert.deepEqual(await a.call('settings.get', {}, 'it2'), { idleLockMinutes: 17, retentionDays: 400, requestDeadlineDays: 30, minPasswordLength: 12 });
+    assert.deepEqual(await a.call('settings.get', {}, 'it2'), { idleLockMinutes: 17, retentionDays: 400, requestDeadlineDays: 30, minPasswordLength: 12, locale: 'en-GB' });
   });
 });

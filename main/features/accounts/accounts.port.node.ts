@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
 import type { Account } from './accounts.contract.std.ts';
+import { countOf, type HomeWorkProvider } from '../home/home.port.node.ts';
 
 /**
  * What other features may use of accounts (implemented by AccountService). Features import this file or the
@@ -59,4 +60,20 @@ export interface StaffAccounts {
   resetNotice(q: Queryable, userId: string): Promise<{ byName: string | null; at: string } | null>;
   /** The office's minimum password length. */
   minPasswordLength(): number;
+}
+
+/** Home (IT): accounts locked out by failed sign-ins right now, and disabled accounts. Counts only. */
+export function accountsHomeWork(): HomeWorkProvider {
+  return {
+    id: 'accounts',
+    permissions: ['accounts.manage'],
+    async items(q, viewer) {
+      const locked = countOf(await q('users').where({ status: 'active' }).where('locked_until', '>', viewer.now).count<{ n: number | string }[]>({ n: '*' }));
+      const disabled = countOf(await q('users').where({ status: 'disabled' }).count<{ n: number | string }[]>({ n: '*' }));
+      return [
+        { id: 'accounts.lockedOut', section: 'system', label: 'Accounts locked out', count: locked, tone: locked ? 'warning' : 'ok', page: 'accounts', detail: null, at: null },
+        { id: 'accounts.disabled', section: 'system', label: 'Accounts disabled', count: disabled, tone: 'info', page: 'accounts', detail: null, at: null },
+      ];
+    },
+  };
 }

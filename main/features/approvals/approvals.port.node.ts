@@ -15,3 +15,6 @@ export interface ApprovalRequests {
   /** Marks pending requests past their expiry as expired. */
   expireDue(q: Queryable): Promise<string[]>;
 }
+
+/** Home's counts of approvals (home.port.node.ts). */
+export { approvalsHomeWork } from './approvalsHome.node.ts';

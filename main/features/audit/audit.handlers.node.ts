@@ -4,7 +4,29 @@ import { signedHeadFile, type SignedHeadFile } from '../../platform/audit/signed
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { ChannelHandlers } from '../../platform/ipc/router.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
-import type { auditChannels } from './audit.contract.std.ts';
+import { writeChosenFile, type FileSaver } from '../../platform/files/fileSaver.node.ts';
+import { AUDIT_EXPORT_MAX_ROWS, type AuditFilter, type auditChannels } from './audit.contract.std.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Account ids among detail values (every string or array item that is an id of a staff account). */
+function accountIdsIn(details: Record<string, unknown>, isAccount: (id: string) => boolean): string[] {
+  const found: string[] = [];
+  for (const value of Object.values(details)) {
+    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string' && UUID.test(item) && isAccount(item)) found.push(item);
+  }
+  return found;
+}
+
+/** A CSV cell: quoted, with a leading character a spreadsheet would run as a formula neutralised. */
+function csvCell(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replaceAll('"', '""')}"`;
+}
+
+/** The filter's field names, for the audit event (never the values filtered on). */
+const filterFields = (filter: AuditFilter) => Object.keys(filter).filter((k) => filter[k as keyof AuditFilter] !== undefined).sort();
 
 /** Signs and checks head files with this database's audit key (signedHead.node.ts). */
 export interface HeadSigner {
@@ -28,13 +50,18 @@ function parseHeadFile(text: string): SignedHeadFile {
 /** Sends a `progress` event to one window. */
 export type VerifyProgress = (senderId: string, payload: { taskId: string; done: number; total: number }) => void;
 
-export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: HeadSigner, progress?: VerifyProgress): ChannelHandlers<typeof auditChannels> {
+export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: HeadSigner, files: FileSaver, progress?: VerifyProgress): ChannelHandlers<typeof auditChannels> {
   return {
     'audit.list': async (input, ctx) => {
       const { rows, total } = await audit.list(ctx.q, input);
       // Staff names are resolved for display here, never stored in the log itself.
       const nameOf = await staffNameResolver(staff, ctx.q);
+      const accountNames: Record<string, string> = {};
+      for (const row of rows) {
+        for (const id of accountIdsIn(JSON.parse(row.details) as Record<string, unknown>, (candidate) => nameOf(candidate) !== null)) accountNames[id] = nameOf(id)!;
+      }
       return {
+        accountNames,
         total,
         events: rows.map((row) => ({
           seq: row.seq,
@@ -46,6 +73,36 @@ export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: Hea
           details: JSON.parse(row.details) as Record<string, never>,
         })),
       };
+    },
+    'audit.actions': async (_input, ctx) => ({ actions: await audit.actions(ctx.q) }),
+    'audit.export': async (filter, ctx) => {
+      ctx.auditDetails({ filters: filterFields(filter).join(',') || 'none' });
+      const path = await files.choosePath({ senderId: ctx.caller.senderId, suggestedName: `audit-log-${new Date().toISOString().slice(0, 10)}.csv`, filter: { name: 'CSV file', extensions: ['csv'] } });
+      if (path === null) {
+        ctx.auditDetails({ saved: false, rows: 0 });
+        return { saved: false, rows: 0, fileName: null };
+      }
+      const nameOf = await staffNameResolver(staff, ctx.q);
+      const lines = ['seq,at,actor,action,outcome,details'];
+      let beforeSeq: number | undefined;
+      let count = 0;
+      // Keyset pages, newest first, so a long export reads the same snapshot's rows in order.
+      while (count < AUDIT_EXPORT_MAX_ROWS) {
+        const { rows } = await audit.list(ctx.q, { ...filter, beforeSeq, limit: 500 });
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const details = JSON.parse(row.details) as Record<string, unknown>;
+          // Account ids read as names, as on screen.
+          const named = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' && UUID.test(v) ? (nameOf(v) ?? v) : v]));
+          lines.push([row.seq, row.at, nameOf(row.actor_id) ?? (row.actor_id ? 'Removed account' : 'System'), row.action, row.outcome, JSON.stringify(named)].map((c) => csvCell(c as string | number)).join(','));
+        }
+        count += rows.length;
+        beforeSeq = rows[rows.length - 1]!.seq;
+        if (rows.length < 500) break;
+      }
+      await writeChosenFile(path, new TextEncoder().encode(`${lines.join('\r\n')}\r\n`));
+      ctx.auditDetails({ saved: true, rows: count });
+      return { saved: true, rows: count, fileName: path.split(/[\\/]/).pop() ?? null };
     },
     'audit.verify': async (input, ctx) => {
       const { taskId } = input;

@@ -2,6 +2,7 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { dayOf } from './noticePeriod.std.ts';
 import { SqlPolicyVersions, versionLabel } from './policyVersions.node.ts';
+import { countOf, type HomeWorkProvider } from '../home/home.port.node.ts';
 
 /**
  * What other features use of the policy: the version in force when they collect data. Customers, orders and
@@ -47,4 +48,17 @@ export async function policyLabelsBefore(q: Queryable, version: number): Promise
 /** Version numbers by id, for lists that name the version an announcement is about. */
 export async function policyVersionNumbers(q: Queryable): Promise<Map<string, number>> {
   return new Map((await store.list(q)).map((v) => [v.id, v.version]));
+}
+
+/** Home: published material changes whose notice period still runs (effective date not reached yet). */
+export function policyHomeWork(): HomeWorkProvider {
+  return {
+    id: 'policy',
+    permissions: ['policy.publish'],
+    async items(q, viewer) {
+      const today = viewer.now.slice(0, 10);
+      const running = countOf(await q('policy_versions').where({ status: 'published' }).where('effective_at', '>', today).count<{ n: number | string }[]>({ n: '*' }));
+      return [{ id: 'policy.noticeRunning', section: 'decide', label: 'Policy notice periods running', count: running, tone: 'info', page: 'policy', detail: null, at: null }];
+    },
+  };
 }

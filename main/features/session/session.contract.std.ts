@@ -24,6 +24,8 @@ export const sessionInfo = z.object({
   passwordReset: z.object({ byName: z.string().nullable(), at: z.string() }).nullable(),
   /** The office's minimum password length, for the change-password form's rules. */
   minPasswordLength: z.number(),
+  /** The office's locale: how the console writes dates (issue #13). */
+  locale: z.string(),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 

@@ -11,6 +11,8 @@ export function sessionHandlers(
   sessions: SessionManager,
   /** The office-wide idle lock (settings feature), as the session shows it. */
   idleLockMinutes: () => number,
+  /** The office's locale (settings feature). */
+  locale: () => string = () => 'en-GB',
 ): ChannelHandlers<typeof sessionChannels, Session> {
   const info = async (q: Queryable, session: Session): Promise<SessionInfo> => ({
     userId: session.userId,
@@ -23,6 +25,7 @@ export function sessionHandlers(
     // Told at the sign-in after an IT reset, and until the person has set their own password.
     passwordReset: session.mustChangePassword ? await accounts.resetNotice(q, session.userId) : null,
     minPasswordLength: accounts.minPasswordLength(),
+    locale: locale(),
   });
   const start = (q: Queryable, senderId: string, user: SignedInAccount) =>
     info(

@@ -15,6 +15,7 @@ const KEYS = Object.keys(CONSOLE_SETTINGS_DEFAULTS) as (keyof ConsoleSettings)[]
 
 const SETTING_NAMES: Record<keyof ConsoleSettings, string> = {
   idleLockMinutes: 'The idle lock',
+  locale: 'The date format (locale)',
   retentionDays: 'The retention period',
   requestDeadlineDays: 'The request deadline',
   minPasswordLength: 'The minimum password length',
@@ -35,7 +36,9 @@ export class OfficeSettings {
     private readonly clock: Pick<Clock, 'nowIso'>,
     private readonly policy: ManagedPolicy | null = null,
   ) {
-    this.locked = Object.fromEntries(KEYS.filter((key) => policy?.locked[key] !== undefined).map((key) => [key, policy!.locked[key]]));
+    // Managed settings lock the numeric office settings; the locale is not among what they can lock.
+    const lockable = (key: keyof ConsoleSettings): key is keyof ManagedPolicy['locked'] & keyof ConsoleSettings => key in (policy?.locked ?? {});
+    this.locked = Object.fromEntries(KEYS.filter(lockable).map((key) => [key, policy!.locked[key]]));
   }
 
   /** The last values read or written (never older than one sweep). */
@@ -50,7 +53,7 @@ export class OfficeSettings {
     for (const row of rows) {
       const key = row.key as keyof ConsoleSettings;
       const parsed = consoleSettings.shape[key].safeParse(safeJson(row.value));
-      if (parsed.success) next[key] = parsed.data;
+      if (parsed.success) (next as Record<string, unknown>)[key] = parsed.data;
     }
     Object.assign(next, this.locked);
     this.current = next;

@@ -9,6 +9,23 @@ import { MAX_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/accoun
  * table). Workstation settings (database connection, window state) stay in the workstation's own settings file.
  * They never hold a secret or PII.
  */
+/** Locales the console formats dates in (the office's choice); anything else is refused, never guessed. */
+export const OFFICE_LOCALES = ['en-GB', 'en-US', 'en-IE', 'de-DE', 'fr-FR', 'nl-NL', 'es-ES', 'it-IT', 'sv-SE', 'fi-FI', 'pl-PL'] as const;
+export type OfficeLocale = (typeof OFFICE_LOCALES)[number];
+export const OFFICE_LOCALE_LABELS: Record<OfficeLocale, string> = {
+  'en-GB': 'English (United Kingdom)',
+  'en-US': 'English (United States)',
+  'en-IE': 'English (Ireland)',
+  'de-DE': 'German (Germany)',
+  'fr-FR': 'French (France)',
+  'nl-NL': 'Dutch (Netherlands)',
+  'es-ES': 'Spanish (Spain)',
+  'it-IT': 'Italian (Italy)',
+  'sv-SE': 'Swedish (Sweden)',
+  'fi-FI': 'Finnish (Finland)',
+  'pl-PL': 'Polish (Poland)',
+};
+
 export const consoleSettings = z.object({
   /** Minutes without activity before a session locks. */
   idleLockMinutes: z.number().int().min(1).max(120),
@@ -18,6 +35,8 @@ export const consoleSettings = z.object({
   requestDeadlineDays: z.number().int().min(1).max(90),
   /** Minimum length of new passwords (issue #11); never below the built-in floor. No expiry: current guidance. */
   minPasswordLength: z.number().int().min(MIN_PASSWORD_LENGTH).max(MAX_MIN_PASSWORD_LENGTH),
+  /** How dates and times are written everywhere in the console (issue #13). */
+  locale: z.enum(OFFICE_LOCALES, { message: `Choose one of: ${OFFICE_LOCALES.join(', ')}` }),
 });
 export type ConsoleSettings = z.infer<typeof consoleSettings>;
 
@@ -26,6 +45,7 @@ export const CONSOLE_SETTINGS_DEFAULTS: ConsoleSettings = {
   retentionDays: 90,
   requestDeadlineDays: 30,
   minPasswordLength: MIN_PASSWORD_LENGTH,
+  locale: 'en-GB',
 };
 
 export const settingsChannels = {

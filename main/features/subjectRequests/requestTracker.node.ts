@@ -21,7 +21,7 @@ import {
 export const SUBJECT_REQUESTS_TABLE = 'subject_requests';
 const NO_SUCH_REQUEST = 'No such request.';
 const ERASED_TEXT = '(erased with the customer’s records)';
-const OPEN_STATUSES: readonly RequestStatus[] = ['open', 'in_progress', 'extended'];
+export const OPEN_STATUSES: readonly RequestStatus[] = ['open', 'in_progress', 'extended'];
 
 export interface SubjectRequestDbRow {
   id: string;

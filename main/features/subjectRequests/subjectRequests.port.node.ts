@@ -1,5 +1,7 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { closeLinkedRequests, insertRequest, linkApprovalTo, linkOpenDeletionRequest, type NewSubjectRequest } from './requestTracker.node.ts';
+import { OPEN_STATUSES, SUBJECT_REQUESTS_TABLE } from './requestTracker.node.ts';
+import { countOf, type HomeWorkProvider } from '../home/home.port.node.ts';
 
 /** The customers among these with a request still open (retention skips them). */
 export { withOpenRequests } from './requestTracker.node.ts';
@@ -39,4 +41,28 @@ export function completeLinkedRequest(
   opts: { at: string; actorId: string | null },
 ): Promise<string[]> {
   return closeLinkedRequests(q, approvalId, outcome, opts.at, opts.actorId);
+}
+
+/**
+ * Home: open customer requests overdue and due within seven days (the tracker is the team's), and those the viewer
+ * logged that are still open. Counts only.
+ */
+export function subjectRequestsHomeWork(): HomeWorkProvider {
+  return {
+    id: 'subjectRequests',
+    permissions: ['requests.file'],
+    async items(q, viewer) {
+      const today = viewer.now.slice(0, 10);
+      const inAWeek = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      const open = () => q(SUBJECT_REQUESTS_TABLE).whereIn('status', OPEN_STATUSES);
+      const overdue = countOf(await open().where('due_on', '<', today).count<{ n: number | string }[]>({ n: '*' }));
+      const dueSoon = countOf(await open().where('due_on', '>=', today).where('due_on', '<', inAWeek).count<{ n: number | string }[]>({ n: '*' }));
+      const mine = countOf(await open().where({ created_by: viewer.userId }).count<{ n: number | string }[]>({ n: '*' }));
+      return [
+        { id: 'requests.overdue', section: 'decide', label: 'Customer requests overdue', count: overdue, tone: overdue ? 'danger' : 'action', page: 'requests', detail: null, at: null },
+        { id: 'requests.dueThisWeek', section: 'decide', label: 'Customer requests due this week', count: dueSoon, tone: 'action', page: 'requests', detail: null, at: null },
+        { id: 'requests.mine', section: 'mine', label: 'Customer requests you logged, still open', count: mine, tone: 'info', page: 'requests', detail: null, at: null },
+      ];
+    },
+  };
 }

@@ -161,10 +161,8 @@ export class AuditLog implements AuditSink {
     if (q.isTransaction) await dialectOf(q).lockForAppend(q as Knex.Transaction, 'meta');
   }
 
-  async list(q: Queryable, opts: { beforeSeq?: number; limit: number; action?: string }): Promise<{ rows: AuditRow[]; total: number }> {
-    const base = q<AuditRow>('audit_events').modify((b) => {
-      if (opts.action) b.where('action', opts.action);
-    });
+  async list(q: Queryable, opts: { beforeSeq?: number; limit: number } & AuditListFilter): Promise<{ rows: AuditRow[]; total: number }> {
+    const base = q<AuditRow>('audit_events').modify((b) => filterEvents(b, opts));
     const rows = await base
       .clone()
       .modify((b) => {
@@ -174,6 +172,12 @@ export class AuditLog implements AuditSink {
       .limit(opts.limit);
     const total = await countRows(base);
     return { rows, total };
+  }
+
+  /** The distinct action names in the log, sorted. */
+  async actions(q: Queryable): Promise<string[]> {
+    const rows = await q('audit_events').distinct('action').orderBy('action');
+    return rows.map((r: { action: string }) => r.action);
   }
 
   /** Walks the whole chain and reports the first sequence number that does not verify. */
@@ -276,4 +280,25 @@ export class AuditLog implements AuditSink {
     }
     return { result: { ok: true, checked, firstBrokenSeq: null, reason: null }, head: { seq: checked, hash: prevHash } };
   }
+}
+
+/** How the log is narrowed (the audit feature's filter): actor (`system`: no actor), action, outcome, UTC days. */
+export interface AuditListFilter {
+  actorId?: string | undefined;
+  action?: string | undefined;
+  outcome?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+export function filterEvents(b: Knex.QueryBuilder, filter: AuditListFilter): void {
+  if (filter.actorId === 'system') b.whereNull('actor_id');
+  else if (filter.actorId) b.where('actor_id', filter.actorId);
+  if (filter.action) b.where('action', filter.action);
+  if (filter.outcome) b.where('outcome', filter.outcome);
+  // `at` is ISO UTC: whole days compare as strings.
+  if (filter.from) b.where('at', '>=', filter.from);
+  if (filter.to) b.where('at', '<', nextDay(filter.to));
 }

@@ -27,6 +27,11 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
    * many workstations run side by side instead of one at a time (SQLite: no difference).
    */
   readonly readsOnly?: true;
+  /**
+   * A background refresh (Home's counts, the task list): it does not count as the person's activity, so polling
+   * never keeps an idle session from locking.
+   */
+  readonly passive?: true;
   /** Runs outside a transaction: for calls that must persist a failure (login counters). */
   readonly transactional?: false;
 }

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'workstation.manage': ['it_admin'],
   /** Encrypted backups of this workstation's database: back up now, the schedule, the list, and restore (re-auth). */
   'backups.manage': ['it_admin'],
+  /** See every job of the office (kind, state, progress; never what it works on), not only one's own (issue #13). */
+  'jobs.monitor': ['it_admin'],
   // Customer records (issue #3). IT administrators and auditors hold no customer-PII permission at all.
   /** Search, list, and open a record for order processing, customer support or a deletion request. */
   'customers.read': ['staff', 'manager'],

@@ -143,7 +143,7 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     if (session && spec.reauth && !sessions.hasRecentReauth(session)) {
       return fail('REAUTH_REQUIRED', 'Confirm your password to continue.');
     }
-    if (session && !session.locked) sessions.touch(session);
+    if (session && !session.locked && !spec.passive) sessions.touch(session);
 
     let details: AuditDetails = {};
     let actorId = session?.userId ?? null;

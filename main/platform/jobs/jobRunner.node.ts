@@ -128,6 +128,25 @@ export class JobRunner {
     return row ? fromDb(row) : null;
   }
 
+  /** Jobs newest first: all of them, or only those `startedBy` started (the task list scopes by caller). */
+  async list(q: Queryable, opts: { startedBy?: string; limit: number }): Promise<Job[]> {
+    const rows = await q<JobDbRow>(JOBS_TABLE)
+      .modify((b) => void (opts.startedBy !== undefined && b.where({ started_by: opts.startedBy })))
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(opts.limit);
+    return rows.map(fromDb);
+  }
+
+  /** Jobs per state since `sinceIso` (created or finished since then; unfinished ones whenever they started). */
+  async countByState(q: Queryable, sinceIso: string): Promise<Partial<Record<JobState, number>>> {
+    const rows = await q(JOBS_TABLE)
+      .where((w) => void w.whereIn('state', UNFINISHED_JOB_STATES).orWhere('finished_at', '>=', sinceIso))
+      .groupBy('state')
+      .select<{ state: JobState; n: number | string }[]>('state', q.raw('count(*) as n'));
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
   /** Records the job and starts its batches in the background. */
   async start(kindName: string, work: JobWork, options: StartOptions): Promise<JobHandle> {
     if (this.stopping) throw new Stopped();

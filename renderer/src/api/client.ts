@@ -28,14 +28,39 @@ export function installSessionHandlers(next: SessionHandlers): () => void {
   };
 }
 
+type CallListener = (channel: ChannelName) => void;
+const callListeners = new Set<CallListener>();
+
+/** Told after each call the person made succeeded (Home refreshes its counts after one's own actions). */
+export function onCallSucceeded(listener: CallListener): () => void {
+  callListeners.add(listener);
+  return () => void callListeners.delete(listener);
+}
+
+/**
+ * A background refresh on a channel main declares `passive`: it neither counts as the person's activity here (the
+ * idle warning) nor in main (the idle lock), and tells no call listener.
+ */
+export async function callPassive<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const result = await bridge().invoke(channel, input);
+  if (result.ok) return result.value;
+  throw refusal(result.error);
+}
+
 /** Calls main and returns the value, or throws ApiCallError. A call needing re-authentication is retried once. */
 export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
   const result = await bridge().invoke(channel, input);
   lastCall = Date.now();
-  if (result.ok) return result.value;
+  if (result.ok) {
+    for (const listener of callListeners) listener(channel);
+    return result.value;
+  }
   if (result.error.code === 'REAUTH_REQUIRED' && handlers && (await handlers.confirmPassword())) {
     const retried = await bridge().invoke(channel, input);
-    if (retried.ok) return retried.value;
+    if (retried.ok) {
+      for (const listener of callListeners) listener(channel);
+      return retried.value;
+    }
     throw refusal(retried.error);
   }
   throw refusal(result.error);

@@ -1,4 +1,4 @@
-import { IconAddressBook, IconArchive, IconDatabase, IconKey, IconBook2, IconClipboardList, IconFileOff, IconFileText, IconGavel, IconHome2, IconListDetails, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconArchive, IconBook2, IconClipboardList, IconDatabase, IconFileOff, IconFileText, IconGavel, IconHome2, IconInfoCircle, IconKey, IconListDetails, IconProgress, IconSettings, IconShare, IconShieldExclamation, IconShieldLock, IconSpeakerphone, IconTrash, IconUsers, type Icon } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { roleHolds, type Permission, type Role } from '../../../main/platform/ipc/roles.std';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -12,8 +12,10 @@ import { RetentionPage } from '../features/erasure/RetentionPage';
 import { TombstonesPage } from '../features/erasure/TombstonesPage';
 import { DisclosuresPage } from '../features/disclosures/DisclosuresPage';
 import { RegisterPage } from '../features/disclosures/RegisterPage';
+import { AboutRolePage } from '../features/home/AboutRolePage';
 import { HomePage } from '../features/home/HomePage';
 import { KeysPage } from '../features/keyRotation/KeysPage';
+import { TasksPage } from '../features/tasks/TasksPage';
 import { MinorsPage } from '../features/minors/MinorsPage';
 import { AnnouncementsPage } from '../features/announcements/AnnouncementsPage';
 import { PolicyPage } from '../features/policy/PolicyPage';
@@ -48,6 +50,8 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { path: '/keys', label: 'Keys', icon: IconKey, permission: 'keys.manage', page: KeysPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, permission: 'settings.manage', page: SettingsPage },
   { path: '/backups', label: 'Backups', icon: IconDatabase, permission: 'backups.manage', page: BackupsPage },
+  { path: '/tasks', label: 'Tasks', icon: IconProgress, permission: null, page: TasksPage },
+  { path: '/about', label: 'About my role', icon: IconInfoCircle, permission: null, page: AboutRolePage },
 ];
 
 export function routesFor(role: Role): ConsoleRoute[] {

@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { FormFailure } from './FormFailure';
 import { useSubmission } from './useSubmission';
+import modalClasses from './Modal.module.css';
 
 /** One way to finish the modal: "Reveal", "Mark justified", or "Approve" beside "Deny". */
 export interface ReasonAction<D extends string = string> {
@@ -104,7 +105,7 @@ export function ReasonModal<D extends string>(props: ReasonModalProps<D>) {
             key={form.key('reason')}
             {...form.getInputProps('reason')}
           />
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose} disabled={submitting}>
               Cancel
             </Button>

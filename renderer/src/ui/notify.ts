@@ -20,3 +20,8 @@ export function notifySuccess(message: string): void {
 export function notifyFailure(title: string, error: unknown): void {
   if (allowed) notifications.show({ color: 'red', title, message: errorMessage(error), autoClose: 8000 });
 }
+
+/** A task ended (import, release, export…): shown wherever the person is in the console. */
+export function notifyTaskEnded(title: string, message: string, color: 'teal' | 'red' | 'gray'): void {
+  if (allowed) notifications.show({ color, title, message, autoClose: color === 'red' ? 10_000 : 6000 });
+}

@@ -1,4 +1,7 @@
-import { Badge, Group, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Group, Select, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
+import { ROLE_LABELS, ROLES, type Role } from '../../../../main/platform/ipc/roles.std';
+import { SortableTh, sortRows, useSort } from '../../ui/SortableTh';
 import type { AccountEntry } from '../../../../main/features/accounts/accounts.contract.std';
 import { formatDateTime } from '../../ui/format';
 import { RoleBadge } from '../../ui/RoleBadge';
@@ -14,17 +17,61 @@ interface AccountsTableProps {
   onAction?: (action: AccountAction, account: AccountEntry) => void;
 }
 
+type Column = 'person' | 'role' | 'status' | 'lastLogin' | 'created';
+const STATUS_FILTERS = [
+  { value: 'all', label: 'Any status' },
+  { value: 'active', label: 'Active' },
+  { value: 'disabled', label: 'Disabled' },
+  { value: 'locked', label: 'Locked out' },
+  { value: 'waiting', label: 'Awaiting approval' },
+] as const;
+type StatusFilter = (typeof STATUS_FILTERS)[number]['value'];
+
+function statusMatches(account: AccountEntry, filter: StatusFilter): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'locked') return account.lockedUntil !== null;
+  if (filter === 'waiting') return account.awaitingRole !== null || account.awaitingReset;
+  return account.status === filter;
+}
+
+const statusRank = (a: AccountEntry) => (a.lockedUntil ? 0 : a.status === 'active' ? 1 : 2);
+
 export function AccountsTable({ accounts, currentUserId, onAction }: AccountsTableProps) {
+  const [role, setRole] = useState<Role | 'all'>('all');
+  const [status, setStatus] = useState<StatusFilter>('all');
+  const [sort, toggle] = useSort<Column>({ column: 'person', direction: 'asc' });
+  const shown = sortRows(
+    accounts.filter((a) => (role === 'all' || a.role === role) && statusMatches(a, status)),
+    sort,
+    (a, column) =>
+      column === 'person' ? a.displayName : column === 'role' ? ROLE_LABELS[a.role] : column === 'status' ? statusRank(a) : column === 'lastLogin' ? a.lastLoginAt : a.createdAt,
+  );
+  const th = (label: string, column: Column) => <SortableTh label={label} column={column} sort={sort} onSort={toggle} />;
   return (
+    <>
+      <Group gap="sm" p="sm" align="flex-end">
+        <Select
+          label="Role"
+          data={[{ value: 'all', label: 'Any role' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]}
+          value={role}
+          onChange={(value) => setRole((value as Role | 'all' | null) ?? 'all')}
+          allowDeselect={false}
+          w={220}
+        />
+        <Select label="Status" data={STATUS_FILTERS.map((f) => ({ ...f }))} value={status} onChange={(value) => setStatus((value as StatusFilter | null) ?? 'all')} allowDeselect={false} w={220} />
+        <Text size="sm" c="dimmed" role="status">
+          {shown.length === accounts.length ? `${accounts.length} accounts` : `${shown.length} of ${accounts.length} accounts`}
+        </Text>
+      </Group>
     <Table.ScrollContainer minWidth={760}>
       <Table verticalSpacing="sm" highlightOnHover aria-label="Accounts">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Person</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Last sign-in</Table.Th>
-            <Table.Th>Created</Table.Th>
+            {th('Person', 'person')}
+            {th('Role', 'role')}
+            {th('Status', 'status')}
+            {th('Last sign-in', 'lastLogin')}
+            {th('Created', 'created')}
             {onAction && (
               <Table.Th>
                 <VisuallyHidden>Actions</VisuallyHidden>
@@ -33,7 +80,7 @@ export function AccountsTable({ accounts, currentUserId, onAction }: AccountsTab
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {accounts.map((account) => (
+          {shown.map((account) => (
             <Table.Tr key={account.id}>
               <Table.Td>
                 <Group gap="sm" wrap="nowrap">
@@ -76,5 +123,6 @@ export function AccountsTable({ accounts, currentUserId, onAction }: AccountsTab
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+    </>
   );
 }

@@ -8,6 +8,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { APPROVAL_REASON_HELP, APPROVAL_REASON_LABEL, approvalReasonError, GOVERNED_ROLES, REASON_MAX } from './approvalReason';
 import { ROLE_OPTIONS } from './roleOptions';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface ChangeRoleModalProps {
   account: AccountEntry;
@@ -64,7 +65,7 @@ export function ChangeRoleModal({ account, grantsNeedApproval, onClose, onChange
               A new role takes effect at the next sign-in; any open session of this person is ended now.
             </Text>
           )}
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>

@@ -10,6 +10,7 @@ import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
 import { APPROVAL_REASON_HELP, APPROVAL_REASON_LABEL, approvalReasonError, GOVERNED_ROLES, REASON_MAX } from './approvalReason';
 import { ROLE_OPTIONS } from './roleOptions';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface CreateAccountModalProps {
   opened: boolean;
@@ -93,7 +94,7 @@ export function CreateAccountModal({ opened, grantsNeedApproval, onClose, onCrea
             </>
           )}
           <NewPasswordFields form={form} label="Initial password" inline minLength={session.minPasswordLength} />
-          <Group justify="flex-end" mt="xs">
+          <Group justify="flex-end" className={modalClasses.stickyFooter} mt="xs">
             <Button variant="default" onClick={close}>
               Cancel
             </Button>

@@ -4,6 +4,7 @@ import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
+import modalClasses from '../../ui/Modal.module.css';
 
 /** Disabling signs a person out everywhere at once: confirmed, naming whom. */
 export function DisableAccountModal({ account, onClose, onDisabled }: { account: AccountEntry; onClose(): void; onDisabled(): void }) {
@@ -26,7 +27,7 @@ export function DisableAccountModal({ account, onClose, onDisabled }: { account:
           {account.displayName} ({account.username}) is signed out on every workstation at once and cannot sign in until
           the account is enabled again. Nothing they did is deleted.
         </Text>
-        <Group justify="flex-end">
+        <Group justify="flex-end" className={modalClasses.stickyFooter}>
           <Button variant="default" onClick={onClose} data-autofocus>
             Cancel
           </Button>

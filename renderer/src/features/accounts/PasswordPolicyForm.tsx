@@ -50,6 +50,7 @@ export function PasswordPolicyForm({ current }: { current: ConsoleSettings }) {
         </List>
         <FormFailure message={failure} />
         <NumberInput
+          clampBehavior="none"
           label="Minimum length (characters)"
           allowDecimal={false}
           allowNegative={false}

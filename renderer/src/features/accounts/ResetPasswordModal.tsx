@@ -6,6 +6,7 @@ import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { useSubmission } from '../../ui/useSubmission';
 import { APPROVAL_REASON_HELP, APPROVAL_REASON_LABEL, approvalReasonError, GOVERNED_ROLES, REASON_MAX } from './approvalReason';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface ResetPasswordModalProps {
   account: AccountEntry;
@@ -92,7 +93,7 @@ export function ResetPasswordModal({ account, grantsNeedApproval, onClose, onRes
               {...form.getInputProps('reason')}
             />
           )}
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>

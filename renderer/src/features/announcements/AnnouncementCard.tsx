@@ -7,11 +7,11 @@ import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
 import { formatDateTime } from '../../ui/format';
 import { FormFailure } from '../../ui/FormFailure';
-import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
 import { AUDIENCE_LABELS, CHANNEL_LABELS, RECIPIENT_STATUS_COLORS, RECIPIENT_STATUS_LABELS } from './labels';
 import { RecipientsTable } from './RecipientsTable';
+import { runTask } from '../tasks/taskStore';
 import { TaskProgress } from './TaskProgress';
 import { useTaskProgress } from './useTaskProgress';
 
@@ -32,8 +32,15 @@ export function AnnouncementCard({ announcement: a, onChanged }: { announcement:
     setTaskId(id);
     void exporting
       .run(async () => {
-        const result = await call('announcements.exportMailingList', { announcementId: a.id, taskId: id });
-        if (result.saved) notifySuccess(`Mailing list saved: ${result.rows.toLocaleString()} ${result.rows === 1 ? 'recipient' : 'recipients'} in ${result.fileName ?? 'the file'}.`);
+        await runTask({
+          taskId: id,
+          kind: 'outreach.csv_export',
+          label: 'Mailing list export',
+          path: '/announcements',
+          run: () => call('announcements.exportMailingList', { announcementId: a.id, taskId: id }),
+          outcome: (result) =>
+            result.saved ? `Mailing list saved: ${result.rows.toLocaleString()} ${result.rows === 1 ? 'recipient' : 'recipients'} in ${result.fileName ?? 'the file'}.` : 'Not saved: no file was chosen.',
+        });
       })
       .then(() => setTaskId(null));
   };

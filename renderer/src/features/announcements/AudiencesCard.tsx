@@ -3,8 +3,9 @@ import { IconDownload } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { PURPOSES, type MarketingPurpose } from '../../../../main/features/customers/customers.contract.std';
 import { call } from '../../api/client';
-import { notifyFailure, notifySuccess } from '../../ui/notify';
+import { notifyFailure } from '../../ui/notify';
 import { useRemoteData } from '../../ui/useRemoteData';
+import { runTask } from '../tasks/taskStore';
 import { TaskProgress } from './TaskProgress';
 import { useTaskProgress } from './useTaskProgress';
 
@@ -20,8 +21,15 @@ export function AudiencesCard() {
     const taskId = crypto.randomUUID();
     setRunning({ purpose, taskId });
     try {
-      const result = await call('audiences.export', { purpose, taskId });
-      if (result.saved) notifySuccess(`${labelOf(purpose)} audience saved: ${result.rows.toLocaleString()} customers.`);
+      // A task: it shows in the header while the person moves on, and its end is notified wherever they are.
+      await runTask({
+        taskId,
+        kind: 'outreach.csv_export',
+        label: `${labelOf(purpose)} audience export`,
+        path: '/announcements',
+        run: () => call('audiences.export', { purpose, taskId }),
+        outcome: (result) => (result.saved ? `${labelOf(purpose)} audience saved: ${result.rows.toLocaleString()} customers.` : 'Not saved: no file was chosen.'),
+      });
     } catch (error) {
       notifyFailure('Not exported', error);
     } finally {

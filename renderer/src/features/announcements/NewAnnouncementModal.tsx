@@ -10,6 +10,7 @@ import { useSubmission } from '../../ui/useSubmission';
 import { AUDIENCE_LABELS, CHANNEL_LABELS } from './labels';
 import { TaskProgress } from './TaskProgress';
 import { useTaskProgress } from './useTaskProgress';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface Props {
   versions: readonly PolicyVersionSummary[];
@@ -92,7 +93,7 @@ export function NewAnnouncementModal({ versions, onClose, onDone }: Props) {
               <TaskProgress label="Listing recipients" progress={progress} />
             </Alert>
           )}
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose} disabled={submitting}>
               Cancel
             </Button>

@@ -1,13 +1,20 @@
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import { IconChevronLeft, IconChevronRight, IconRefresh } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { AuditFilter } from '../../../../main/features/audit/audit.contract.std';
 import { PageHeader } from '../../ui/PageHeader';
+import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
 import { AUDIT_PAGE_SIZE, useAuditPages } from './useAuditPages';
 import { SignedHeadCard } from './SignedHeadCard';
 import { VerifyChainCard } from './VerifyChainCard';
 
 export function AuditPage() {
-  const audit = useAuditPages();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const valid = !(filter.from && filter.to && filter.from > filter.to);
+  const [applied, setApplied] = useState<AuditFilter>({});
+  if (valid && applied !== filter) setApplied(filter);
+  const audit = useAuditPages(applied);
   const events = audit.data?.events ?? [];
   const first = audit.pageIndex * AUDIT_PAGE_SIZE + 1;
 
@@ -27,13 +34,14 @@ export function AuditPage() {
       <VerifyChainCard onVerified={refresh} />
       <SignedHeadCard onChanged={refresh} />
       <Paper withBorder radius="md" p="xs">
+        <AuditFilters filter={filter} onChange={setFilter} />
         {audit.error && (
           <Alert color="red" variant="light" m="sm" role="alert">
             {audit.error}
           </Alert>
         )}
         {audit.data ? (
-          <AuditTable events={events} />
+          <AuditTable events={events} names={audit.data.accountNames} />
         ) : (
           audit.loading && (
             <Center p="xl">
@@ -45,7 +53,7 @@ export function AuditPage() {
           <Text size="sm" c="dimmed">
             {events.length > 0
               ? `Events ${first}–${first + events.length - 1} of ${audit.data?.total ?? events.length}`
-              : audit.data && 'No events'}
+              : audit.data && (Object.keys(applied).length ? 'No event matches these filters' : 'No events')}
           </Text>
           <Group gap="xs">
             <Button

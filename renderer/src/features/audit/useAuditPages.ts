@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { call } from '../../api/client';
 import { useRemoteData } from '../../ui/useRemoteData';
+import type { AuditFilter } from '../../../../main/features/audit/audit.contract.std';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -8,10 +9,16 @@ export const AUDIT_PAGE_SIZE = 50;
  * Keyset paging, newest first: each page asks for events before the oldest one shown, so events written
  * while reading never shift what the next page contains. The stack remembers how to go back.
  */
-export function useAuditPages() {
+export function useAuditPages(filter: AuditFilter) {
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
+  // A new filter starts again from the newest event.
+  const [shownFilter, setShownFilter] = useState(filter);
+  if (shownFilter !== filter) {
+    setShownFilter(filter);
+    setCursors([undefined]);
+  }
   const beforeSeq = cursors[cursors.length - 1];
-  const load = useCallback(() => call('audit.list', { beforeSeq, limit: AUDIT_PAGE_SIZE }), [beforeSeq]);
+  const load = useCallback(() => call('audit.list', { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE }), [beforeSeq, filter]);
   const page = useRemoteData(load);
   const events = page.data?.events ?? [];
   const oldestShown = events[events.length - 1]?.seq;

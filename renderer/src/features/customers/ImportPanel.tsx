@@ -5,8 +5,8 @@ import type { ChannelInput, ChannelOutput } from '../../../../main/api.std';
 import { IMPORT_FIELDS, MAX_IMPORT_CSV_CHARS, REQUIRED_IMPORT_FIELDS, type ImportField } from '../../../../main/features/customers/customers.contract.std';
 import { errorMessage } from '../../api/ApiCallError';
 import { call } from '../../api/client';
-import { onApiEvent } from '../../api/events';
 import { FormFailure } from '../../ui/FormFailure';
+import { cancelTask, runTask, useRunningTask, type LocalTask, type TaskReport } from '../tasks/taskStore';
 import { fieldLabel, IMPORT_FIELD_LABELS } from './labels';
 
 type Preview = ChannelOutput<'customers.importPreview'>;
@@ -45,10 +45,36 @@ interface ImportPanelProps {
  * CSV import of an existing customer list: pick a file, map its columns (main suggests a mapping and refuses
  * card columns), run with progress and a cancel button, then read the per-row report.
  */
+export const IMPORT_TASK_KIND = 'customers.import';
+
+/** An import's report as the task list keeps it (rows, fields and rules only: never a value). */
+function importReport(fileName: string, report: Report): TaskReport | null {
+  if (report.rejected.length === 0) return null;
+  return {
+    title: `${report.dryRun ? 'Validation' : 'Import'} of ${fileName}: rejected rows`,
+    summary: importSummary(report),
+    rows: report.rejected.map((problem) => ({ ...problem, field: fieldLabel(problem.field) })),
+    truncated: report.problemsTruncated,
+    fileName: `${fileName.replace(/\.csv$/i, '')}-rejected-rows.csv`,
+  };
+}
+
+function importSummary(report: Report): string {
+  const verb = report.dryRun ? 'would be imported' : 'imported';
+  return `${report.totalRows} rows read · ${report.dryRun ? report.validRows : report.imported} ${verb} · ${report.rejectedRows} rejected.`;
+}
+
 export function ImportPanel({ onImported, onClose }: ImportPanelProps) {
   const [stage, setStage] = useState<Stage>({ kind: 'pick' });
+  // An import still running (started before this page was left) is shown instead of a second one.
+  const running = useRunningTask(IMPORT_TASK_KIND);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => void (mounted.current = false);
+  }, []);
 
   const pick = async (file: File | null) => {
     setFailure(null);
@@ -72,12 +98,25 @@ export function ImportPanel({ onImported, onClose }: ImportPanelProps) {
     setStage({ ...current, kind: 'running', mapping, options, taskId });
     const body: Mapping = {};
     for (const field of IMPORT_FIELDS) if (mapping[field]) body[field] = mapping[field];
-    call('customers.importRun', { taskId, csv: current.csv, mapping: body, ...options }).then(
+    // Run as a task: it survives leaving this page, shows in the header, and keeps its report.
+    runTask({
+      taskId,
+      kind: IMPORT_TASK_KIND,
+      label: `${options.dryRun ? 'Check' : 'Import'} of ${current.fileName}`,
+      path: '/customers',
+      total: current.preview.rowCount,
+      run: () => call('customers.importRun', { taskId, csv: current.csv, mapping: body, ...options }),
+      outcome: importSummary,
+      report: (report) => importReport(current.fileName, report),
+      cancel: () => call('customers.importCancel', { taskId }),
+    }).then(
       (report) => {
+        if (!mounted.current) return;
         setStage({ kind: 'done', fileName: current.fileName, report });
         if (report.imported > 0) onImported();
       },
       (error: unknown) => {
+        if (!mounted.current) return;
         // Cancelled or refused: back to the mapping, as it was, options included (a run without "import nothing
         // unless every row is valid" that nobody meant would keep a partial list).
         setFailure(errorMessage(error));
@@ -100,12 +139,17 @@ export function ImportPanel({ onImported, onClose }: ImportPanelProps) {
                 sharing consent is never taken from a list.
               </Text>
             </div>
-            <Button variant="default" onClick={onClose} disabled={stage.kind === 'running'} style={{ flexShrink: 0 }}>
+            <Button variant="default" onClick={onClose} style={{ flexShrink: 0 }}>
               Back to customers
             </Button>
           </Group>
           <FormFailure message={failure} title="Import problem" />
-          {(stage.kind === 'pick' || stage.kind === 'done') && (
+          {running && stage.kind !== 'running' && (
+            <Text size="sm" role="status">
+              An import is running: a second one can start once it ends. Its progress is also in the header.
+            </Text>
+          )}
+          {!running && (stage.kind === 'pick' || stage.kind === 'done') && (
             <FileInput
               label="CSV file"
               placeholder={stage.kind === 'done' ? 'Choose another .csv file' : 'Choose a .csv file'}
@@ -120,11 +164,11 @@ export function ImportPanel({ onImported, onClose }: ImportPanelProps) {
           )}
         </Stack>
       </Paper>
-      {stage.kind === 'map' && (
+      {stage.kind === 'map' && !running && (
         <MappingStep stage={stage} onRun={(mapping, options) => run(stage, mapping, options)} />
       )}
-      {stage.kind === 'running' && <RunningStep taskId={stage.taskId} rowCount={stage.preview.rowCount} fileName={stage.fileName} />}
-      {stage.kind === 'done' && <ImportReport fileName={stage.fileName} report={stage.report} />}
+      {running && <RunningStep task={running} />}
+      {!running && stage.kind === 'done' && <ImportReport fileName={stage.fileName} report={stage.report} />}
     </Stack>
   );
 }
@@ -234,31 +278,13 @@ function MappingStep({ stage, onRun }: MappingStepProps) {
   );
 }
 
-function RunningStep({ taskId, rowCount, fileName }: { taskId: string; rowCount: number; fileName: string }) {
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelFailure, setCancelFailure] = useState<string | null>(null);
-  const mounted = useRef(true);
-
-  useEffect(() => {
-    mounted.current = true;
-    const stop = onApiEvent('progress', (event) => {
-      if (event.taskId === taskId) setProgress({ done: event.done, total: event.total });
-    });
-    return () => {
-      mounted.current = false;
-      stop();
-    };
-  }, [taskId]);
-
-  const cancel = () => {
-    setCancelling(true);
-    call('customers.importCancel', { taskId }).catch((error: unknown) => {
-      if (!mounted.current) return;
-      setCancelling(false);
-      setCancelFailure(errorMessage(error));
-    });
-  };
+function RunningStep({ task }: { task: LocalTask }) {
+  const progress = { done: task.done, total: task.total ?? 0 };
+  const cancelling = task.cancelling;
+  const cancelFailure = task.message;
+  const cancel = () => cancelTask(task.taskId);
+  const rowCount = task.total ?? 0;
+  const fileName = task.label.replace(/^(Import|Check) of /, '');
 
   const total = progress?.total ?? rowCount;
   const percent = progress && total > 0 ? Math.round((progress.done / total) * 100) : 0;

@@ -10,6 +10,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { optional, schemaErrors } from './formErrors';
 import { CHANNEL_LABELS, KIND_LABELS } from './labels';
+import modalClasses from '../../ui/Modal.module.css';
 
 type StaffChannel = (typeof STAFF_CONSENT_CHANNELS)[number];
 
@@ -166,7 +167,7 @@ export function NewCustomerModal({ opened, onClose, onCreated }: NewCustomerModa
               {...form.getInputProps('consentChannel')}
             />
           )}
-          <Group justify="flex-end" mt="sm">
+          <Group justify="flex-end" className={modalClasses.stickyFooter} mt="sm">
             <Button variant="default" onClick={close}>
               Cancel
             </Button>

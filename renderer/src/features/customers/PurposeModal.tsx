@@ -8,6 +8,7 @@ import { FormFailure } from '../../ui/FormFailure';
 import { useSubmission } from '../../ui/useSubmission';
 import { useActiveSession } from '../session/sessionContext';
 import { PURPOSE_NAMES } from './purposes';
+import modalClasses from '../../ui/Modal.module.css';
 
 /** The contract's minimum for a written break-glass justification. */
 const JUSTIFICATION_MIN = 20;
@@ -93,7 +94,7 @@ export function PurposeModal({ row, onClose, onOpened }: PurposeModalProps) {
               />
             </>
           )}
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>

@@ -4,6 +4,7 @@ import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface StatusChangeModalProps {
   customerId: string;
@@ -33,11 +34,12 @@ export function StatusChangeModal({ customerId, next, onClose, onChanged }: Stat
             : 'The customer uses the service again: orders can be taken once more.'}
         </Text>
         <FormFailure message={failure} title="Not changed" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
+        <Group justify="flex-end" className={modalClasses.stickyFooter}>
+          {/* A destructive action is never the default focus: closing starts on Cancel. */}
+          <Button variant="default" onClick={onClose} data-autofocus={closing || undefined}>
             Cancel
           </Button>
-          <Button color={closing ? 'red' : undefined} loading={submitting} onClick={() => void confirm()} data-autofocus>
+          <Button color={closing ? 'red' : undefined} loading={submitting} onClick={() => void confirm()} data-autofocus={!closing || undefined}>
             {closing ? 'Close record' : 'Reopen record'}
           </Button>
         </Group>

@@ -10,6 +10,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { CustomerSearch, type SearchResult } from '../customers/CustomerSearch';
 import { DISCLOSABLE_FIELD_LABELS, DISCLOSURE_KIND_LABELS, RECIPIENT_KIND_LABELS } from './labels';
+import modalClasses from '../../ui/Modal.module.css';
 
 type CreateInput = ChannelInput<'disclosures.requests.create'>;
 
@@ -214,7 +215,7 @@ export function NewRequestModal({ recipients, onClose, onFiled }: NewRequestModa
           </Alert>
         )}
         <FormFailure message={failure} title="Not filed" />
-        <Group justify="flex-end">
+        <Group justify="flex-end" className={modalClasses.stickyFooter}>
           <Button variant="default" onClick={onClose} disabled={submitting}>
             Cancel
           </Button>

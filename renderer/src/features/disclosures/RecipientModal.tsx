@@ -9,6 +9,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useSubmission } from '../../ui/useSubmission';
 import { DISCLOSABLE_FIELD_LABELS, RECIPIENT_KIND_LABELS } from './labels';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface RecipientModalProps {
   /** Null: a new recipient. */
@@ -95,7 +96,7 @@ export function RecipientModal({ recipient, canEdit, onClose, onSaved }: Recipie
         )}
         <FormFailure message={failure} title="Not saved" />
         {recipient && <Versions recipientId={recipient.id} />}
-        <Group justify="flex-end">
+        <Group justify="flex-end" className={modalClasses.stickyFooter}>
           <Button variant="default" onClick={onClose}>
             {canEdit ? 'Cancel' : 'Close'}
           </Button>

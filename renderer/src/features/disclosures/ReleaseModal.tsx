@@ -6,6 +6,7 @@ import type { RequestDetail } from '../../../../main/features/disclosures/disclo
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { useSubmission } from '../../ui/useSubmission';
+import modalClasses from '../../ui/Modal.module.css';
 
 type Released = ChannelOutput<'disclosures.release'>;
 
@@ -106,7 +107,7 @@ export function ReleaseModal({ request, onClose, onReleased }: ReleaseModalProps
           <Progress value={Math.round((progress.done / progress.total) * 100)} aria-label="Release progress" aria-valuetext={`${progress.done} of ${progress.total} customers`} />
         )}
         <FormFailure message={failure} title="Not released" />
-        <Group justify="flex-end">
+        <Group justify="flex-end" className={modalClasses.stickyFooter}>
           <Button variant="default" onClick={onClose} disabled={submitting}>
             Cancel
           </Button>

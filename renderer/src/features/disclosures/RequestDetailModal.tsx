@@ -13,6 +13,7 @@ import { ReasonModal } from '../../ui/ReasonModal';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { DISCLOSABLE_FIELD_LABELS, DISCLOSURE_KIND_LABELS, fieldLabel, STATUS_COLORS, STATUS_LABELS } from './labels';
 import { ReleaseModal } from './ReleaseModal';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface RequestDetailModalProps {
   request: RequestSummary;
@@ -81,7 +82,7 @@ export function RequestDetailModal({ request, onClose, onChanged }: RequestDetai
             </Paper>
           )}
           <FormFailure message={withdrawal.failure} title="Not withdrawn" />
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose}>
               Close
             </Button>

@@ -7,6 +7,7 @@ import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { CHANNEL_LABELS, options, REASON_LABELS } from './labels';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface FileDeletionModalProps {
   customerId: string;
@@ -60,7 +61,7 @@ export function FileDeletionModal({ customerId, customerLabel, onClose }: FileDe
             maxLength={2000}
             {...form.getInputProps('note')}
           />
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose} disabled={submitting}>
               Cancel
             </Button>

@@ -1,17 +1,15 @@
-import { Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { DeletionsHomeCard } from '../erasure/DeletionsHomeCard';
+import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { DisclosuresHomeCard } from '../disclosures/DisclosuresHomeCard';
 import { useActiveSession } from '../session/sessionContext';
 import { RoleBadge } from '../../ui/RoleBadge';
 import { UserAvatar } from '../../ui/UserAvatar';
 import { RequestsHomeCard } from '../subjectRequests/RequestsHomeCard';
-import classes from './HomePage.module.css';
-import { PolicyControlCard } from './PolicyControlCard';
-import { RoleAccessCard } from './RoleAccessCard';
 import { ROLE_SUMMARIES } from './roleCapabilities';
 import { PolicyNoticesCard } from '../policy/PolicyNoticesCard';
-import { policyControls } from './policyControls';
+import { WorkCards } from './WorkCards';
 
+/** Home (issue #13): what needs the signed-in person now, as counts leading to the work; their role's rules are a page of their own. */
 export function HomePage() {
   const session = useActiveSession();
   return (
@@ -30,26 +28,18 @@ export function HomePage() {
               <RoleBadge role={session.role} />
             </Group>
             <Text size="sm" mt="xs">
-              {ROLE_SUMMARIES[session.role]}
+              {ROLE_SUMMARIES[session.role]}{' '}
+              <Anchor component={Link} to="/about" size="sm" underline="always">
+                About my role and the controls in force
+              </Anchor>
             </Text>
           </div>
         </Group>
       </Paper>
+      <WorkCards />
       <RequestsHomeCard />
-      <DeletionsHomeCard />
       <PolicyNoticesCard />
       <DisclosuresHomeCard />
-      <RoleAccessCard role={session.role} />
-      <section aria-labelledby="policy-controls-title">
-        <Title order={2} size="h4" id="policy-controls-title" mb="sm">
-          Privacy controls in force
-        </Title>
-        <div className={classes.controls}>
-          {policyControls(session.idleLockMinutes).map((control) => (
-            <PolicyControlCard key={control.title} control={control} />
-          ))}
-        </div>
-      </section>
     </Stack>
   );
 }

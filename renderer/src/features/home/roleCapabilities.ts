@@ -15,6 +15,7 @@ const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'settings.manage': 'Change console security settings such as the idle lock',
   'workstation.manage': 'Connect this workstation to the office database and enrol other workstations with the office key',
   'backups.manage': 'Back up this workstation’s database (encrypted), schedule backups and restore one, with your password',
+  'jobs.monitor': 'Follow every long-running job of the office (imports, releases, exports, deletion batches), not only your own',
   'customers.read': 'Find and open customer records for a stated purpose',
   'customers.write': 'Create customers, change marketing preferences, close or reopen records',
   'customers.correct': 'Correct customer names, contact details, addresses and dates of birth',

@@ -7,6 +7,7 @@ import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { REPORT_CHANNEL_LABELS } from './labels';
+import modalClasses from '../../ui/Modal.module.css';
 
 type Channel = (typeof MINOR_REPORT_CHANNELS)[number];
 
@@ -64,7 +65,7 @@ export function ReportMinorModal({ customerId, onClose, onReported }: ReportMino
           Only the way it reached you is recorded; the report holds nothing about the child.
         </Text>
         <FormFailure message={failure} title="Not reported" />
-        <Group justify="flex-end">
+        <Group justify="flex-end" className={modalClasses.stickyFooter}>
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>

@@ -11,6 +11,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { optional, schemaErrors } from '../customers/formErrors';
 import { BRAND_LABELS } from './cardDisplay';
+import modalClasses from '../../ui/Modal.module.css';
 
 type Kind = (typeof LINE_ITEM_KINDS)[number];
 
@@ -182,7 +183,7 @@ export function OrderFormModal({ record, onClose, onCreated }: OrderFormModalPro
           <Alert color="gray" variant="light" icon={<IconShieldCheck aria-hidden />} p="xs">
             CVV is never collected or stored.
           </Alert>
-          <Group justify="flex-end" mt="xs">
+          <Group justify="flex-end" className={modalClasses.stickyFooter} mt="xs">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>

@@ -8,6 +8,7 @@ import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { useSubmission } from '../../ui/useSubmission';
 import { versionLabel } from './policyLabels';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface PublishModalProps {
   version: PolicyVersionView;
@@ -81,7 +82,7 @@ export function PublishModal({ version, mode, onClose, onDone }: PublishModalPro
           {mode === 'request' && (
             <Textarea label="Note for the approving manager" description="Why this version should be published (kept with the request)" required autosize minRows={2} maxLength={2000} {...form.getInputProps('reason')} />
           )}
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose} disabled={submitting}>
               Cancel
             </Button>

@@ -4,6 +4,7 @@ import { IconShieldLock } from '@tabler/icons-react';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
 import { useSubmission } from '../../ui/useSubmission';
+import modalClasses from '../../ui/Modal.module.css';
 
 interface ReauthModalProps {
   opened: boolean;
@@ -45,7 +46,7 @@ export function ReauthModal({ opened, onSettled }: ReauthModalProps) {
             key={form.key('password')}
             {...form.getInputProps('password')}
           />
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={() => close(false)}>
               Cancel
             </Button>

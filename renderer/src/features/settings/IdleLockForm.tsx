@@ -53,6 +53,7 @@ export function IdleLockForm({ current, lockedBy }: { current: ConsoleSettings; 
         </div>
         <FormFailure message={failure} />
         <NumberInput
+          clampBehavior="none"
           label="Lock after (minutes)"
           min={MIN_MINUTES}
           max={MAX_MINUTES}

@@ -56,6 +56,7 @@ export function RecordKeepingForm({ current, lockedBy }: { current: ConsoleSetti
         <FormFailure message={failure} />
         <Group align="flex-start">
           <NumberInput
+            clampBehavior="none"
             label="Keep closed records (days)"
             allowDecimal={false}
             allowNegative={false}
@@ -66,6 +67,7 @@ export function RecordKeepingForm({ current, lockedBy }: { current: ConsoleSetti
             {...form.getInputProps('retentionDays')}
           />
           <NumberInput
+            clampBehavior="none"
             label="Answer requests within (days)"
             allowDecimal={false}
             allowNegative={false}

@@ -6,6 +6,7 @@ import { useRemoteData } from '../../ui/useRemoteData';
 import { PasswordPolicyForm } from '../accounts/PasswordPolicyForm';
 import { EnrolmentPackagePanel } from '../workstation/EnrolmentPackagePanel';
 import { WorkstationConnectionForm } from '../workstation/WorkstationConnectionForm';
+import { DateFormatForm } from './DateFormatForm';
 import { IdleLockForm } from './IdleLockForm';
 import { ManagedSettingsNotice } from './ManagedSettings';
 import { RecordKeepingForm } from './RecordKeepingForm';
@@ -48,6 +49,8 @@ export function SettingsPage() {
             />
             <Divider />
             <PasswordPolicyForm current={settings.data} />
+            <Divider />
+            <DateFormatForm current={settings.data} />
           </Stack>
         ) : (
           settings.loading && (

@@ -15,6 +15,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { CustomerSearch, type SearchResult } from '../customers/CustomerSearch';
 import { formatDate } from './requestLabels';
+import modalClasses from '../../ui/Modal.module.css';
 
 /** Today's date on this workstation, as the date field wants it. */
 function localToday(): string {
@@ -105,7 +106,7 @@ export function LogRequestModal({ onClose, onLogged }: LogRequestModalProps) {
               extended once, by a manager, with a reason the customer is told.
             </Text>
             <FormFailure message={failure} title="Request not logged" />
-            <Group justify="flex-end">
+            <Group justify="flex-end" className={modalClasses.stickyFooter}>
               <Button variant="default" onClick={onClose} disabled={submitting}>
                 Cancel
               </Button>

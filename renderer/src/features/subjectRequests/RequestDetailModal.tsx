@@ -17,6 +17,7 @@ import { useActiveSession } from '../session/sessionContext';
 import { RecipientsPanel } from './RecipientsPanel';
 import { RequestStatusBadge, UrgencyBadge } from './RequestStatusBadge';
 import { customerLabel, dueText, formatDate } from './requestLabels';
+import modalClasses from '../../ui/Modal.module.css';
 
 export type RequestAction = 'extend' | 'refuse' | 'complete';
 
@@ -165,7 +166,7 @@ export function RequestDetailModal({ request, onClose, onChanged, onAction }: Re
         <FormFailure message={acting.failure} title="Not done" />
 
         {isOpen && (canFile || canDecide) && (
-          <Group justify="flex-end" gap="sm">
+          <Group justify="flex-end" className={modalClasses.stickyFooter} gap="sm">
             {canFile && request.status === 'open' && (
               <Button variant="default" leftSection={<IconPlayerPlay size={16} aria-hidden />} disabled={acting.submitting} onClick={() => void start()}>
                 Start work

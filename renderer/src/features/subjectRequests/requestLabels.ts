@@ -17,13 +17,8 @@ export function dueText(request: Pick<SubjectRequestView, 'daysLeft'>): string |
   return `Due in ${left} day${left === 1 ? '' : 's'}`;
 }
 
-/** A calendar date (YYYY-MM-DD) in the reader's own format, without shifting it across time zones. */
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
-export function formatDate(date: string | null): string {
-  if (!date) return '—';
-  const parsed = new Date(`${date}T00:00:00Z`);
-  return Number.isNaN(parsed.getTime()) ? date : dateFormat.format(parsed);
-}
+/** A calendar date (YYYY-MM-DD) in the office's format: the one formatter (ui/format.ts). */
+export { formatDate } from '../../ui/format';
 
 /** Who the request is about, as this viewer may see it. */
 export function customerLabel(request: Pick<SubjectRequestView, 'customerName' | 'customerPresent' | 'customerQuarantined' | 'customerId'>): string {

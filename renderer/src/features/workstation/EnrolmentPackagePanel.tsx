@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../ui/format';
 import { Alert, Button, Code, CopyButton, Group, NumberInput, PasswordInput, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
@@ -79,7 +80,7 @@ export function EnrolmentPackagePanel() {
         <Stack gap="sm" aria-live="polite">
           <Alert color="blue" variant="light" title="Package created" role="status">
             <Text size="sm">
-              Valid until {new Date(created.expiresAt).toLocaleString()} for install {created.installId}.
+              Valid until {formatDateTime(created.expiresAt)} for install {created.installId}.
             </Text>
             {created.generatedPassphrase && (
               <Text size="sm" mt="xs">
