@@ -60,9 +60,13 @@ export function backupFileName(at: Date): string {
   return `itpc-backup-${stamp}Z-${randomBytes(2).toString('hex')}.${BACKUP_EXTENSION}`;
 }
 
-/** Removes a file if it is there. */
+/** Removes a file if it is there; a file still open elsewhere (Windows) is removed again by whoever closes it. */
 function removeQuietly(path: string): void {
-  rmSync(path, { force: true });
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // The backup's own clean-up (after closing its files) tries again.
+  }
 }
 
 /**
