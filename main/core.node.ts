@@ -21,6 +21,7 @@ import { breakGlassHomeWork } from './features/breakglass/breakglass.port.node.t
 import { homeHandlers } from './features/home/home.handlers.node.ts';
 import { HomeWorkRegistry, type HomePage } from './features/home/home.port.node.ts';
 import { keyVersionsHomeWork } from './features/keys/keys.port.node.ts';
+import { backupHomeWork } from './features/backup/backup.port.node.ts';
 import { policyHomeWork } from './features/policy/policy.port.node.ts';
 import { subjectRequestsHomeWork } from './features/subjectRequests/subjectRequests.port.node.ts';
 import { tasksHandlers } from './features/tasks/tasks.handlers.node.ts';
@@ -411,7 +412,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     .register(accountsHomeWork())
     .register(jobsHomeWork(jobs))
     .register(keyVersionsHomeWork())
-    .register(auditHomeWork(accounts));
+    .register(auditHomeWork(accounts))
+    .register(backupHomeWork(backups));
   const router = new Router<Api, Session>({
     db,
     denials,

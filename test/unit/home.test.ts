@@ -70,6 +70,17 @@ describe('home.work', () => {
     const keys = item(it.items, 'keys.versions')!;
     assert.ok(keys.count >= 3);
     assert.match(keys.detail ?? '', /audit v1/);
+    assert.equal(keys.page, 'keys');
+    if (t.engine === 'sqlite') {
+      // No backup yet is a warning leading to the Backups page; one made by hand turns it to the last backup's time.
+      assert.equal(item(it.items, 'backups.last')?.tone, 'warning');
+      await t.as('admin', 'backup.create', { taskId: crypto.randomUUID() });
+      const backedUp = item((await work('admin')).items, 'backups.last')!;
+      assert.deepEqual([backedUp.tone, backedUp.count, backedUp.page], ['ok', 0, 'backups']);
+      assert.ok(backedUp.at);
+    } else {
+      assert.equal(item(it.items, 'backups.last'), undefined, 'PostgreSQL is backed up on the server');
+    }
     assert.ok(item(it.items, 'approvals.decide.account.role_grant'), 'role grants waiting');
     assert.ok(!it.items.some((i) => i.id.startsWith('requests.') || i.id.startsWith('breakglass.') || i.id === 'approvals.decide.customer.deletion'));
   });

@@ -21,6 +21,8 @@ export const HOME_PAGES = [
   'settings',
   'tasks',
   'announcements',
+  'keys',
+  'backups',
 ] as const;
 export type HomePage = (typeof HOME_PAGES)[number];
 

@@ -6,7 +6,7 @@ import { countOf, type HomeWorkProvider } from '../home/home.port.node.ts';
 export function keyVersionsHomeWork(): HomeWorkProvider {
   return {
     id: 'keys',
-    permissions: ['settings.manage'],
+    permissions: ['keys.manage'],
     async items(q) {
       const rows = await q('domain_keys').groupBy('purpose').orderBy('purpose').select<{ purpose: string; latest: number | string; n: number | string }[]>('purpose', q.raw('max(version) as latest'), q.raw('count(*) as n'));
       const versions = rows.reduce((sum, r) => sum + Number(r.n), 0);
@@ -19,7 +19,7 @@ export function keyVersionsHomeWork(): HomeWorkProvider {
           label: 'Key versions in use',
           count: versions,
           tone: 'info',
-          page: 'settings',
+          page: 'keys',
           detail: rows.map((r) => `${r.purpose} v${Number(r.latest)}`).join(' · ') || null,
           at: null,
         },

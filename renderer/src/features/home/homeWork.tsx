@@ -17,6 +17,8 @@ export const HOME_PAGE_PATHS: Record<HomePage, string> = {
   settings: '/settings',
   tasks: '/tasks',
   announcements: '/announcements',
+  keys: '/keys',
+  backups: '/backups',
 };
 
 /** Counts refresh this often, and a moment after each of the person's own successful calls. */
