@@ -84,8 +84,6 @@ export class RestoreService {
       const checked = await this.verifyCopy(prepared);
       input.details({ schemaFrom: checked.schemaFrom, schemaTo: checked.schemaTo, restoredChainSeq: checked.chainSeq });
 
-      // The ledger lives in the database being replaced: read it now, re-apply it after the switch.
-      const ledger = await this.deps.erasure.deletionLedger(this.deps.db);
       const replacedHead = Number((await this.deps.db('audit_events').max<{ s: number | null }>('seq as s').first())?.s ?? 0);
       input.details({ replacedChainSeq: replacedHead });
       // The database being replaced records that it was (it is kept aside as evidence).
@@ -93,6 +91,9 @@ export class RestoreService {
 
       let deletionsReapplied = 0;
       const { keptAside } = await this.deps.switcher.replaceWith(prepared, async (aside) => {
+        // The ledger lives in the database being replaced: read from the kept-aside file, after every call in flight
+        // ended, so a deletion committed while the copy was being checked is re-applied too.
+        const ledger = await readLedger(aside, this.deps.erasure);
         deletionsReapplied = (await this.deps.erasure.reapplyDeletionLedger(this.deps.db, ledger)).deleted;
         input.details({ deletionsReapplied, keptAside: basename(aside) });
         await input.audited();
@@ -161,6 +162,16 @@ export class RestoreService {
     } finally {
       await copy.destroy();
     }
+  }
+}
+
+/** The deletion ledger of a database file, through a connection of its own. */
+async function readLedger(file: string, erasure: ErasurePort): ReturnType<ErasurePort['deletionLedger']> {
+  const replaced = openDatabase({ client: 'sqlite', filename: file });
+  try {
+    return await erasure.deletionLedger(replaced);
+  } finally {
+    await replaced.destroy();
   }
 }
 

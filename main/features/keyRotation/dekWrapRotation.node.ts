@@ -41,27 +41,10 @@ const MOVABLE: readonly MovableTable[] = [
   },
 ];
 
-/**
- * Every column holding a wrap, rewritable or not (the disclosure register and recipient versions are
- * append-only): a retired version's material is destroyed only when none of them still needs it.
- */
-const ALL_WRAPS: readonly { table: string; column: string }[] = [
-  ...MOVABLE.map(({ table, column }) => ({ table, column })),
-  ...['customers', 'orders', 'card_reveals', 'break_glass_reviews', 'legal_holds', 'subject_requests', 'disclosure_requests', 'disclosure_recipient_versions', 'disclosure_register'].map((table) => ({ table, column: 'dek' })),
-];
-
 /** Rows whose wrap is domain-made but not by `target` (legacy 0x01, or 0x02 with another version). */
 function underOtherVersions(qb: Knex.QueryBuilder, column: string, target: number): Knex.QueryBuilder {
   return qb.where((w) => {
     void w.whereRaw('substr(??, 1, 1) = ?', [column, LEGACY_WRAP_BYTE]).orWhereRaw('(substr(??, 1, 1) = ? and substr(??, 1, 3) <> ?)', [column, DOMAIN_WRAP_BYTE, column, domainWrapPrefix(target)]);
-  });
-}
-
-/** Rows wrapped by `version` (version 1 also wrote the legacy form). */
-function underVersion(qb: Knex.QueryBuilder, column: string, version: number): Knex.QueryBuilder {
-  return qb.where((w) => {
-    void w.whereRaw('substr(??, 1, 3) = ?', [column, domainWrapPrefix(version)]);
-    if (version === 1) void w.orWhereRaw('substr(??, 1, 1) = ?', [column, LEGACY_WRAP_BYTE]);
   });
 }
 
@@ -223,18 +206,16 @@ export class DekWrapRotation implements JobKind {
     }
     const now = this.deps.clock.nowIso();
     if (Date.parse(c.addedAt) + (this.deps.graceMs ?? 15_000) > this.deps.clock.now()) return { done: job.done, cursor: c };
-    let destroyed = 0;
-    for (const version of c.from) {
-      let refs = 0;
-      for (const { table, column } of ALL_WRAPS) refs += await count(underVersion(trx(table), column, version));
-      if ((await retireDomainKeyVersion(trx, 'dek-wrap', version, now, refs === 0)) === 'destroyed') destroyed += 1;
-    }
+    // Retired, never destroyed here: a workstation whose ring has not reloaded yet (a failed reload, or one still on
+    // a KEK rotated elsewhere) may wrap a new customer key under the old version after this check; destroying the
+    // material would make that customer unreadable everywhere.
+    for (const version of c.from) await retireDomainKeyVersion(trx, 'dek-wrap', version, now);
     await trx(ROTATIONS_TABLE).where({ job_id: job.id }).update({ finished_at: now });
     await this.deps.audit.append(trx, {
       actorId: job.startedBy,
       action: 'keys.rotated',
       outcome: 'ok',
-      details: { purpose: 'dek-wrap', jobId: job.id, fromVersion: Math.max(...c.from), toVersion: c.target, moved: c.moved, passes: c.pass, retired: c.from.length, destroyed },
+      details: { purpose: 'dek-wrap', jobId: job.id, fromVersion: Math.max(...c.from), toVersion: c.target, moved: c.moved, passes: c.pass, retired: c.from.length },
     });
     return { done: job.done, cursor: c, finished: true };
   }

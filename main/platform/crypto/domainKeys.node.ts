@@ -131,14 +131,9 @@ export async function rewrapDomainKeys(q: Queryable, oldKek: Buffer, newKek: Buf
 }
 
 /**
- * The end of a rotation: the version wraps nothing new (`retired_at`). Its material is deleted as well when
- * `unused` (no row anywhere is under it any more), which makes whatever an attacker kept of it worthless.
+ * The end of a rotation: the version wraps nothing new (`retired_at`). Its material stays (under the KEK): a
+ * workstation whose key ring is stale may still wrap under it, and what it wrapped must keep opening.
  */
-export async function retireDomainKeyVersion(q: Queryable, purpose: DomainKeyPurpose, version: number, now: string, unused: boolean): Promise<'retired' | 'destroyed'> {
-  if (unused) {
-    await q(DOMAIN_KEYS_TABLE).where({ purpose, version }).delete();
-    return 'destroyed';
-  }
+export async function retireDomainKeyVersion(q: Queryable, purpose: DomainKeyPurpose, version: number, now: string): Promise<void> {
   await q(DOMAIN_KEYS_TABLE).where({ purpose, version }).whereNull('retired_at').update({ retired_at: now });
-  return 'retired';
 }
