@@ -307,6 +307,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     progress: (senderId, payload) => emit(senderId, 'progress', payload),
   });
   jobs.register(backups.jobKind());
+  if (sqliteFile && backups.removeLeftovers() > 0) logger.info('backup.leftovers_removed');
   // Keys (issue #11): KEK and audit-key rotation, the dek-wrap rotation job, recovery kits.
   const keyRotation = new KeyRotation({ db, vault: options.vault, installId, clock, ring: ringHolder, auditHead: audit });
   const dekWrapRotation = new DekWrapRotation({ vault: options.vault, installId, clock, ring: ringHolder, audit, logger, batchSize: options.keyRotationBatch, graceMs: options.keyRotationGraceMs });

@@ -330,6 +330,21 @@ describe('restore', { skip: SQLITE }, () => {
     }
   });
 
+  test('opening removes the clear copies a killed backup or restore left in the data folder, never a kept-aside database', async () => {
+    const dataDir = tempDir();
+    const left = ['backup-snapshot-0a1b2c3d4e5f.sqlite', 'backup-snapshot-0a1b2c3d4e5f.sqlite-wal', 'restore-1765000000000.sqlite'];
+    const kept = ['privacy-console.sqlite.before-restore-2026-12-06T10-00-00-000Z', 'restore-notes.txt'];
+    for (const name of [...left, ...kept]) writeFileSync(join(dataDir, name), 'leftover');
+    const r = await startCustomerCore({ dataDir });
+    try {
+      const names = readdirSync(dataDir);
+      for (const name of left) assert.ok(!names.includes(name), `${name} removed`);
+      for (const name of kept) assert.ok(names.includes(name), `${name} kept`);
+    } finally {
+      await r.cleanup();
+    }
+  });
+
   test('a backup made before a KEK rotation is marked as under an earlier key and refused with nothing changed', async () => {
     const r = await startCustomerCore();
     try {

@@ -60,6 +60,9 @@ export function backupFileName(at: Date): string {
   return `itpc-backup-${stamp}Z-${randomBytes(2).toString('hex')}.${BACKUP_EXTENSION}`;
 }
 
+/** The clear database copies a backup or a restore makes in the data folder while it runs. */
+const LEFTOVER_COPY = /^(backup-snapshot-[0-9a-f]+|restore-\d+)\.sqlite(-wal|-shm|-journal)?$/;
+
 /** Removes a file if it is there; a file still open elsewhere (Windows) is removed again by whoever closes it. */
 function removeQuietly(path: string): void {
   try {
@@ -147,6 +150,20 @@ export class BackupService {
     return { backups, unreadable };
   }
 
+  /**
+   * At open, before jobs recover: clear copies a killed backup (its snapshot, taken before the job held a cursor)
+   * or a killed restore (its decrypted copy) left in the data folder. Each holds keys of customers deleted since.
+   */
+  removeLeftovers(): number {
+    let removed = 0;
+    for (const name of readdirSync(this.deps.dataDir)) {
+      if (!LEFTOVER_COPY.test(name)) continue;
+      removeQuietly(join(this.deps.dataDir, name));
+      removed += 1;
+    }
+    return removed;
+  }
+
   async status(): Promise<BackupStatus> {
     const schedule = this.schedule();
     const last = this.deps.settings.get('backupLast') ?? null;
@@ -232,7 +249,7 @@ export class BackupService {
             installId: this.deps.installId(),
             createdAt: createdAt.toISOString(),
             kekId: key.kekId,
-          }, key.key);
+          }, key.key, key.checkValue);
           return;
         }
         await writer.writeFrames(FRAMES_PER_BATCH);
@@ -271,22 +288,25 @@ export class BackupService {
   }
 
   /** The file key's source: the KEK from the keychain (its fingerprint goes in the header), or a passphrase. */
-  private async key(passphrase: string | undefined): Promise<{ key: BackupKey; kekId: string }> {
+  private async key(passphrase: string | undefined): Promise<{ key: BackupKey; kekId: string; checkValue: string }> {
     const kek = await this.deps.vault.get(kekName(this.deps.installId()));
     if (!kek) throw new AppError('UNAVAILABLE', "This workstation's keychain no longer holds the database key, so no backup can be made.");
-    const { kekId } = kekFacts(kek);
+    const { kekId, checkValue } = kekFacts(kek);
     if (passphrase !== undefined) {
       kek.fill(0);
-      return { key: { source: 'passphrase', passphrase }, kekId };
+      return { key: { source: 'passphrase', passphrase }, kekId, checkValue };
     }
-    return { key: { source: 'kek', kek }, kekId };
+    return { key: { source: 'kek', kek }, kekId, checkValue };
   }
 
   /** `VACUUM INTO` on a connection of its own: one read transaction, so the copy is consistent while calls go on. */
-  private async snapshot(cursor: BackupCursor, facts: { appVersion: string; schemaVersion: number; installId: string; createdAt: string; kekId: string }, key: BackupKey): Promise<BackupWriter> {
+  private async snapshot(cursor: BackupCursor, facts: { appVersion: string; schemaVersion: number; installId: string; createdAt: string; kekId: string }, key: BackupKey, checkValue: string): Promise<BackupWriter> {
     const source = openDatabase({ client: 'sqlite', filename: this.deps.databaseFile! });
     try {
       await source.raw('VACUUM INTO ?', [cursor.snapshot]);
+      // Read after the copy: a KEK rotation committed before it shows here, and the copy would open under neither key.
+      const check = await source('meta').where({ key: 'key_check' }).first<{ value: string } | undefined>('value');
+      if (check?.value !== checkValue) throw new AppError('CONFLICT', 'The database key was rotated while the backup was being made: make the backup again. No file was left behind.');
     } finally {
       await source.destroy();
     }

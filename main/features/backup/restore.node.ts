@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { AuditLog } from '../../platform/audit/auditLog.node.ts';
 import type { AuditSink } from '../../platform/audit/auditSink.node.ts';
 import type { Clock } from '../../platform/clock.std.ts';
-import { kekName, loadKeyRing, unlockKek } from '../../platform/crypto/kek.node.ts';
+import { kekName, loadKeyRing } from '../../platform/crypto/kek.node.ts';
 import { kekFacts } from '../../platform/crypto/keyRing.node.ts';
 import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { SecretVault } from '../../platform/keychain/vault.std.ts';
@@ -142,7 +142,11 @@ export class RestoreService {
       if (integrity[0]?.integrity_check !== 'ok') throw new AppError('INVALID_INPUT', 'The database inside the backup fails SQLite\'s integrity check. Nothing was changed.');
       const meta = await copy('meta').where({ key: 'install_id' }).first<{ value: string } | undefined>();
       if (meta?.value !== this.deps.installId()) throw new AppError('INVALID_INPUT', 'The database inside the backup is of another install. Nothing was changed.');
-      const unlocked = await unlockKek(copy, this.deps.vault);
+      // Compared only: unlockKek would also settle a KEK rotation in this workstation's keychain against the copy.
+      const kek = await this.deps.vault.get(kekName(this.deps.installId()));
+      const check = await copy('meta').where({ key: 'key_check' }).first<{ value: string } | undefined>('value');
+      if (!kek || check?.value !== kekFacts(kek).checkValue) throw new AppError('INVALID_INPUT', REFUSED.wrong_key);
+      const unlocked = { kek, installId: this.deps.installId(), newlyChecked: false };
       const { from, to } = await migrate(copy, undefined, { appVersion: this.deps.appVersion });
       await assertProtectiveTriggers(copy);
       const ring = await loadKeyRing(copy, unlocked, this.deps.clock.nowIso());

@@ -61,6 +61,9 @@ export async function writerTransaction<T>(db: Db, auditHead: AuditSink | undefi
 
 /** KEK rotation and audit-key rotation: both small, each one transaction (with the keychain around the KEK's). */
 export class KeyRotation {
+  /** The keychain has one parked slot per database: a second rotation here must not overwrite the first's key. */
+  private rotatingKek = false;
+
   constructor(private readonly deps: KeyRotationDeps) {}
 
   /**
@@ -70,6 +73,16 @@ export class KeyRotation {
    * gone: retired). A kill between 2 and 3 is finished at the next open (kek.node.ts), a kill before 2 forgotten.
    */
   async rotateKek(startedBy: string, audit: (q: Queryable, details: Record<string, string | number>) => Promise<void>): Promise<{ fromKekId: string; toKekId: string; rewrapped: number }> {
+    if (this.rotatingKek) throw new AppError('CONFLICT', 'A rotation of the key-encryption key is already running on this workstation. Nothing was changed.');
+    this.rotatingKek = true;
+    try {
+      return await this.rotateKekOnce(startedBy, audit);
+    } finally {
+      this.rotatingKek = false;
+    }
+  }
+
+  private async rotateKekOnce(startedBy: string, audit: (q: Queryable, details: Record<string, string | number>) => Promise<void>): Promise<{ fromKekId: string; toKekId: string; rewrapped: number }> {
     const { db, vault, installId, clock } = this.deps;
     const old = await provenKek(db, vault, installId);
     const oldFacts = kekFacts(old);
