@@ -334,7 +334,18 @@ test('a correction is saved with its source and reason and appears in the histor
   await expect(closing).toBeHidden();
   await expect(page.getByRole('button', { name: 'Reopen record' })).toBeVisible();
   await page.getByRole('button', { name: 'Back to customers' }).click();
-  await expect(page.getByRole('table', { name: 'Customers' }).getByRole('row', { name: /Jane D\./ })).toContainText('Closed');
+  const list = page.getByRole('table', { name: 'Customers' });
+  await expect(list.getByRole('row', { name: /Jane D\./ })).toContainText('Closed');
+  // The list filters by status (the channel's `status`): the closed record under Closed only.
+  const byStatus = page.getByRole('radiogroup', { name: 'Show customers by status' });
+  await byStatus.getByText('Active', { exact: true }).click();
+  await expect(page.getByText(/active customers?, newest first/)).toBeVisible();
+  await expect(list.getByRole('row', { name: /Jane D\./ })).toHaveCount(0);
+  await byStatus.getByText('Closed', { exact: true }).click();
+  await expect(page.getByText(/^1 closed customer, newest first/)).toBeVisible();
+  await expect(list.getByRole('row', { name: /Jane D\./ })).toContainText('Closed');
+  await byStatus.getByText('All', { exact: true }).click();
+  await expect(list.getByRole('row', { name: /Jane D\./ })).toBeVisible();
 });
 
 test('break-glass needs a written justification, is flagged, and lands in the manager review queue', async ({ app }) => {

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconFileImport, IconUserPlus } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { useLocation } from 'react-router';
@@ -16,6 +16,8 @@ import { ImportPanel } from './ImportPanel';
 import { NewCustomerModal } from './NewCustomerModal';
 import { PurposeModal } from './PurposeModal';
 import { useCustomerPages } from './useCustomerPages';
+import { STATUS_LABELS } from './labels';
+import { CUSTOMER_STATUSES, type CustomerStatus } from '../../../../main/features/customers/customerFields.std';
 
 type View = { kind: 'list' } | { kind: 'record'; row: CustomerRow; record: CustomerRecord } | { kind: 'import' };
 
@@ -35,7 +37,8 @@ function CustomersWorkspace() {
   const [search, setSearch] = useState<SearchResult | null>(null);
   const [choosingPurpose, setChoosingPurpose] = useState<CustomerRow | null>(null);
   const [creating, setCreating] = useState(false);
-  const pages = useCustomerPages();
+  const [statusFilter, setStatusFilter] = useState<CustomerStatus | 'all'>('all');
+  const pages = useCustomerPages(statusFilter === 'all' ? undefined : statusFilter);
 
   const openRow = useCallback((row: CustomerRow) => setChoosingPurpose(row), []);
   const searchRowAt = useCallback((index: number) => search?.rows[index], [search]);
@@ -134,9 +137,18 @@ function CustomersWorkspace() {
                   )
                 ) : (
                   <>
-                    <Text size="sm" c="dimmed">
-                      {pages.total.toLocaleString()} customer{pages.total === 1 ? '' : 's'}, newest first
-                    </Text>
+                    <Group justify="space-between" gap="sm">
+                      <Text size="sm" c="dimmed">
+                        {pages.total.toLocaleString()} {statusFilter === 'all' ? '' : `${STATUS_LABELS[statusFilter].toLowerCase()} `}customer{pages.total === 1 ? '' : 's'}, newest first
+                      </Text>
+                      <SegmentedControl
+                        size="xs"
+                        aria-label="Show customers by status"
+                        value={statusFilter}
+                        onChange={(value) => setStatusFilter(value as CustomerStatus | 'all')}
+                        data={[{ value: 'all', label: 'All' }, ...CUSTOMER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]}
+                      />
+                    </Group>
                     <CustomerTable
                       label="Customers"
                       count={pages.total}
@@ -144,7 +156,7 @@ function CustomersWorkspace() {
                       onVisibleRange={pages.ensureRange}
                       onOpen={openRow}
                       height={LIST_HEIGHT}
-                      emptyText="No customers yet."
+                      emptyText={statusFilter === 'all' ? 'No customers yet.' : `No ${STATUS_LABELS[statusFilter].toLowerCase()} customers.`}
                     />
                   </>
                 )}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CustomerStatus } from '../../../../main/features/customers/customerFields.std';
 import type { CustomerRow } from '../../../../main/features/customers/customers.contract.std';
 import { errorMessage } from '../../api/ApiCallError';
 import { call } from '../../api/client';
@@ -24,7 +25,8 @@ export interface CustomerPages {
  * its position (jump-to-row: dragging the scrollbar). A reload bumps the generation, so answers for the old list
  * are dropped.
  */
-export function useCustomerPages(): CustomerPages {
+export function useCustomerPages(status?: CustomerStatus): CustomerPages {
+  const statusShown = useRef(status);
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<ReadonlyMap<number, readonly CustomerRow[]>>(() => new Map());
   const [error, setError] = useState<string | null>(null);
@@ -41,7 +43,7 @@ export function useCustomerPages(): CustomerPages {
     const input = last
       ? { after: { createdAt: last.createdAt, id: last.id }, limit: LIST_PAGE_SIZE }
       : { offset: page * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE };
-    call('customers.list', input).then(
+    call('customers.list', statusShown.current ? { ...input, status: statusShown.current } : input).then(
       (result) => {
         if (current !== generation.current) return;
         loaded.current.set(page, result.rows);
@@ -73,6 +75,13 @@ export function useCustomerPages(): CustomerPages {
     setPages(new Map());
     loadPage(0);
   }, [loadPage]);
+
+  // Another status is another list: its positions and keys start again from the top.
+  useEffect(() => {
+    if (statusShown.current === status) return;
+    statusShown.current = status;
+    reload();
+  }, [status, reload]);
 
   const rowAt = useCallback((index: number) => pages.get(Math.floor(index / LIST_PAGE_SIZE))?.[index % LIST_PAGE_SIZE], [pages]);
 
