@@ -369,7 +369,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         for (const started = Date.now(); inFlight > 1; await sleep(10)) {
           if (Date.now() - started > 30_000) throw new AppError('CONFLICT', 'Other calls are still running: try the restore again. Nothing was changed.');
         }
-        if (jobs.busy) throw new AppError('CONFLICT', 'A job is running on this workstation (import, release, retention…): restore once it has finished. Nothing was changed.');
+        // A scheduled backup may have started while the copy was checked (before its job row exists): wait for it too.
+        if (jobs.busy || backups.busy) throw new AppError('CONFLICT', 'A job is running on this workstation (backup, import, release, retention…): restore once it has finished. Nothing was changed.');
         await denials.flush();
         await witness.flush();
         await eraser.settled();
