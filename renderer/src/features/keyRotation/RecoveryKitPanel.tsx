@@ -1,5 +1,6 @@
-import { Alert, Badge, Button, Card, Code, CopyButton, Group, PasswordInput, Radio, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, PasswordInput, Radio, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { CopyableSecretText, ShownOncePassphrase } from '../../ui/SecretText';
 import { useCallback, useState } from 'react';
 import type { ChannelOutput } from '../../../../main/api.std';
 import { call } from '../../api/client';
@@ -101,23 +102,18 @@ export function RecoveryKitPanel({ kits, onCreated }: { kits: readonly Kit[]; on
               <Text size="sm">
                 Saved as {created.fileName ?? 'a PDF'} (key {created.kekId}). Print it, then delete the file.
               </Text>
-              {created.generatedPassphrase && (
-                <Text size="sm" mt="xs">
-                  Passphrase (shown only now): <Code fz="md" data-testid="kit-passphrase">{created.generatedPassphrase}</Code>
-                </Text>
-              )}
+              {created.generatedPassphrase && <ShownOncePassphrase passphrase={created.generatedPassphrase} testId="kit-passphrase" />}
             </Alert>
             {created.texts.map((text, i) => (
-              <Stack key={i} gap={4}>
-                <Textarea label={created.texts.length > 1 ? `Share ${i + 1} of ${created.texts.length}` : 'Recovery kit'} readOnly autosize minRows={3} maxRows={6} value={text} styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }} />
-                <CopyButton value={text}>
-                  {({ copied, copy }) => (
-                    <Button variant="default" size="xs" onClick={copy} w="fit-content">
-                      {copied ? 'Copied' : created.texts.length > 1 ? `Copy share ${i + 1}` : 'Copy kit'}
-                    </Button>
-                  )}
-                </CopyButton>
-              </Stack>
+              <CopyableSecretText
+                key={i}
+                label={created.texts.length > 1 ? `Share ${i + 1} of ${created.texts.length}` : 'Recovery kit'}
+                value={text}
+                copyLabel={created.texts.length > 1 ? `Copy share ${i + 1}` : 'Copy kit'}
+                minRows={3}
+                maxRows={6}
+                compact
+              />
             ))}
           </Stack>
         )}

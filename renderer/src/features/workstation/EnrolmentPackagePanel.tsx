@@ -1,6 +1,7 @@
 import { formatDateTime } from '../../ui/format';
-import { Alert, Button, Code, CopyButton, Group, NumberInput, PasswordInput, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, PasswordInput, Radio, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { CopyableSecretText, ShownOncePassphrase } from '../../ui/SecretText';
 import { useState } from 'react';
 import { ENROLMENT_MAX_HOURS } from '../../../../main/features/workstation/workstation.contract.std';
 import type { ChannelOutput } from '../../../../main/api.std';
@@ -82,20 +83,9 @@ export function EnrolmentPackagePanel() {
             <Text size="sm">
               Valid until {formatDateTime(created.expiresAt)} for install {created.installId}.
             </Text>
-            {created.generatedPassphrase && (
-              <Text size="sm" mt="xs">
-                Passphrase (shown only now): <Code fz="md" data-testid="generated-passphrase">{created.generatedPassphrase}</Code>
-              </Text>
-            )}
+            {created.generatedPassphrase && <ShownOncePassphrase passphrase={created.generatedPassphrase} testId="generated-passphrase" />}
           </Alert>
-          <Textarea label="Enrolment package" description="Encrypted; copy it to the new workstation." readOnly autosize minRows={4} maxRows={8} value={created.packageText} styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }} />
-          <CopyButton value={created.packageText}>
-            {({ copied, copy }) => (
-              <Button variant="default" onClick={copy} w="fit-content">
-                {copied ? 'Copied' : 'Copy package'}
-              </Button>
-            )}
-          </CopyButton>
+          <CopyableSecretText label="Enrolment package" description="Encrypted; copy it to the new workstation." value={created.packageText} copyLabel="Copy package" minRows={4} maxRows={8} />
         </Stack>
       )}
     </Stack>
