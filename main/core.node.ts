@@ -42,6 +42,7 @@ import { DisclosureService } from './features/disclosures/disclosureService.node
 import { RecipientRegistry } from './features/disclosures/recipients.node.ts';
 import { releaseJobKind } from './features/disclosures/releaseJob.node.ts';
 import { CustomerKeyMigration } from './features/keys/customerKeyMigration.node.ts';
+import { BlindIndexRotation } from './features/keyRotation/blindIndexRotation.node.ts';
 import { DekWrapRotation } from './features/keyRotation/dekWrapRotation.node.ts';
 import { keyRotationHandlers } from './features/keyRotation/keyRotation.handlers.node.ts';
 import { KeyRotation } from './features/keyRotation/keyRotation.node.ts';
@@ -58,6 +59,7 @@ import { MinorCases } from './features/minors/minorCases.node.ts';
 import { minorsHandlers } from './features/minors/minors.handlers.node.ts';
 import { CustomerImportService } from './features/customers/customerImport.node.ts';
 import { customersHandlers } from './features/customers/customers.handlers.node.ts';
+import { customerIndexRows } from './features/customers/customerIndexRows.node.ts';
 import { CUSTOMER_KEYS, CustomerStore } from './features/customers/customerStore.node.ts';
 import { customerImportJob } from './features/customers/importJob.node.ts';
 import { RecordAccess } from './features/customers/recordAccess.node.ts';
@@ -86,7 +88,7 @@ import { AuditLog } from './platform/audit/auditLog.node.ts';
 import { ChainWitness, INTEGRITY_ACTION, settingsWitnessStore, vaultWitnessStore } from './platform/audit/chainWitness.node.ts';
 import { headFileProblem, signHead } from './platform/audit/signedHead.node.ts';
 import { clockFrom, systemClock, type Clock } from './platform/clock.std.ts';
-import { loadDomainKeys } from './platform/crypto/domainKeys.node.ts';
+import { blindIndexVersions, loadDomainKeys, type FreshIndexKeys } from './platform/crypto/domainKeys.node.ts';
 import { kekName, loadKeyRing, unlockKek } from './platform/crypto/kek.node.ts';
 import type { KeyRing } from './platform/crypto/keyRing.node.ts';
 import { SubjectKeys } from './platform/crypto/subjectKeys.node.ts';
@@ -202,12 +204,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   let failedFingerprint: string | null = null;
   const ringHolder: KeyRingHolder = {
     current: keyRing,
-    async reload() {
-      const fingerprint = await domainKeyFingerprint(db);
+    async reload(q) {
+      const fingerprint = await domainKeyFingerprint(q ?? db);
       const kek = await options.vault.get(kekName(installId));
       if (!kek) throw new Error('The key-encryption key left the keychain');
       try {
-        ring = await inTransaction(db, (trx) => loadDomainKeys(trx, kek, { fresh: false, now: clock.nowIso() }));
+        const load = (trx: Queryable) => loadDomainKeys(trx, kek, { fresh: false, now: clock.nowIso() });
+        ring = q ? await load(q) : await inTransaction(db, load);
         ringFingerprint = fingerprint;
       } finally {
         kek.fill(0);
@@ -225,6 +228,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       logger.error('keys.ring_reload_failed', error);
     }
   };
+  const freshIndexKeys: FreshIndexKeys = async (q) => {
+    if ((await blindIndexVersions(q)).join() !== ring.indexVersions.join()) await ringHolder.reload(q);
+  };
   // The chain head is witnessed outside the database (keychain beside the KEK, and this workstation's settings).
   const witness = new ChainWitness(db, keyRing, installId, [vaultWitnessStore(options.vault, installId), settingsWitnessStore(settings)], logger, options.witnessDelayMs);
   await witness.load();
@@ -238,13 +244,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
   const office = new OfficeSettings(clock, managedPolicy);
   const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N);
-  const accounts: AccountService = new AccountService(db, keyRing, clock, hasher, audit, () => office.cached().minPasswordLength);
+  const accounts: AccountService = new AccountService(db, keyRing, clock, hasher, audit, () => office.cached().minPasswordLength, freshIndexKeys);
   await office.adoptWorkstationValues(db, { idleLockMinutes: settings.get('idleLockMinutes') });
   await office.refresh(db);
   const idleLockMinutes = () => office.cached().idleLockMinutes;
   const sessions = new SessionManager(clock, () => idleLockMinutes() * 60_000, emit, (q, userId) => accounts.sessionState(q, userId));
   const customerKeys = new SubjectKeys(keyRing, CUSTOMER_KEYS);
-  const customers = new CustomerStore(keyRing, clock, customerKeys, { versionInForce: policyVersionInForce });
+  const customers = new CustomerStore(keyRing, clock, customerKeys, { versionInForce: policyVersionInForce }, freshIndexKeys);
   const orders = new OrderService(clock, customerKeys);
   const breakGlass = new BreakGlassService(customerKeys, clock, customers);
   const records = new RecordAccess(customers, orders, breakGlass, accounts);
@@ -312,6 +318,18 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const keyRotation = new KeyRotation({ db, vault: options.vault, installId, clock, ring: ringHolder, auditHead: audit });
   const dekWrapRotation = new DekWrapRotation({ vault: options.vault, installId, clock, ring: ringHolder, audit, logger, batchSize: options.keyRotationBatch, graceMs: options.keyRotationGraceMs });
   jobs.register(dekWrapRotation);
+  const blindIndexRotation = new BlindIndexRotation({
+    vault: options.vault,
+    installId,
+    clock,
+    ring: ringHolder,
+    audit,
+    tables: [customerIndexRows(customers), accounts.usernameIndexRows()],
+    logger,
+    batchSize: options.keyRotationBatch,
+    graceMs: options.keyRotationGraceMs,
+  });
+  jobs.register(blindIndexRotation);
   // Jobs a killed process left running are resumed or rolled back before the first call.
   const recovered = await jobs.recover();
   if (recovered.resumed.length || recovered.rolledBack.length) {
@@ -450,7 +468,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...announcementsHandlers({ announcements, staff: accounts, names: customers, files }),
       ...disclosuresHandlers({ recipients, requests: disclosureRequests, register: disclosureRegister, service: disclosures, staff: accounts, customerNames: customers }),
       ...backupHandlers(backups, restores, files),
-      ...keyRotationHandlers({ db, ring: ringHolder, rotation: keyRotation, dekWrap: dekWrapRotation, jobs, kits: recoveryKits, staff: accounts }),
+      ...keyRotationHandlers({ db, ring: ringHolder, rotation: keyRotation, dekWrap: dekWrapRotation, blindIndex: blindIndexRotation, jobs, kits: recoveryKits, staff: accounts }),
       ...homeHandlers(home, clock),
       ...tasksHandlers(jobs),
       ...workstationHandlers(

@@ -1,14 +1,15 @@
 /**
- * Child process for the kill -9 test of key rotation (test/unit/keyRotation.test.ts): opens a core on argv[2]'s
- * data dir with the real keychain (KeytarVault service argv[3]), signs in the IT administrator, starts a dek-wrap
- * rotation in small batches and prints `progress <done>` while its job runs. The parent kills it mid-way.
+ * Child process for the kill -9 tests of key rotation (test/unit/keyRotation.test.ts): opens a core on argv[2]'s
+ * data dir with the real keychain (KeytarVault service argv[3]), signs in the IT administrator, starts a rotation
+ * of argv[4] (dek-wrap or blind-index) in small batches and prints `progress <done>` while its job runs. The parent
+ * kills it mid-way.
  */
 import { openCore } from '../../main/core.node.ts';
 import { KeytarVault } from '../../main/platform/keychain/keytarVault.node.ts';
 import { ADMIN, FAST_PASSWORDS } from './core.ts';
 import { databaseFor } from './database.ts';
 
-const [dataDir, service] = process.argv.slice(2);
+const [dataDir, service, purpose = 'dek-wrap'] = process.argv.slice(2);
 const { config } = await databaseFor(dataDir!);
 const core = await openCore({ dataDir: dataDir!, vault: new KeytarVault(service!), passwordCost: FAST_PASSWORDS, keyRotationBatch: 2, keyRotationGraceMs: 0, ...(config ? { database: config } : {}) });
 const must = async <T>(channel: string, input: unknown): Promise<T> => {
@@ -17,7 +18,7 @@ const must = async <T>(channel: string, input: unknown): Promise<T> => {
   return r.value as T;
 };
 await must('session.login', { username: ADMIN.username, password: ADMIN.password });
-await must('keys.rotateDomainKey', { purpose: 'dek-wrap' });
+await must('keys.rotateDomainKey', { purpose });
 for (;;) {
   const status = await must<{ running: { done: number }[] }>('keys.status', {});
   const job = status.running[0];

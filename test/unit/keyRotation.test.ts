@@ -280,6 +280,138 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     await done(t);
   });
 
+  test('blind-index rotation: search, sign-in and duplicate checks work under both versions while it runs; afterwards every row is re-indexed and the old key destroyed', realKeychain, async () => {
+    // A long grace holds the job just after it added the new version: the state every workstation works in while
+    // rows are still under the old one.
+    const { t, customers } = await seeded({ keyRotationGraceMs: 600_000 });
+    await t.core.handle(t.caller('ghost'), 'session.login', { username: 'ghost.before', password: 'not-the-password-1' });
+    const raw = t.openDb();
+    const indexesOf = async (id: string) => raw('customers').where({ id }).first('email_index', 'phone_index', 'postal_index', 'family_index', 'index_version');
+    const before = await indexesOf(customers[0]!);
+    assert.equal(Number(before.index_version), 1);
+    await t.reauth('admin');
+    const started = await t.as('admin', 'keys.rotateDomainKey', { purpose: 'blind-index' });
+    assert.ok(started.jobId);
+    for (let i = 0; ; i += 1) {
+      const status = await t.as('admin', 'keys.status', {});
+      if (status.domainKeys.some((k: { purpose: string; version: number }) => k.purpose === 'blind-index' && k.version === 2)) break;
+      assert.ok(i < 1000, 'version 2 added');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // New rows are indexed under version 2; rows under version 1 are still found, and an address under either
+    // version is refused a second time (the unique index alone cannot see across versions).
+    const added = (await t.as('staff', 'customers.create', sampleCustomer({ email: 'during.rotation@example.com', familyName: 'Rot7' }))).customer.id as string;
+    assert.equal(Number((await indexesOf(added)).index_version), 2);
+    const twinOld = await t.try('staff', 'customers.create', sampleCustomer({ email: 'ROT1@example.com' }));
+    assert.equal(twinOld.ok ? 'ok' : twinOld.error.code, 'CONFLICT', 'an address under version 1');
+    const twinNew = await t.try('staff', 'customers.create', sampleCustomer({ email: 'during.rotation@example.com' }));
+    assert.equal(twinNew.ok ? 'ok' : twinNew.error.code, 'CONFLICT', 'an address under version 2');
+    const opened = await t.as('staff', 'customers.open', { customerId: customers[4]!, purpose: 'correction' });
+    const taken = await t.try('staff', 'customers.correct', { customerId: customers[4]!, expectedVersion: opened.version, changes: { email: 'during.rotation@example.com' }, reason: 'Customer asked to change it', source: 'customer_request' });
+    assert.equal(taken.ok ? 'ok' : taken.error.code, 'CONFLICT', 'a correction to an address under the other version');
+    for (const [i, email] of [[3, 'rot3@example.com'], [7, 'during.rotation@example.com']] as const) {
+      const found = await t.as('staff', 'customers.search', { by: 'email', value: email });
+      assert.deepEqual(found.rows.map((r: { id: string }) => r.id), [i === 7 ? added : customers[i]]);
+    }
+    const family = await t.as('staff', 'customers.search', { by: 'familyName', value: 'rot7' });
+    assert.deepEqual(family.rows.map((r: { id: string }) => r.id), [added]);
+    await t.core.handle(t.caller('ghost'), 'session.login', { username: 'ghost.during', password: 'not-the-password-1' });
+    await t.as('staff', 'session.login', { username: 'sam.staff', password: PASSWORD });
+    assert.equal(Number((await raw('users').max('index_version as v').first())!.v), 1, 'accounts still under version 1');
+    await raw.destroy();
+    await t.core.close();
+
+    // The next start (grace over) resumes the job and finishes it.
+    const core = await reopen(t, t.vault);
+    await waitForRotation(core);
+    const db = core.openDb();
+    try {
+      for (const table of ['customers', 'users']) {
+        const versions = (await db(table).distinct('index_version').pluck('index_version')).map(Number);
+        assert.deepEqual(versions, [2], `every ${table} row under version 2`);
+      }
+      const after = await db('customers').where({ id: customers[0]! }).first('email_index', 'phone_index', 'postal_index', 'family_index');
+      for (const column of ['email_index', 'postal_index', 'family_index'] as const) assert.notEqual(after[column], before[column], `${column} recomputed`);
+      assert.deepEqual((await db('domain_keys').where({ purpose: 'blind-index' }).pluck('version')).map(Number), [2], 'version 1 destroyed');
+      assert.equal((await db('login_failures').select()).length, 1, 'the counter under the destroyed version is gone, the one under version 2 stays');
+      const rotation = await db('key_rotations').where({ target: 'blind-index' }).first();
+      assert.ok(rotation.finished_at);
+      const event = await db('audit_events').where({ action: 'keys.rotated' }).orderBy('seq', 'desc').first();
+      assert.match(String(event.details), /"purpose":"blind-index"/);
+      assert.doesNotMatch(String(event.details), /rot\d|example\.com|sam\.staff/i);
+    } finally {
+      await db.destroy();
+    }
+    await everythingOpens(core, customers);
+    for (const [by, value] of [['phone', sampleCustomer().phone], ['postalCode', sampleCustomer().shippingAddress.postalCode], ['familyName', 'Rot5']] as const) {
+      const found = await core.as('staff', 'customers.search', { by, value });
+      assert.ok(found.rows.length >= 1, `search by ${by} after the rotation`);
+    }
+    const reused = await core.try('staff', 'customers.create', sampleCustomer({ email: 'rot2@example.com' }));
+    assert.equal(reused.ok ? 'ok' : reused.error.code, 'CONFLICT');
+    await core.cleanup();
+    await done(t);
+  });
+
+  test('a blind-index rotation killed (SIGKILL) mid-way resumes at the next open and completes; search finds every record meanwhile', realKeychain, async () => {
+    const { vault, service } = keychain();
+    const { t, customers } = await seeded({ vault });
+    await t.core.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/keyRotationChild.ts'), t.dataDir, service, 'blind-index'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    let killed = false;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      if (!killed && /progress [1-9]\d*\n/.test(output)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, s) => resolve(s)));
+    assert.equal(signal, 'SIGKILL', `child output: ${output.slice(-300)}`);
+    const raw = t.openDb();
+    const left = await raw('jobs').where({ kind: 'key-rotation.blind-index' }).first();
+    const mixed = (await raw('customers').distinct('index_version').pluck('index_version')).map(Number).sort();
+    await raw.destroy();
+    assert.equal(left.state, 'running', 'left running by the kill');
+    assert.deepEqual(mixed, [1, 2], `killed mid-way: customers under both versions (${left.done}/${left.total})`);
+
+    // Reopened with a long grace, the resumed job waits: search meanwhile finds rows under either version.
+    const waiting = await startCore({ ...FAST, keyRotationGraceMs: 600_000, dataDir: t.dataDir, vault });
+    await waiting.call('session.login', { username: 'sam.staff', password: PASSWORD }, 'staff');
+    for (let i = 0; i < customers.length; i += 1) {
+      const found = await waiting.call<{ rows: { id: string }[] }>('customers.search', { by: 'email', value: `rot${i}@example.com` }, 'staff');
+      assert.deepEqual(found.rows.map((r) => r.id), [customers[i]], `rot${i} found mid-rotation`);
+    }
+    await waiting.core.close();
+
+    const core = await startCore({ ...FAST, dataDir: t.dataDir, vault });
+    await core.call('session.login', { username: ADMIN.username, password: ADMIN.password }, 'admin');
+    for (let i = 0; ; i += 1) {
+      const status = await core.call<{ running: unknown[] }>('keys.status', {}, 'admin');
+      if (status.running.length === 0) break;
+      assert.ok(i < 2000, 'resumed and finished');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const db = core.openDb();
+    const job = await db('jobs').where({ kind: 'key-rotation.blind-index' }).first();
+    const versions = (await db('customers').distinct('index_version').pluck('index_version')).map(Number);
+    const keys = (await db('domain_keys').where({ purpose: 'blind-index' }).pluck('version')).map(Number);
+    await db.destroy();
+    assert.equal(job.state, 'succeeded');
+    assert.deepEqual(versions, [2]);
+    assert.deepEqual(keys, [2]);
+    await core.call('session.login', { username: 'sam.staff', password: PASSWORD }, 'staff');
+    for (let i = 0; i < customers.length; i += 1) {
+      const found = await core.call<{ rows: { id: string }[] }>('customers.search', { by: 'email', value: `rot${i}@example.com` }, 'staff');
+      assert.deepEqual(found.rows.map((r) => r.id), [customers[i]]);
+    }
+    assert.equal((await core.call<{ ok: boolean }>('audit.verify', {}, 'admin')).ok, true);
+    await core.cleanup();
+    await done(t);
+  });
+
   test('a second rotation of the same key is refused while one runs: by the database, also from a second workstation', realKeychain, async () => {
     const { t } = await seeded({ keyRotationGraceMs: 60_000 });
     await t.reauth('admin');
@@ -293,7 +425,10 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     const other = await startCore({ ...FAST, keyRotationGraceMs: 60_000, dataDir: t.dataDir, vault: t.vault, settings: openNodeSettings(tempDir()) });
     await other.call('session.login', { username: ADMIN.username, password: ADMIN.password }, 'w2');
     const fromOther = await other.core.handle(other.caller('w2'), 'keys.rotateDomainKey', { purpose: 'dek-wrap' });
-    assert.equal(fromOther.ok ? 'ok' : fromOther.error.code, 'CONFLICT');
+    const probe2 = t.openDb();
+    const jobsThen = await probe2('jobs').select('kind', 'state', 'error_code', 'done');
+    await probe2.destroy();
+    assert.equal(fromOther.ok ? 'ok' : fromOther.error.code, 'CONFLICT', JSON.stringify(jobsThen));
     // The database itself refuses a second unfinished rotation job, whoever inserts it.
     const db = t.openDb();
     const now = new Date().toISOString();
@@ -315,7 +450,7 @@ describe('key rotation (issue #11)', { concurrency: false }, () => {
     await t.reauth('admin');
     const db = t.openDb();
     const before = await db('domain_keys').count<{ n: number }[]>('* as n');
-    for (const input of [{ purpose: 'blind-index' }, { purpose: 'dek-wrap', extra: 1 }, {}, null]) {
+    for (const input of [{ purpose: 'search-index' }, { purpose: 'dek-wrap', extra: 1 }, {}, null]) {
       const r = await t.try('admin', 'keys.rotateDomainKey', input);
       assert.equal(r.ok ? 'ok' : r.error.code, 'INVALID_INPUT');
     }

@@ -1,7 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
-import { blindIndex } from '../../platform/crypto/envelope.node.ts';
+import type { BlindIndexedRows } from '../../platform/crypto/blindIndexedRows.node.ts';
+import type { FreshIndexKeys } from '../../platform/crypto/domainKeys.node.ts';
+import { blindIndex, blindIndexProbes } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
 import { domainWrapper, type DataKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
@@ -39,6 +41,12 @@ export const LOCKOUT_MS = 15 * 60_000;
  */
 export const MAX_UNKNOWN_NAMES = 10_000;
 const LOGIN_FAILURES = 'login_failures';
+export const USERNAME_INDEX = 'users.username';
+
+/** Usernames match whatever their case and surrounding spaces. */
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
 
 interface UserRow {
   id: string;
@@ -105,6 +113,11 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     private readonly audit: AuditSink,
     /** The office's minimum password length (settings); never below MIN_PASSWORD_LENGTH. */
     private readonly officeMinLength: () => number = () => MIN_PASSWORD_LENGTH,
+    /**
+     * Brings the ring to the newest blind-index version inside a write's transaction (see FreshIndexKeys). Absent
+     * only on databases from before migration 0020 (migration tests): no `index_version` is written then.
+     */
+    private readonly indexKeys?: FreshIndexKeys,
   ) {
     this.cipher = new RecordCipher(USERS_TABLE);
   }
@@ -129,7 +142,44 @@ export class AccountService implements StaffAccounts, StaffDirectory {
   }
 
   private index(username: string): string {
-    return blindIndex(this.ring(), 'users.username', username.trim().toLowerCase());
+    return blindIndex(this.ring(), USERNAME_INDEX, normalizeUsername(username));
+  }
+
+  /** The name's index under every version the ring holds (two while a blind-index rotation runs). */
+  private probes(username: string): string[] {
+    return blindIndexProbes(this.ring(), USERNAME_INDEX, normalizeUsername(username));
+  }
+
+  /**
+   * Staff accounts for a blind-index rotation: each username is opened from its profile and indexed under the new
+   * version; the update is conditional on the row's index being the one read.
+   */
+  usernameIndexRows(): BlindIndexedRows {
+    return {
+      table: USERS_TABLE,
+      countNotUnder: (q, version) => countRows(q(USERS_TABLE).whereNot('index_version', version)),
+      reindex: async (q, version, after, limit) => {
+        const rows = await q<UserRow & { index_version: number }>(USERS_TABLE)
+          .modify((b) => void (after && b.where('id', '>', after)))
+          .whereNot('index_version', version)
+          .orderBy('id')
+          .limit(limit)
+          .select('id', 'dek', 'profile', 'username_index', 'index_version');
+        let moved = 0;
+        for (const row of rows) {
+          const { username } = openProfile(this.cipher, this.keys(), row);
+          moved += await q(USERS_TABLE)
+            .where({ id: row.id, username_index: row.username_index })
+            .update({ username_index: blindIndex(this.ring(), USERNAME_INDEX, normalizeUsername(username), version), index_version: version });
+        }
+        return { moved, last: rows.at(-1)?.id ?? null };
+      },
+    };
+  }
+
+  /** The version column for a row indexed now; none on a database from before migration 0020. */
+  private indexVersion(): { index_version?: number } {
+    return this.indexKeys ? { index_version: this.ring().indexVersion } : {};
   }
 
   private toUser(row: UserRow): User {
@@ -197,8 +247,9 @@ export class AccountService implements StaffAccounts, StaffDirectory {
   ): Promise<User> {
     const problem = this.passwordProblem(input.password, input.username);
     if (problem) throw new AppError('INVALID_INPUT', `Password: ${problem}`);
+    await this.indexKeys?.(q);
     const usernameIndex = this.index(input.username);
-    if (await q('users').where({ username_index: usernameIndex }).first()) {
+    if (await q('users').whereIn('username_index', this.probes(input.username)).first()) {
       throw new AppError('CONFLICT', 'That username is already taken.');
     }
     const id = randomUUID();
@@ -207,6 +258,7 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     await q('users').insert({
       id,
       username_index: usernameIndex,
+      ...this.indexVersion(),
       dek: sealed.dek,
       profile: sealed.columns.profile,
       role: input.role,
@@ -390,11 +442,10 @@ export class AccountService implements StaffAccounts, StaffDirectory {
    * failures count toward the same lockout, kept under the name's blind index in `login_failures`.
    */
   async authenticate(username: string, password: string): Promise<User> {
-    const nameIndex = this.index(username);
-    const row = await this.db<UserRow>('users').where({ username_index: nameIndex }).first();
+    const row = await this.db<UserRow>('users').whereIn('username_index', this.probes(username)).first();
     if (!row) {
       await this.hasher.burn(password);
-      const { answer, reason, lockedNow } = await this.countUnknownFailure(nameIndex);
+      const { answer, reason, lockedNow } = await this.countUnknownFailure(await this.unknownNameKey(username));
       await this.audit.append(this.db, { actorId: null, action: 'auth.login', outcome: 'failed', details: { reason } });
       if (lockedNow) await this.audit.append(this.db, { actorId: null, action: 'auth.lockout', outcome: 'ok', details: { attempts: MAX_FAILED_ATTEMPTS, unknownUser: true } });
       throw answer;
@@ -403,6 +454,19 @@ export class AccountService implements StaffAccounts, StaffDirectory {
     await this.db('users').where({ id: user.id }).update({ last_login_at: this.clock.nowIso() });
     await this.audit.append(this.db, { actorId: user.id, action: 'auth.login', outcome: 'ok' });
     return { ...user, lastLoginAt: this.clock.nowIso() };
+  }
+
+  /**
+   * The unknown name's counter row: found under any index version the ring holds, and moved to the current one
+   * when found under an older one (the name is in hand only now: a rotation cannot re-index these rows).
+   */
+  private async unknownNameKey(username: string): Promise<string> {
+    const [current, ...older] = this.probes(username);
+    if (!older.length) return current!;
+    const rows = await this.db(LOGIN_FAILURES).whereIn('name_index', [current!, ...older]).pluck<string[]>('name_index');
+    if (rows.includes(current!) || !rows.length) return current!;
+    await this.db(LOGIN_FAILURES).where({ name_index: rows[0]! }).update({ name_index: current!, ...this.indexVersion() });
+    return current!;
   }
 
   /** The same counting `checkPassword` does for an account, on the unknown name's row (atomic increments). */
@@ -414,7 +478,7 @@ export class AccountService implements StaffAccounts, StaffDirectory {
       return { answer: lockedOut(current.locked_until, this.clock.now()), reason: 'locked_out', lockedNow: false };
     }
     if (!current) {
-      await this.db(LOGIN_FAILURES).insert({ name_index: nameIndex, failed_attempts: 0, locked_until: null, last_failed_at: now }).onConflict('name_index').ignore();
+      await this.db(LOGIN_FAILURES).insert({ name_index: nameIndex, ...this.indexVersion(), failed_attempts: 0, locked_until: null, last_failed_at: now }).onConflict('name_index').ignore();
       await this.forgetOldestUnknownNames();
     }
     const counted = await this.db(LOGIN_FAILURES)

@@ -6,7 +6,7 @@ import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { ADDRESS_FIELDS } from '../../shared/address.std.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import type { CorrectableField, CORRECTION_SOURCES, customersChannels } from './customers.contract.std.ts';
-import { MINOR_REFUSED } from './customerFields.std.ts';
+import { MINOR_REFUSED, normalizeEmail } from './customerFields.std.ts';
 import type { MinorFinding } from './customers.port.node.ts';
 import type { Contact, CustomerDbRow, CustomerStore, Identity } from './customerStore.node.ts';
 
@@ -120,8 +120,8 @@ export class CorrectionService {
         );
       }
     }
-    const indexes = this.customers.indexes(next.identity, next.contact);
-    if (indexes.email_index !== row.email_index) await this.customers.assertEmailFree(q, indexes.email_index, row.id);
+    await this.customers.freshIndexKeys(q);
+    if (normalizeEmail(next.contact.email) !== normalizeEmail(contact.email)) await this.customers.assertEmailFree(q, next.contact.email, row.id);
 
     const updated = await this.customers.rewrite(q, row, next.identity, next.contact);
     // Changed between this call's read and its write (another workstation, same moment): refused, nothing lost.

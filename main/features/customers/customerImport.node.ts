@@ -282,19 +282,20 @@ export class CustomerImportService {
           for (const p of result.problems) reject(i, p.field, p.problem);
           continue;
         }
-        const emailIndex = this.customers.searchIndex('email', normalizeEmail(result.details.email))!;
-        const first = firstRowByEmail.get(emailIndex);
+        const email = normalizeEmail(result.details.email);
+        const first = firstRowByEmail.get(email);
         if (first !== undefined) {
           reject(i, 'email', `Same email address as row ${first + 2}`);
           continue;
         }
-        firstRowByEmail.set(emailIndex, i);
-        valid.push({ index: i, ...result, emailIndex });
+        firstRowByEmail.set(email, i);
+        valid.push({ index: i, ...result });
       }
       const EXISTS = 'A customer with this email address already exists';
-      const existing = await this.customers.existingEmailIndexes(q, valid.map((v) => v.emailIndex));
-      const toImport = valid.filter((v) => {
-        if (!existing.has(v.emailIndex)) return true;
+      await this.customers.freshIndexKeys(q);
+      const existing = await this.customers.takenEmails(q, valid.map((v) => v.details.email));
+      const toImport = valid.filter((v, position) => {
+        if (!existing.has(position)) return true;
         reject(v.index, 'email', EXISTS);
         return false;
       });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock.std.ts';
-import { blindIndex } from '../../platform/crypto/envelope.node.ts';
+import type { FreshIndexKeys } from '../../platform/crypto/domainKeys.node.ts';
+import { blindIndex, blindIndexProbes } from '../../platform/crypto/envelope.node.ts';
 import type { KeyRing } from '../../platform/crypto/keyRing.node.ts';
 import type { SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import { RecordCipher } from '../../platform/crypto/recordCipher.node.ts';
@@ -86,6 +87,8 @@ export interface CustomerDbRow {
   phone_index: string | null;
   postal_index: string;
   family_index: string;
+  /** The blind-index key version the four indexes are under (migration 0020; absent: the column default, 1). */
+  index_version?: number;
   created_by: string | null;
   created_at: string;
   updated_at: string;
@@ -106,6 +109,7 @@ export interface PreparedCustomer extends InitialConsents {
 }
 
 export type SearchField = 'email' | 'phone' | 'postalCode' | 'familyName';
+export type CustomerIndexes = Pick<CustomerDbRow, 'email_index' | 'phone_index' | 'postal_index' | 'family_index' | 'index_version'>;
 const NORMALIZE: Record<SearchField, (value: string) => string> = {
   email: normalizeEmail,
   phone: normalizePhone,
@@ -125,7 +129,7 @@ export const CUSTOMER_KEYS: SubjectKeyTable = { table: CUSTOMER_KEYS_TABLE, subj
 export const STAGED_BY_IMPORT = 'import_job_id';
 
 /** Customer columns plus the customer's own wrapped key, so opening a record needs no second query. */
-function withCustomerKey(q: Queryable): Knex.QueryBuilder {
+export function withCustomerKey(q: Queryable): Knex.QueryBuilder {
   return q(CUSTOMERS_TABLE)
     .leftJoin(CUSTOMER_KEYS_TABLE, `${CUSTOMER_KEYS_TABLE}.customer_id`, `${CUSTOMERS_TABLE}.id`)
     .select(`${CUSTOMERS_TABLE}.*`, `${CUSTOMER_KEYS_TABLE}.wrapped_key as customer_key`);
@@ -185,8 +189,25 @@ export class CustomerStore {
      * policy feature's). Absent only where rows go into a database from before migration 0013 (migration tests).
      */
     private readonly policy?: PolicyInForce,
+    /**
+     * Brings the ring to the newest blind-index version inside a write's transaction (the composition root's).
+     * Absent only where rows go into a database from before migration 0020 (migration tests, the benchmark's
+     * fresh files): rows then leave `index_version` to its default, and only version 1 may be indexed.
+     */
+    private readonly indexKeys?: FreshIndexKeys,
   ) {
     this.cipher = new RecordCipher(CUSTOMERS_TABLE);
+  }
+
+  /** Called first by every write that indexes (create, import batch, correction): see FreshIndexKeys. */
+  async freshIndexKeys(q: Queryable): Promise<void> {
+    await this.indexKeys?.(q);
+  }
+
+  /** Whether rows prepared earlier are indexed under versions the (fresh) ring still holds. */
+  indexedUnderLiveVersions(rows: readonly Pick<CustomerDbRow, 'index_version'>[]): boolean {
+    const live = this.ring().indexVersions;
+    return rows.every((row) => live.includes(row.index_version ?? 1));
   }
 
   /** The wrapper for a loaded row's data keys (and those of other records about the same customer). */
@@ -198,23 +219,23 @@ export class CustomerStore {
     return this.clock.nowIso();
   }
 
-  private index(field: SearchField, normalized: string): string {
-    return blindIndex(this.ring(), `customers.${field}`, normalized);
-  }
-
-  /** The blind index a search value maps to, or null when the value normalises to nothing searchable. */
-  searchIndex(field: SearchField, value: string): string | null {
+  /** The blind index a search value maps to under every version the ring holds, or null when nothing is searchable. */
+  searchProbes(field: SearchField, value: string): string[] | null {
     const normalized = NORMALIZE[field](value);
-    return normalized ? this.index(field, normalized) : null;
+    return normalized ? blindIndexProbes(this.ring(), `customers.${field}`, normalized) : null;
   }
 
-  indexes(identity: Identity, contact: Contact): Pick<CustomerDbRow, 'email_index' | 'phone_index' | 'postal_index' | 'family_index'> {
+  /** The four indexes of a record under one version (default: the ring's current), and that version. */
+  indexes(identity: Identity, contact: Contact, ring = this.ring(), version = ring.indexVersion): CustomerIndexes {
+    if (!this.indexKeys && version !== 1) throw new Error('This store writes no index version: it indexes under version 1 only');
+    const index = (field: SearchField, normalized: string) => blindIndex(ring, `customers.${field}`, normalized, version);
     const phone = contact.phone ? normalizePhone(contact.phone) : '';
     return {
-      email_index: this.index('email', normalizeEmail(contact.email)),
-      phone_index: phone ? this.index('phone', phone) : null,
-      postal_index: this.index('postalCode', normalizePostalCode(contact.shippingAddress.postalCode)),
-      family_index: this.index('familyName', normalizeFamilyName(identity.familyName)),
+      email_index: index('email', normalizeEmail(contact.email)),
+      phone_index: phone ? index('phone', phone) : null,
+      postal_index: index('postalCode', normalizePostalCode(contact.shippingAddress.postalCode)),
+      family_index: index('familyName', normalizeFamilyName(identity.familyName)),
+      ...(this.indexKeys ? { index_version: version } : {}),
     };
   }
 
@@ -287,25 +308,37 @@ export class CustomerStore {
     await insertConsentRows(q, prepared, chunk, policyVersion);
   }
 
-  /** Refuses a second record with the same email address (kept accurate: one customer, one record). */
-  async assertEmailFree(q: Queryable, emailIndex: string, exceptId?: string): Promise<void> {
-    const existing = await q(CUSTOMERS_TABLE)
-      .where({ email_index: emailIndex })
-      .modify((b) => {
-        if (exceptId) b.whereNot({ id: exceptId });
-      })
-      .first('id');
-    if (existing) throw new AppError('CONFLICT', EMAIL_TAKEN);
+  /**
+   * Refuses a second record with the same email address (kept accurate: one customer, one record), under any
+   * index version. Call `freshIndexKeys` first in the same transaction.
+   */
+  async assertEmailFree(q: Queryable, email: string, exceptId?: string): Promise<void> {
+    const taken = await this.takenEmails(q, [email], exceptId);
+    if (taken.size) throw new AppError('CONFLICT', EMAIL_TAKEN);
   }
 
-  /** Which of these email indexes already belong to a customer. */
-  async existingEmailIndexes(q: Queryable, indexes: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < indexes.length; i += 500) {
-      const rows = await q(CUSTOMERS_TABLE).whereIn('email_index', indexes.slice(i, i + 500)).select<{ email_index: string }[]>('email_index');
-      for (const row of rows) found.add(row.email_index);
+  /**
+   * Which of these addresses (by position) already belong to a customer, whichever index version its row is
+   * under: the unique index alone cannot tell an address indexed under two versions. Call `freshIndexKeys` first.
+   */
+  async takenEmails(q: Queryable, emails: readonly string[], exceptId?: string): Promise<Set<number>> {
+    const ring = this.ring();
+    const positionOf = new Map<string, number>();
+    emails.forEach((email, position) => {
+      for (const probe of blindIndexProbes(ring, 'customers.email', normalizeEmail(email))) positionOf.set(probe, position);
+    });
+    const probes = [...positionOf.keys()];
+    const taken = new Set<number>();
+    for (let i = 0; i < probes.length; i += 500) {
+      const rows = await q(CUSTOMERS_TABLE)
+        .whereIn('email_index', probes.slice(i, i + 500))
+        .modify((b) => {
+          if (exceptId) b.whereNot({ id: exceptId });
+        })
+        .select<{ email_index: string }[]>('email_index');
+      for (const row of rows) taken.add(positionOf.get(row.email_index)!);
     }
-    return found;
+    return taken;
   }
 
   async create(
@@ -315,11 +348,12 @@ export class CustomerStore {
   ): Promise<CustomerRow> {
     const problem = this.dateOfBirthProblem(details.dateOfBirth);
     if (problem) throw new AppError('INVALID_INPUT', `dateOfBirth: ${problem}. Nothing was saved.`);
+    await this.freshIndexKeys(q);
     const prepared = this.prepare(details, { ...opts, now: this.now() });
     // The check gives the usual answer; the unique index on email_index is what holds when two workstations
     // create the same address at once (the loser's insert fails and is reported the same way).
     await dialectOf(q).claimWrite(q);
-    await this.assertEmailFree(q, prepared.row.email_index);
+    await this.assertEmailFree(q, details.email);
     try {
       await this.insertPrepared(q, [prepared]);
     } catch (error) {

@@ -45,7 +45,6 @@ export interface ImportRow {
   index: number;
   details: CustomerDetails;
   consents: Partial<Record<ConsentPurpose, boolean>>;
-  emailIndex: string;
 }
 
 /**
@@ -120,17 +119,21 @@ export class ImportWork implements JobWork {
     // Safe to re-run (a retried transaction): reads only committed state here and leaves it for `committed`.
     const rows = this.rows.slice(this.next, this.next + this.batch);
     this.current ??= await this.seal(this.next);
-    const prepared = this.current;
     // Checked again inside the batch's transaction: a customer created (or staged by another import) since the
     // file was validated must not get a second record.
     // A writer before the check (SQLite: waits for another workstation's writer), so the check sees its commit;
     // the unique index on email_index holds staged rows too, whatever the timing.
     await dialectOf(trx).claimWrite(trx);
-    const taken = await this.customers.existingEmailIndexes(trx, rows.map((r) => r.emailIndex));
+    // Rows sealed before a blind-index rotation began keep their older version (the rotation job moves them), but
+    // never one the rotation has already destroyed: such a batch is sealed again.
+    await this.customers.freshIndexKeys(trx);
+    if (!this.customers.indexedUnderLiveVersions(this.current.map((p) => p.row))) this.current = await this.seal(this.next);
+    const prepared = this.current;
+    const taken = await this.customers.takenEmails(trx, rows.map((r) => r.details.email));
     const keep: PreparedCustomer[] = [];
     const takenRows: ImportRow[] = [];
     prepared.forEach((p, k) => {
-      if (taken.has(p.row.email_index)) takenRows.push(rows[k]!);
+      if (taken.has(k)) takenRows.push(rows[k]!);
       else keep.push({ ...p, row: { ...p.row, status: STAGED_STATUS, import_job_id: job.id } as unknown as CustomerDbRow });
     });
     await this.customers.insertPrepared(trx, keep, INSERT_CHUNK);

@@ -9,9 +9,8 @@ import type { Logger } from '../../platform/log/logger.node.ts';
 import type { Job, JobCursor, JobKind, JobWork } from '../../platform/jobs/job.node.ts';
 import type { JobAuditSink, JobRunner } from '../../platform/jobs/jobRunner.node.ts';
 import { asBuffer, type Queryable } from '../../platform/store/database.node.ts';
-import { dialectOf } from '../../platform/store/dialect.node.ts';
 import type { KeyRingHolder } from './keyRingHolder.node.ts';
-import { provenKek, ROTATIONS_TABLE, type RotationRow } from './keyRotation.node.ts';
+import { provenKek, ROTATIONS_TABLE, startRotationJob, type RotationRow } from './keyRotation.node.ts';
 
 export const DEK_WRAP_ROTATION_JOB = 'key-rotation.dek-wrap';
 
@@ -105,17 +104,7 @@ export class DekWrapRotation implements JobKind {
 
   /** Starts the rotation; a second one while one is unfinished is refused by the database (CONFLICT). */
   async start(jobs: JobRunner, q: Queryable, startedBy: string): Promise<string> {
-    const total = await this.pending(q);
-    let handle;
-    try {
-      handle = await jobs.start(DEK_WRAP_ROTATION_JOB, this.work(), { startedBy, total });
-    } catch (error) {
-      // jobs_one_key_rotation (migration 0016): another workstation or call started one first.
-      if (dialectOf(q).classifyError(error) === 'unique_violation') throw new AppError('CONFLICT', 'A rotation of this key is already running. Nothing was started.');
-      throw error;
-    }
-    handle.result.catch((error: unknown) => this.deps.logger?.error('keys.rotation_failed', error, { jobId: handle.id }));
-    return handle.id;
+    return startRotationJob(jobs, q, { kind: DEK_WRAP_ROTATION_JOB, work: this.work(), startedBy, total: await this.pending(q), logger: this.deps.logger });
   }
 
   resume(): JobWork {

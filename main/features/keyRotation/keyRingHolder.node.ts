@@ -7,7 +7,8 @@ import type { Queryable } from '../../platform/store/database.node.ts';
  */
 export interface KeyRingHolder {
   current(): KeyRing;
-  reload(): Promise<void>;
+  /** Reads the keys again; inside a caller's transaction when `q` is given (SQLite has one connection). */
+  reload(q?: Queryable): Promise<void>;
 }
 
 /** What the ring was loaded from: the versions of each domain key, so a cheap query tells when to reload. */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { channel } from '../../platform/ipc/channel.std.ts';
 import { empty, id } from '../../platform/ipc/schemas.std.ts';
 
-/** Domain keys that are rotated by adding a version (blind-index rotation is not offered yet: see the README). */
-export const ROTATABLE_DOMAIN_KEYS = ['dek-wrap', 'audit'] as const;
+/** Domain keys rotated by adding a version (dek-wrap and blind-index then move every row to it in a job). */
+export const ROTATABLE_DOMAIN_KEYS = ['dek-wrap', 'audit', 'blind-index'] as const;
 export type RotatableDomainKey = (typeof ROTATABLE_DOMAIN_KEYS)[number];
 export const ROTATION_TARGETS = ['kek', 'dek-wrap', 'audit', 'blind-index'] as const;
 
@@ -71,7 +71,8 @@ export const keyRotationChannels = {
   }),
   /**
    * `audit`: a new version hashes every event from now on (one transaction). `dek-wrap`: a new version, then a
-   * job rewraps every row under the old one in batches and retires it; the reply comes once the job has started.
+   * job rewraps every row under the old one in batches and retires it. `blind-index`: a new version, then a job
+   * re-indexes every customer and account under it and destroys the old one. The reply comes once a job started.
    */
   'keys.rotateDomainKey': channel({
     input: z.object({ purpose: z.enum(ROTATABLE_DOMAIN_KEYS) }).strict(),

@@ -4,6 +4,7 @@ import { requireSession, type ChannelHandlers } from '../../platform/ipc/router.
 import type { Db, Queryable } from '../../platform/store/database.node.ts';
 import { staffNameResolver, type StaffDirectory } from '../accounts/accounts.port.node.ts';
 import type { KeyStatus, keyRotationChannels } from './keyRotation.contract.std.ts';
+import { BLIND_INDEX_ROTATION_JOB, type BlindIndexRotation } from './blindIndexRotation.node.ts';
 import { DEK_WRAP_ROTATION_JOB, type DekWrapRotation } from './dekWrapRotation.node.ts';
 import type { KeyRingHolder } from './keyRingHolder.node.ts';
 import { ROTATIONS_TABLE, type KeyRotation, type RotationRow } from './keyRotation.node.ts';
@@ -14,6 +15,7 @@ export interface KeyRotationHandlerDeps {
   ring: KeyRingHolder;
   rotation: KeyRotation;
   dekWrap: DekWrapRotation;
+  blindIndex: BlindIndexRotation;
   jobs: JobRunner;
   kits: RecoveryKits;
   staff: StaffDirectory;
@@ -26,7 +28,7 @@ async function status(q: Queryable, deps: KeyRotationHandlerDeps): Promise<KeySt
   const newest = new Map<string, number>();
   for (const k of keys) newest.set(k.purpose, Math.max(newest.get(k.purpose) ?? 0, Number(k.version)));
   const rotations = await q<RotationRow>(ROTATIONS_TABLE).orderBy('started_at', 'desc').limit(20).select();
-  const running = await q('jobs').where({ kind: DEK_WRAP_ROTATION_JOB }).whereIn('state', UNFINISHED_JOB_STATES).select<{ id: string; kind: string; state: string; done: number; total: number | null; updated_at: string }[]>('id', 'kind', 'state', 'done', 'total', 'updated_at');
+  const running = await q('jobs').whereIn('kind', [DEK_WRAP_ROTATION_JOB, BLIND_INDEX_ROTATION_JOB]).whereIn('state', UNFINISHED_JOB_STATES).select<{ id: string; kind: string; state: string; done: number; total: number | null; updated_at: string }[]>('id', 'kind', 'state', 'done', 'total', 'updated_at');
   return {
     kekId: ring.kekId,
     domainKeys: keys.map((k) => ({ purpose: k.purpose, version: Number(k.version), createdAt: k.created_at, retiredAt: k.retired_at, current: newest.get(k.purpose) === Number(k.version) })),
@@ -56,7 +58,8 @@ export function keyRotationHandlers(deps: KeyRotationHandlerDeps): ChannelHandle
         });
         return { purpose: input.purpose, version, jobId: null };
       }
-      const jobId = await deps.dekWrap.start(deps.jobs, deps.db, session.userId);
+      const job = input.purpose === 'dek-wrap' ? deps.dekWrap : deps.blindIndex;
+      const jobId = await job.start(deps.jobs, deps.db, session.userId);
       ctx.auditDetails({ jobId });
       return { purpose: input.purpose, version: null, jobId };
     },

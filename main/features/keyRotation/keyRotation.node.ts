@@ -10,6 +10,9 @@ import type { AuditSink } from '../../platform/audit/auditSink.node.ts';
 import type { Db, Queryable } from '../../platform/store/database.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { inTransaction } from '../../platform/store/transaction.node.ts';
+import type { JobWork } from '../../platform/jobs/job.node.ts';
+import type { JobRunner } from '../../platform/jobs/jobRunner.node.ts';
+import type { Logger } from '../../platform/log/logger.node.ts';
 import type { KeyRingHolder } from './keyRingHolder.node.ts';
 
 export const ROTATIONS_TABLE = 'key_rotations';
@@ -38,6 +41,24 @@ export async function provenKek(q: Queryable, vault: SecretVault, installId: str
     throw new AppError('CONFLICT', "This workstation's key no longer matches the database (was the key rotated on another workstation?). Nothing was changed.");
   }
   return kek;
+}
+
+/** Starts a rotation job; a second one of the same kind while one is unfinished is refused by the database. */
+export async function startRotationJob(
+  jobs: JobRunner,
+  q: Queryable,
+  spec: { kind: string; work: JobWork; startedBy: string; total: number; logger?: Pick<Logger, 'error'> },
+): Promise<string> {
+  let handle;
+  try {
+    handle = await jobs.start(spec.kind, spec.work, { startedBy: spec.startedBy, total: spec.total });
+  } catch (error) {
+    // jobs_one_key_rotation (migration 0016): another workstation or call started one first.
+    if (dialectOf(q).classifyError(error) === 'unique_violation') throw new AppError('CONFLICT', 'A rotation of this key is already running. Nothing was started.');
+    throw error;
+  }
+  handle.result.catch((error: unknown) => spec.logger?.error('keys.rotation_failed', error, { jobId: handle.id }));
+  return handle.id;
 }
 
 export interface KeyRotationDeps {

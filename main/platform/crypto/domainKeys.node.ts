@@ -104,9 +104,7 @@ export class DomainKeysMissingError extends Error {
 }
 
 /** Adds the next version of a domain key; new data uses it, older data keeps opening with its own version. */
-export async function addDomainKeyVersion(q: Queryable, kek: Buffer, purpose: Exclude<DomainKeyPurpose, 'blind-index'>, now: string): Promise<number> {
-  // Blind indexes carry no key version: a new index key needs a re-index job first (every search would miss).
-  if ((purpose as DomainKeyPurpose) === 'blind-index') throw new Error('Blind-index keys are rotated by re-indexing, not by adding a version');
+export async function addDomainKeyVersion(q: Queryable, kek: Buffer, purpose: DomainKeyPurpose, now: string): Promise<number> {
   const row = await q(DOMAIN_KEYS_TABLE).where({ purpose }).max<{ v: number | null }>('version as v').first();
   const version = Number(row?.v ?? 0) + 1;
   await q(DOMAIN_KEYS_TABLE).insert(wrapRow(kek, freshKey(purpose, version), now));
@@ -137,3 +135,25 @@ export async function rewrapDomainKeys(q: Queryable, oldKek: Buffer, newKek: Buf
 export async function retireDomainKeyVersion(q: Queryable, purpose: DomainKeyPurpose, version: number, now: string): Promise<void> {
   await q(DOMAIN_KEYS_TABLE).where({ purpose, version }).whereNull('retired_at').update({ retired_at: now });
 }
+
+/**
+ * The end of a blind-index rotation: no row is indexed under the version any more and an HMAC key unwraps
+ * nothing, so its material is destroyed (a leaked old key then matches nothing stored).
+ */
+export async function destroyBlindIndexVersion(q: Queryable, version: number): Promise<void> {
+  await q(DOMAIN_KEYS_TABLE).where({ purpose: 'blind-index', version }).delete();
+}
+
+/** The blind-index versions in the database, newest first: a ring holding other ones must reload before indexing. */
+export async function blindIndexVersions(q: Queryable): Promise<number[]> {
+  const versions = await q(DOMAIN_KEYS_TABLE).where({ purpose: 'blind-index' }).pluck<number[]>('version');
+  return versions.map(Number).sort((a, b) => b - a);
+}
+
+/**
+ * Called by every write that computes blind indexes, in its transaction, before computing them: when the database
+ * holds other blind-index versions than the ring (a rotation started or finished on another workstation since this
+ * one's last sweep), the ring reloads first. So once a newer version exists nobody indexes under only the old one
+ * or checks an address against only the old one, and nobody writes a row under a version already destroyed.
+ */
+export type FreshIndexKeys = (q: Queryable) => Promise<void>;

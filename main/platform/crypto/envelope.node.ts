@@ -79,7 +79,16 @@ export function newDataKey(): Buffer {
   return Buffer.from(freshRandom(32));
 }
 
-/** Keyed HMAC for exact-match search; callers normalise the value first. */
-export function blindIndex(ring: KeyRing, indexName: string, normalized: string): string {
-  return createHmac('sha256', ring.indexKey(indexName)).update(normalized, 'utf8').digest('base64url').slice(0, 32);
+/** Keyed HMAC for exact-match search under one index-key version (default: the current); callers normalise first. */
+export function blindIndex(ring: KeyRing, indexName: string, normalized: string, version = ring.indexVersion): string {
+  return createHmac('sha256', ring.indexKey(indexName, version)).update(normalized, 'utf8').digest('base64url').slice(0, 32);
+}
+
+/**
+ * What an exact lookup compares with: the value's index under every version the ring holds, current first (one
+ * during normal work, two while a re-index job runs). Indexes under different keys never coincide (192 bits), so
+ * one column with a unique index still holds one address once, whichever version each row is under.
+ */
+export function blindIndexProbes(ring: KeyRing, indexName: string, normalized: string): string[] {
+  return ring.indexVersions.map((version) => blindIndex(ring, indexName, normalized, version));
 }

@@ -9,6 +9,7 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
  *        └─ audit vN ── HMAC of the hash chain (each event records the version it was hashed with)
  *
  * Rotating the KEK rewraps the domain-key rows only: blind indexes, audit hashes and data keys stay valid.
+ * Rotating the blind-index key re-indexes every row (each row names the version it is indexed under).
  */
 export type DomainKeyPurpose = 'dek-wrap' | 'blind-index' | 'audit';
 export const DOMAIN_KEY_PURPOSES: readonly DomainKeyPurpose[] = ['dek-wrap', 'blind-index', 'audit'];
@@ -31,8 +32,15 @@ export interface KeyRing {
   readonly audit: DomainKey;
   /** A domain key by version, for data written under an older one. Throws when the version is unknown. */
   domainKey(purpose: DomainKeyPurpose, version: number): DomainKey;
-  /** The HMAC key of one blind index (e.g. `customers.email`), from the current blind-index key. */
-  indexKey(indexName: string): Buffer;
+  /** The blind-index version new indexes are computed under (the newest). */
+  readonly indexVersion: number;
+  /**
+   * Every blind-index version the ring holds, newest first: a search probes each (two during a re-index, one
+   * otherwise), since a row keeps the version it was indexed under until the rotation job moves it.
+   */
+  readonly indexVersions: readonly number[];
+  /** The HMAC key of one blind index (e.g. `customers.email`) under a version (default: the current one). */
+  indexKey(indexName: string, version?: number): Buffer;
 }
 
 export const KEK_BYTES = 32;
@@ -90,22 +98,27 @@ export function buildKeyRing(kekId: string, keys: readonly DomainKey[]): KeyRing
     if (!key) throw new Error(`No ${purpose} domain key`);
     return key;
   };
-  const indexRoot = current('blind-index');
+  const domainKey = (purpose: DomainKeyPurpose, version: number): DomainKey => {
+    const key = byPurpose.get(purpose)?.get(version);
+    if (!key) throw new Error(`Unknown ${purpose} key version`);
+    return key;
+  };
+  const indexVersion = current('blind-index').version;
   const indexKeys = new Map<string, Buffer>();
   return {
     kekId,
     dekWrap: current('dek-wrap'),
     audit: current('audit'),
-    domainKey(purpose, version) {
-      const key = byPurpose.get(purpose)?.get(version);
-      if (!key) throw new Error(`Unknown ${purpose} key version`);
-      return key;
-    },
-    indexKey(indexName) {
-      let key = indexKeys.get(indexName);
+    indexVersion,
+    indexVersions: [...byPurpose.get('blind-index')!.keys()].sort((a, b) => b - a),
+    domainKey,
+    indexKey(indexName, version = indexVersion) {
+      const cacheKey = `${version}/${indexName}`;
+      let key = indexKeys.get(cacheKey);
       if (!key) {
-        key = indexRoot.indexKeys?.[indexName] ?? hkdf(indexRoot.key, `blind-index/${indexName}`);
-        indexKeys.set(indexName, key);
+        const root = domainKey('blind-index', version);
+        key = root.indexKeys?.[indexName] ?? hkdf(root.key, `blind-index/${indexName}`);
+        indexKeys.set(cacheKey, key);
       }
       return key;
     },

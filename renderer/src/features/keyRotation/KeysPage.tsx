@@ -12,7 +12,7 @@ import { useSubmission } from '../../ui/useSubmission';
 import { RecoveryKitPanel } from './RecoveryKitPanel';
 
 type Status = ChannelOutput<'keys.status'>;
-type Rotation = 'kek' | 'dek-wrap' | 'audit';
+type Rotation = 'kek' | 'dek-wrap' | 'audit' | 'blind-index';
 
 const KEY_LABELS: Record<string, string> = {
   kek: 'Key-encryption key (KEK)',
@@ -32,6 +32,11 @@ const ROTATION_TEXT: Record<Rotation, { title: string; body: string; action: str
     body: 'A new version wraps every new key at once; a background job then rewraps every customer key and staff record in batches and retires the old version. The console stays usable meanwhile.',
     action: 'Rotate the data-key wrapping key',
   },
+  'blind-index': {
+    title: 'Rotate the search index key',
+    body: 'A new version indexes every new or corrected record at once; a background job then recomputes the search indexes of every customer and staff account in batches and destroys the old key. Search finds every record throughout. Counters of failed sign-ins under names no account has start again.',
+    action: 'Rotate the search index key',
+  },
   audit: {
     title: 'Rotate the audit chain key',
     body: 'Every audit event from now on is sealed with a new key version; earlier events keep verifying with theirs.',
@@ -39,20 +44,33 @@ const ROTATION_TEXT: Record<Rotation, { title: string; body: string; action: str
   },
 };
 
+/** The rotation job kinds (main's `key-rotation.<purpose>`), what each moves, for the progress line. */
+const JOB_TEXT: Record<string, { label: string; unit: string }> = {
+  'key-rotation.dek-wrap': { label: 'Data-key wrapping key rotation running', unit: 'keys rewrapped' },
+  'key-rotation.blind-index': { label: 'Search index key rotation running', unit: 'records re-indexed' },
+};
+
 function JobProgress({ job }: { job: Status['running'][number] }) {
   const total = job.total ?? 0;
   const percent = total > 0 ? Math.min(100, Math.round((job.done / total) * 100)) : 0;
+  const text = JOB_TEXT[job.kind] ?? { label: 'Key rotation running', unit: 'done' };
   return (
     <Card withBorder padding="sm" role="status" aria-live="polite">
       <Text size="sm" fw={600}>
-        Data-key wrapping key rotation running
+        {text.label}
       </Text>
-      <Progress value={percent} mt="xs" aria-label="Rotation progress" />
+      <Progress value={percent} mt="xs" aria-label={`${text.label}: progress`} />
       <Text size="xs" c="dimmed" mt={4}>
-        {job.done.toLocaleString()} of {total.toLocaleString()} keys rewrapped ({job.state}). Last batch {formatDateTime(job.updatedAt, { seconds: true })}.
+        {job.done.toLocaleString()} of {total.toLocaleString()} {text.unit} ({job.state}). Last batch {formatDateTime(job.updatedAt, { seconds: true })}.
       </Text>
     </Card>
   );
+}
+
+function keyState(k: Status['domainKeys'][number]): string {
+  if (k.current) return 'Current';
+  if (k.purpose === 'blind-index') return 'Older version (searched until every record is re-indexed)';
+  return k.retiredAt ? `Retired ${formatDateTime(k.retiredAt)} (opens older records only)` : 'Older version (opens older records)';
 }
 
 /** IT's Keys page: current key versions, rotations (with a running job's progress), recovery kits and custodians. */
@@ -62,6 +80,7 @@ export function KeysPage() {
   const [confirming, setConfirming] = useState<Rotation | null>(null);
   const { submitting, failure, run, reset } = useSubmission();
   const running = (status.data?.running.length ?? 0) > 0;
+  const runningKind = (purpose: Rotation) => status.data?.running.some((job) => job.kind === `key-rotation.${purpose}`) ?? false;
 
   // While a rotation job runs, its progress is read again every second.
   useEffect(() => {
@@ -114,7 +133,7 @@ export function KeysPage() {
                       <Table.Td>{KEY_LABELS[k.purpose]}</Table.Td>
                       <Table.Td>{k.version}</Table.Td>
                       <Table.Td>{formatDateTime(k.createdAt)}</Table.Td>
-                      <Table.Td>{k.current ? 'Current' : k.retiredAt ? `Retired ${formatDateTime(k.retiredAt)} (opens older records only)` : 'Older version (opens older records)'}</Table.Td>
+                      <Table.Td>{keyState(k)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -126,16 +145,16 @@ export function KeysPage() {
                 <Button variant="default" onClick={() => (reset(), setConfirming('kek'))}>
                   {ROTATION_TEXT.kek.action}
                 </Button>
-                <Button variant="default" disabled={running} onClick={() => (reset(), setConfirming('dek-wrap'))}>
+                <Button variant="default" disabled={runningKind('dek-wrap')} onClick={() => (reset(), setConfirming('dek-wrap'))}>
                   {ROTATION_TEXT['dek-wrap'].action}
+                </Button>
+                <Button variant="default" disabled={runningKind('blind-index')} onClick={() => (reset(), setConfirming('blind-index'))}>
+                  {ROTATION_TEXT['blind-index'].action}
                 </Button>
                 <Button variant="default" onClick={() => (reset(), setConfirming('audit'))}>
                   {ROTATION_TEXT.audit.action}
                 </Button>
               </Group>
-              <Text size="xs" c="dimmed">
-                Search index keys are not rotated from here yet (see the README).
-              </Text>
             </Stack>
           </Card>
           <Card withBorder>
