@@ -476,7 +476,10 @@ async function listBottom(page: Page): Promise<{ bottom: number; viewport: numbe
     .getByRole('table', { name: 'Customers' })
     .getByRole('rowgroup')
     .nth(1)
-    .evaluate((element) => ({ bottom: element.getBoundingClientRect().bottom, viewport: (globalThis as unknown as { innerHeight: number }).innerHeight }));
+    .evaluate((element) => ({
+      bottom: (element as unknown as { getBoundingClientRect(): { bottom: number } }).getBoundingClientRect().bottom,
+      viewport: (globalThis as unknown as { innerHeight: number }).innerHeight,
+    }));
 }
 
 test('the customer list is virtualised: 3 000 rows, only those in view exist, pages load as they scroll in; it fills the window and sorts by Created', async ({ app }) => {
