@@ -92,6 +92,7 @@ export function DateField({ value, defaultValue, onChange, onBlur, min, max, err
   const pattern = patternOf(locale);
   const dayjsLocale = DAYJS_LOCALES[locale as OfficeLocale] ?? 'en-gb';
   const [unreadable, setUnreadable] = useState(false);
+  const [calendarOpen, setCalendarOpen] = useState(false);
   const parse = (text: string): string | null => {
     const parsed = dayjs(text.trim(), pattern.accepted, true);
     return parsed.isValid() ? parsed.format('YYYY-MM-DD') : null;
@@ -119,6 +120,9 @@ export function DateField({ value, defaultValue, onChange, onBlur, min, max, err
       excludeDate={min || max ? (day) => (min !== undefined && day < min) || (max !== undefined && day > max) : undefined}
       clearable={!rest.required && !rest.withAsterisk}
       autoComplete="off"
+      // Days of the months either side (dimmed) and weekends (red) would fall below the contrast AA asks for.
+      hideOutsideDates
+      weekendDays={[]}
       ariaLabels={{
         previousMonth: 'Previous month',
         nextMonth: 'Next month',
@@ -129,7 +133,10 @@ export function DateField({ value, defaultValue, onChange, onBlur, min, max, err
         monthLevelControl: 'Choose the month',
         yearLevelControl: 'Choose the year',
       }}
-      clearButtonProps={{ 'aria-label': `Clear ${rest.label.toLowerCase()}` }}
+      clearButtonProps={{ 'aria-label': 'Clear the date' }}
+      popoverProps={{ onOpen: () => setCalendarOpen(true), onClose: () => setCalendarOpen(false) }}
+      // Escape closes the open calendar only, not the dialog around the field (Mantine's modals honour this mark).
+      data-mantine-stop-propagation={calendarOpen || undefined}
     />
   );
 }
