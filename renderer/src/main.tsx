@@ -1,6 +1,7 @@
 // First import: see the comment in zodWithoutEval.ts.
 import './app/zodWithoutEval';
 import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
 import './app/themeVariables.css';
 import './app/accessibility.css';

@@ -298,6 +298,14 @@ test('axe: staff, then an auditor — customers, search, purposes, record views,
   await create.getByRole('button', { name: 'Create customer' }).click();
   await expect(create.getByText('Required').first()).toBeVisible();
   await audit.check(page, 'new customer dialog (with errors)', { screenshot: true });
+  // The shared date field with its calendar open (it opens on focus); Escape closes the calendar, then the dialog.
+  await create.getByRole('textbox', { name: 'Date of birth' }).focus();
+  await page.keyboard.type('04/03/1990');
+  await expect(page.getByRole('button', { name: '4 March 1990', exact: true })).toBeVisible();
+  await audit.check(page, 'date field with its calendar', { screenshot: true });
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: '4 March 1990', exact: true })).toBeHidden();
+  await expect(create).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(create).toBeHidden();
   await expect.soft(newCustomer, 'focus').toBeFocused();

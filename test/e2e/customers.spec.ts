@@ -470,7 +470,19 @@ test('a running import shows its progress and can be cancelled, keeping nothing'
   await expect(page.getByText('No customers yet.')).toBeVisible();
 });
 
-test('the customer list is virtualised: 3 000 rows, only those in view exist, pages load as they scroll in', async ({ app }) => {
+/** Bottom of the list's scrolling area and the window's height, in CSS pixels. */
+async function listBottom(page: Page): Promise<{ bottom: number; viewport: number }> {
+  return page
+    .getByRole('table', { name: 'Customers' })
+    .getByRole('rowgroup')
+    .nth(1)
+    .evaluate((element) => ({
+      bottom: (element as unknown as { getBoundingClientRect(): { bottom: number } }).getBoundingClientRect().bottom,
+      viewport: (globalThis as unknown as { innerHeight: number }).innerHeight,
+    }));
+}
+
+test('the customer list is virtualised: 3 000 rows, only those in view exist, pages load as they scroll in; it fills the window and sorts by Created', async ({ app }) => {
   const { page, core } = app;
   await seedAdministrator(core);
   await seedAccount(core, MANAGER, 'manager');
@@ -500,6 +512,38 @@ test('the customer list is virtualised: 3 000 rows, only those in view exist, pa
   await expect(lastRow).toContainText('Leeds');
   expect(await list.getByRole('row').count()).toBeLessThan(60);
   await screen(page, '34-customers-virtual-list');
+  const oldestName = (await lastRow.getByRole('cell').first().textContent())!;
+
+  // The list reaches down to the window's bottom (less the page's padding and borders), also after a resize.
+  for (const viewport of [{ width: 1366, height: 860 }, { width: 1280, height: 720 }, { width: 1600, height: 1100 }]) {
+    await page.setViewportSize(viewport);
+    await expect.poll(async () => { const { bottom, viewport: height } = await listBottom(page); return height - bottom; }, `at ${viewport.width}×${viewport.height}`).toBeLessThan(64);
+    expect((await listBottom(page)).viewport - (await listBottom(page)).bottom).toBeGreaterThanOrEqual(0);
+  }
+  await screen(page, '34-customers-list-tall-window');
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await expect.poll(async () => (await listBottom(page)).viewport - (await listBottom(page)).bottom).toBeLessThan(64);
+  await screen(page, '34-customers-list-short-window');
+  await page.setViewportSize({ width: 1366, height: 860 });
+
+  // Sorting by Created, with the keyboard: the list starts again from the top, oldest first.
+  const created = list.getByRole('columnheader', { name: 'Created' });
+  await expect(created).toHaveAttribute('aria-sort', 'descending');
+  await created.getByRole('button', { name: 'Created' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(created).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByText('3,000 customers, oldest first')).toBeVisible();
+  await expect(list.locator('[aria-rowindex="2"]').getByRole('cell').first()).toHaveText(oldestName);
+  // Jump-to-row still works in the other order: the end of the oldest-first list is the newest customer.
+  await list.getByRole('rowgroup').nth(1).evaluate((element) => {
+    const scroller = element as unknown as { scrollTop: number; scrollHeight: number };
+    scroller.scrollTop = scroller.scrollHeight;
+  });
+  await expect(lastRow).toContainText('Leeds');
+  await screen(page, '34-customers-oldest-first');
+  await page.keyboard.press('Space');
+  await expect(created).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByText('3,000 customers, newest first')).toBeVisible();
 });
 
 test('HTML and script in a name are shown as text, never turned into elements', async ({ app }) => {

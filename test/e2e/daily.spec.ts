@@ -2,7 +2,7 @@
  * Daily work (issue #13): dialogs keep their buttons in view at 1280×720, settings refuse out-of-range values with a
  * message (never clamp them), the office's locale writes the dates, and the accounts table sorts and filters.
  */
-import { ADMIN, navigation, reloadAndSignIn, saveScreen, seedAccount, seedAdministrator, STAFF, type Person } from './flows.ts';
+import { ADMIN, asPerson, navigation, reloadAndSignIn, saveScreen, seedAccount, seedAdministrator, signIn, signOut, STAFF, type Person } from './flows.ts';
 import { expect, test } from './harness.ts';
 
 const AUDITOR: Person = { username: 'aino.audit', displayName: 'Aino Virtanen', password: 'granite meadow quiet ferry' };
@@ -82,4 +82,56 @@ test('an auditor filters the audit log by outcome and action, sees names for ids
   await filters.getByRole('button', { name: 'Export CSV' }).click();
   await expect(page.getByText(/2 events exported to audit-log-/)).toBeVisible();
   await saveScreen(page, 'audit-filtered');
+});
+
+test('date inputs follow the office locale: typed and shown day-first in en-GB, month-first in en-US, always sent as YYYY-MM-DD', async ({ app }) => {
+  const { page, core } = app;
+  await seedAdministrator(core);
+  await seedAccount(core, STAFF, 'staff');
+  const storedBirthDate = (email: string) =>
+    asPerson(core, STAFF, async (invoke) => {
+      const { rows } = await invoke('customers.search', { by: 'email', value: email });
+      const record = await invoke('customers.open', { customerId: rows[0]!.id, purpose: 'correction' });
+      return JSON.stringify(record).match(/"dateOfBirth":"([^"]*)"/)?.[1];
+    });
+  const create = async (email: string, birthDate: string, locale: string) => {
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const form = page.getByRole('dialog', { name: 'New customer' });
+    await form.getByLabel('Given name').fill('Dora');
+    await form.getByLabel('Family name').fill(`Dates ${locale}`);
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Street').fill('1 High Street');
+    await form.getByLabel('City').fill('York');
+    await form.getByLabel('Postal code').fill('YO1 7HH');
+    await form.getByLabel('Country').fill('GB');
+    const field = form.getByRole('textbox', { name: 'Date of birth' });
+    await expect(field).toHaveAttribute('placeholder', locale === 'en-US' ? 'mm/dd/yyyy' : 'dd/mm/yyyy');
+    // Typed with the keyboard only; something that is no date says how to write one.
+    await field.focus();
+    await page.keyboard.type('31/31/1990');
+    await expect(form.getByText(`Type the date as ${locale === 'en-US' ? 'mm/dd/yyyy' : 'dd/mm/yyyy'}`)).toBeVisible();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(birthDate);
+    await expect(form.getByText(/Type the date as/)).toHaveCount(0);
+    // The calendar that opened on focus shows the typed month, in the locale's week.
+    await expect(page.getByRole('button', { name: '4 March 1990', exact: true })).toHaveAttribute('data-selected', 'true');
+    await saveScreen(page, `date-field-${locale}`);
+    await page.keyboard.press('Tab');
+    await expect(field).toHaveValue(birthDate);
+    await form.getByRole('button', { name: 'Create customer' }).click();
+    await expect(form).toBeHidden();
+  };
+
+  await reloadAndSignIn(page, STAFF);
+  await navigation(page).getByRole('link', { name: 'Customers' }).click();
+  await create('dora.gb@example.com', '04/03/1990', 'en-GB');
+  expect(await storedBirthDate('dora.gb@example.com')).toBe('1990-03-04');
+
+  // IT sets the office to en-US; the next sign-in carries it.
+  await asPerson(core, ADMIN, (invoke) => invoke('settings.update', { locale: 'en-US' }));
+  await signOut(page);
+  await signIn(page, STAFF);
+  await navigation(page).getByRole('link', { name: 'Customers' }).click();
+  await create('dora.us@example.com', '03/04/1990', 'en-US');
+  expect(await storedBirthDate('dora.us@example.com')).toBe('1990-03-04');
 });

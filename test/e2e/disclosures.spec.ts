@@ -94,9 +94,22 @@ test('a court-order disclosure: staff requests it, a manager approves and releas
   await expect(release.getByRole('checkbox', { name: /Encrypt with a one-time passphrase/ })).toBeChecked();
   await screens(page, 'disclosures-release');
   await release.getByRole('button', { name: 'Choose where to save and release' }).click();
-  const done = page.getByRole('dialog', { name: 'Disclosure released' });
+  // The release is a task: leaving the page at once loses nothing; the header follows it and tells its end.
+  await page.evaluate(() => void ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/'));
+  await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
+  await page.getByRole('banner').getByRole('button', { name: /Release of a disclosure|Tasks/ }).click();
+  const tasks = page.getByRole('dialog', { name: 'Tasks' });
+  const line = tasks.getByTestId('task-disclosures.release');
+  await expect(line).toContainText('Release of a disclosure (1 customer)');
   // Encrypting runs scrypt (age's work factor 18): allow for a busy machine.
-  await expect(done.getByLabel('Passphrase', { exact: true })).toHaveText(/^[a-z2-9]{5}(-[a-z2-9]{5}){5}$/, { timeout: 60_000 });
+  await expect(line).toContainText(/1 row\(s\) saved as .*\.csv\.age\. Its one-time passphrase is shown once, under Disclosures\./, { timeout: 60_000 });
+  await expect(line).toContainText('Finished');
+  await screens(page, 'disclosures-release-task');
+  await page.keyboard.press('Escape');
+  // Back on Disclosures, the result waits with its passphrase.
+  await navigation(page).getByRole('link', { name: 'Disclosures', exact: true }).click();
+  const done = page.getByRole('dialog', { name: 'Disclosure released' });
+  await expect(done.getByLabel('Passphrase', { exact: true })).toHaveText(/^[a-z2-9]{5}(-[a-z2-9]{5}){5}$/);
   await screens(page, 'disclosures-released');
   const shownHash = (await done.locator('pre').innerText()).trim();
   const files = readdirSync(savedDir);

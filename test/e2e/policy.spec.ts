@@ -53,7 +53,8 @@ test('a manager drafts version 2, compares it with version 1, publishes it as ma
   await dialog.getByLabel('Change summary').fill('Shipping addresses may also be used to invite customers to product research.');
   await dialog.getByRole('checkbox', { name: /Material change/ }).check();
   const today = dayOf(Date.now());
-  await expect(dialog.getByLabel('Effective date')).toHaveValue(addDays(today, 30));
+  // Shown in the office locale's order (en-GB: dd/mm/yyyy); typed ISO days are accepted too.
+  await expect(dialog.getByLabel('Effective date')).toHaveValue(addDays(today, 30).split('-').reverse().join('/'));
   // Less than 30 days is refused in the form (and by main).
   await dialog.getByLabel('Effective date').fill(addDays(today, 20));
   await dialog.getByRole('button', { name: 'Publish', exact: true }).click();

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { quarantineCustomer } from '../../main/features/customers/customers.port.node.ts';
+import { listPageKeys } from '../../main/features/customers/customerSearch.node.ts';
 import type { Db } from '../../main/platform/store/database.node.ts';
-import { sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
+import { expectError, sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
+import { TEST_ENGINE } from '../support/database.ts';
 
 interface Row {
   id: string;
@@ -18,14 +20,29 @@ describe('customer list: keyset pages and jumps to a position', () => {
   let t: CustomerTestCore;
   let db: Db;
   const ids = (rows: Row[]) => rows.map((r) => r.id);
-  const reference = async (status?: string): Promise<Row[]> => (await t.as('staff', 'customers.list', { limit: 200, ...(status ? { status } : {}) })).rows;
+  const reference = async (status?: string, order?: string): Promise<Row[]> =>
+    (await t.as('staff', 'customers.list', { limit: 200, ...(status ? { status } : {}), ...(order ? { order } : {}) })).rows;
+  /** Every page of one list walked by key, `limit` rows at a time. */
+  const walk = async (input: Record<string, unknown>, limit: number): Promise<Row[]> => {
+    const walked: Row[] = [];
+    let last: Row | undefined;
+    for (;;) {
+      const p = await page({ ...input, limit, ...(last ? { after: { createdAt: last.createdAt, id: last.id } } : {}) });
+      walked.push(...p.rows);
+      if (p.rows.length < limit) return walked;
+      last = p.rows.at(-1);
+    }
+  };
   const page = async (input: Record<string, unknown>): Promise<{ rows: Row[]; total: number }> => t.as('staff', 'customers.list', input);
 
   before(async () => {
     t = await startCustomerCore();
     db = t.openDb();
-    // Eight created in the same millisecond (ties broken by id), then nine a second apart.
-    for (let i = 0; i < 8; i += 1) await t.as('staff', 'customers.create', sampleCustomer({ email: `same${i}@example.com`, familyName: `Same${i}` }));
+    // Eight created in the same millisecond (ties broken by id), then nine a second apart. The test clock runs on
+    // between calls, so the eight are given one creation time afterwards.
+    const same: string[] = [];
+    for (let i = 0; i < 8; i += 1) same.push((await t.as('staff', 'customers.create', sampleCustomer({ email: `same${i}@example.com`, familyName: `Same${i}` }))).customer.id);
+    await db('customers').whereIn('id', same).update({ created_at: new Date(t.clock.now()).toISOString() });
     for (let i = 0; i < 9; i += 1) {
       t.clock.advance(1000);
       await t.as('staff', 'customers.create', sampleCustomer({ email: `later${i}@example.com`, familyName: `Later${i}` }));
@@ -39,6 +56,7 @@ describe('customer list: keyset pages and jumps to a position', () => {
   test('keyset pages from a cursor give the reference order, nothing skipped or repeated', async () => {
     const all = await reference();
     assert.equal(all.length, 17);
+    assert.equal(new Set(all.map((r) => r.createdAt)).size, 10, 'eight rows share one creation time');
     const sorted = [...all].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
     assert.deepEqual(ids(all), ids(sorted), 'newest first, ties by id (descending)');
     const walked: Row[] = [];
@@ -93,6 +111,58 @@ describe('customer list: keyset pages and jumps to a position', () => {
     for (const bad of [{ createdAt: '', id: 'x' }, { createdAt: '2026-01-01', id: 'not-a-uuid' }, { createdAt: '2026-01-01', id: '11111111-1111-4111-8111-111111111111', extra: 1 }]) {
       const r = await t.try('staff', 'customers.list', { after: bad });
       assert.equal(r.ok, false);
+    }
+  });
+
+  test('oldest first: the exact reverse of newest first, keyset pages across equal timestamps skip and repeat nothing', async () => {
+    const newest = await reference();
+    const oldest = await reference(undefined, 'oldest');
+    assert.equal(oldest.length, newest.length);
+    assert.deepEqual(ids(oldest), ids(newest).reverse(), 'oldest first, ties by id ascending');
+    const tied = oldest.filter((r) => r.createdAt === oldest[0]!.createdAt);
+    assert.equal(tied.length, 8, 'the eight rows created in one millisecond come first');
+    // Pages of 3 cut the tied rows in the middle: the cursor's id alone tells which of them come next.
+    for (const limit of [1, 3, 5]) {
+      assert.deepEqual(ids(await walk({ order: 'oldest' }, limit)), ids(oldest), `oldest, pages of ${limit}`);
+      assert.deepEqual(ids(await walk({ order: 'newest' }, limit)), ids(newest), `newest, pages of ${limit}`);
+    }
+    const active = await reference('active', 'oldest');
+    assert.deepEqual(ids(await walk({ order: 'oldest', status: 'active' }, 4)), ids(active), 'oldest with a status');
+    assert.deepEqual(ids(active), ids(oldest.filter((r) => active.some((a) => a.id === r.id))));
+  });
+
+  test('oldest first: jumps to any position match the reference, apart from the newest-first positions seen', async () => {
+    const oldest = await reference(undefined, 'oldest');
+    const newest = await reference();
+    // Interleaved, so a position remembered for one order would give the other's rows if they were shared.
+    for (const offset of [9, 2, 12, 5, 0, 14, 9]) {
+      assert.deepEqual(ids((await page({ order: 'oldest', offset, limit: 3 })).rows), ids(oldest.slice(offset, offset + 3)), `oldest, offset ${offset}`);
+      assert.deepEqual(ids((await page({ offset, limit: 3 })).rows), ids(newest.slice(offset, offset + 3)), `newest, offset ${offset}`);
+    }
+  });
+
+  test('an order other than newest or oldest is refused as INVALID_INPUT and nothing is listed', async () => {
+    for (const order of ['asc', 'NEWEST', '', 1, null, { by: 'created_at' }]) {
+      const message = expectError(await t.try('staff', 'customers.list', { order }), 'INVALID_INPUT');
+      assert.match(message, /order/);
+    }
+  });
+
+  test('both orders walk the customers_listed index without sorting the customers (SQLite and PostgreSQL)', async () => {
+    const cursor = { createdAt: '2026-01-01T00:00:00.000Z', id: '11111111-1111-4111-8111-111111111111' };
+    for (const order of ['newest', 'oldest'] as const) {
+      for (const from of [null, cursor]) {
+        const { sql, bindings } = listPageKeys(db, { order, after: from, skip: 10, limit: 50 }).toSQL();
+        const plan = await db.transaction(async (trx) => {
+          if (TEST_ENGINE === 'sqlite') return ((await trx.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings)) as { detail: string }[]).map((p) => p.detail).join(' | ');
+          // A handful of rows would be read by a sequential scan; the question is whether the index serves the order.
+          await trx.raw('SET LOCAL enable_seqscan = off');
+          const result = (await trx.raw(`EXPLAIN ${sql}`, bindings)) as { rows: { 'QUERY PLAN': string }[] };
+          return result.rows.map((r) => r['QUERY PLAN']).join(' | ');
+        });
+        assert.match(plan, /customers_listed/, `${order}, ${from ? 'from a cursor' : 'from the top'}: ${plan}`);
+        assert.doesNotMatch(plan, TEST_ENGINE === 'sqlite' ? /TEMP B-TREE/ : /\bSort\b/, `${order}: ${plan}`);
+      }
     }
   });
 });

@@ -52,7 +52,7 @@ const EXPECTED: Record<ChannelName, { allowed: Who[]; sample: () => unknown }> =
   'settings.managed': { allowed: ['it_admin'], sample: () => ({}) },
   // Customer records: staff and managers only; IT and auditors never see customer PII.
   'customers.search': { allowed: STAFF_AND_MANAGERS, sample: () => ({ by: 'email', value: 'jane.doe@example.com' }) },
-  'customers.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({ limit: 10 }) },
+  'customers.list': { allowed: STAFF_AND_MANAGERS, sample: () => ({ limit: 10, order: 'oldest' }) },
   'customers.open': { allowed: STAFF_AND_MANAGERS, sample: () => ({ customerId: ids.customer, purpose: 'customer_support' }) },
   'customers.create': { allowed: STAFF_AND_MANAGERS, sample: () => sampleCustomer({ email: `m${randomUUID().slice(0, 8)}@example.com` }) },
   'customers.correct': {

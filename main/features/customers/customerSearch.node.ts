@@ -3,7 +3,7 @@ import { AppError } from '../../platform/ipc/errors.std.ts';
 import type { Queryable } from '../../platform/store/database.node.ts';
 import { dialectOf } from '../../platform/store/dialect.node.ts';
 import { countRows } from '../../platform/store/queries.node.ts';
-import type { CustomerRow } from './customers.contract.std.ts';
+import type { CustomerListOrder, CustomerRow } from './customers.contract.std.ts';
 import type { CustomerStatus } from './customerFields.std.ts';
 import { countQuarantined, QUARANTINED_AT } from './quarantine.node.ts';
 import { CUSTOMERS_TABLE, LIST_COLUMNS, STAGED_BY_IMPORT, type CustomerStore, type ListDbRow, type SearchField } from './customerStore.node.ts';
@@ -25,6 +25,19 @@ const NEWEST_FIRST = [
   { column: 'created_at', order: 'desc' },
   { column: 'id', order: 'desc' },
 ] as const;
+const OLDEST_FIRST = [
+  { column: 'created_at', order: 'asc' },
+  { column: 'id', order: 'asc' },
+] as const;
+/**
+ * Each order walks `customers_listed` (created_at, id) one way: a B-tree is read backwards as cheaply as forwards
+ * on both engines, so the oldest-first list needs no index of its own. `later` is the row-value comparison that
+ * keeps the rows after a cursor in that order.
+ */
+const LIST_ORDERS: Record<CustomerListOrder, { sort: typeof NEWEST_FIRST | typeof OLDEST_FIRST; later: '<' | '>' }> = {
+  newest: { sort: NEWEST_FIRST, later: '<' },
+  oldest: { sort: OLDEST_FIRST, later: '>' },
+};
 
 export async function searchCustomers(
   q: Queryable,
@@ -45,20 +58,20 @@ export async function searchCustomers(
   return { rows: await store.toRows(q, rows.slice(0, SEARCH_LIMIT)), truncated: rows.length > SEARCH_LIMIT };
 }
 
-/** Where a list page starts: the newest-first key of the row just before it (rows strictly after it are listed). */
+/** Where a list page starts: the key of the row just before it in the list's order (rows strictly after it are listed). */
 export interface ListCursor {
   createdAt: string;
   id: string;
 }
 
-/** A known position in one version of the list: the key of the row at `position` (0 = newest). */
+/** A known position in one version of the list: the key of the row at `position` (0 = the top). */
 interface Anchor {
   position: number;
   key: ListCursor;
 }
 
 /**
- * Positions the list has already seen, per status filter and list total, so a jump to row 600,000 of a million
+ * Positions the list has already seen, per status filter, order and list total, so a jump to row 600,000 of a million
  * walks the position index (`customers_listed`, migration 0019) only from the nearest known row before it, not
  * from the top. Known positions are exact for the list they were read from: a different total (a customer added,
  * deleted, quarantined or published on any workstation) starts a fresh set. A change that keeps the total (one
@@ -105,13 +118,25 @@ function listed(q: Queryable, status: CustomerStatus | undefined): Knex.QueryBui
     });
 }
 
-/** Rows strictly after `cursor` in newest-first order (a row-value comparison both engines answer from the index). */
-function after(b: Knex.QueryBuilder, cursor: ListCursor | null): Knex.QueryBuilder {
-  return cursor ? b.whereRaw('(created_at, id) < (?, ?)', [cursor.createdAt, cursor.id]) : b;
+/** Rows strictly after `cursor` in the list's order (a row-value comparison both engines answer from the index). */
+function after(b: Knex.QueryBuilder, order: CustomerListOrder, cursor: ListCursor | null): Knex.QueryBuilder {
+  return cursor ? b.whereRaw(`(created_at, id) ${LIST_ORDERS[order].later} (?, ?)`, [cursor.createdAt, cursor.id]) : b;
+}
+
+/** The keys of one list page: exported so a test can ask each engine how it plans this very query. */
+export function listPageKeys(
+  q: Queryable,
+  opts: { status?: CustomerStatus | undefined; order: CustomerListOrder; after: ListCursor | null; skip: number; limit: number },
+): Knex.QueryBuilder {
+  return after(listed(q, opts.status), opts.order, opts.after)
+    .orderBy([...LIST_ORDERS[opts.order].sort])
+    .offset(opts.skip)
+    .limit(opts.limit)
+    .select('id', 'created_at');
 }
 
 /**
- * A page of the list, newest first. With `after` (the last row of the page before), keyset pagination: the page
+ * A page of the list, newest or oldest first. With `after` (the last row of the page before), keyset pagination: the page
  * starts `offset` rows (normally 0) after that row, found from the index in O(log n). Without it, `offset` is a
  * position from the top (the virtualised list's jump-to-row): the walk starts at the nearest position already
  * seen. Either way only the page's keys are read from the index, then its rows by id.
@@ -119,13 +144,14 @@ function after(b: Knex.QueryBuilder, cursor: ListCursor | null): Knex.QueryBuild
 export async function listCustomers(
   q: Queryable,
   store: CustomerStore,
-  opts: { offset: number; limit: number; status?: CustomerStatus | undefined; after?: ListCursor | undefined },
+  opts: { offset: number; limit: number; status?: CustomerStatus | undefined; order?: CustomerListOrder | undefined; after?: ListCursor | undefined },
 ): Promise<{ rows: CustomerRow[]; total: number }> {
   const total = await countCustomers(q, opts.status);
   let cursor = opts.after ?? null;
   let skip = opts.offset;
   const positions = positionsOf(store);
-  const list = opts.status ?? '*';
+  const order = opts.order ?? 'newest';
+  const list = `${opts.status ?? '*'}:${order}`;
   if (!cursor && skip > 0) {
     const anchor = positions.nearestAtOrBefore(list, total, skip - 1);
     if (anchor) {
@@ -133,11 +159,7 @@ export async function listCustomers(
       skip -= anchor.position + 1;
     }
   }
-  const keys = await after(listed(q, opts.status), cursor)
-    .orderBy([...NEWEST_FIRST])
-    .offset(skip)
-    .limit(opts.limit)
-    .select<{ id: string; created_at: string }[]>('id', 'created_at');
+  const keys = (await listPageKeys(q, { status: opts.status, order, after: cursor, skip, limit: opts.limit })) as { id: string; created_at: string }[];
   // The row just before a jumped-to page: the next jump near it starts there.
   if (!opts.after && opts.offset > 0 && keys.length > 0 && skip > 0) {
     const last = keys.at(-1)!;

@@ -35,6 +35,10 @@ export const customerRow = z.object({
 });
 export type CustomerRow = z.input<typeof customerRow>;
 
+/** The customer list's orders, by creation time (ties by id in the same direction). */
+export const CUSTOMER_LIST_ORDERS = ['newest', 'oldest'] as const;
+export type CustomerListOrder = (typeof CUSTOMER_LIST_ORDERS)[number];
+
 export const consentState = z.object({
   purpose: z.enum(CONSENT_PURPOSES),
   granted: z.boolean(),
@@ -174,9 +178,10 @@ export const customersChannels = {
     readsOnly: true,
   }),
   /**
-   * A page of minimal masked rows, newest first. `after` (the id and createdAt of the last row of the page before)
-   * pages by key, which costs the same at any depth; without it `offset` is a position from the top (jump to row).
-   * With `after`, `offset` counts from that row.
+   * A page of minimal masked rows, newest first (or `order: 'oldest'`: by creation time, the only clear column
+   * worth sorting — names and cities are encrypted). `after` (the id and createdAt of the last row of the page
+   * before, in the same order) pages by key, which costs the same at any depth; without it `offset` is a position
+   * from the top (jump to row). With `after`, `offset` counts from that row.
    */
   'customers.list': channel({
     input: z
@@ -184,6 +189,7 @@ export const customersChannels = {
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(200).default(50),
         status: z.enum(CUSTOMER_STATUSES).optional(),
+        order: z.enum(CUSTOMER_LIST_ORDERS).default('newest'),
         after: z.object({ createdAt: z.string().min(1).max(40), id: customerId }).strict().optional(),
       })
       .strict(),

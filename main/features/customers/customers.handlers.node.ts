@@ -25,7 +25,7 @@ export function customersHandlers({ customers, corrections, records, importer }:
     },
     'customers.list': async (input, ctx) => {
       const { rows, total } = await listCustomers(ctx.q, customers, input);
-      ctx.auditDetails({ offset: input.offset, limit: input.limit, keyset: input.after !== undefined, returned: rows.length, status: input.status ?? null });
+      ctx.auditDetails({ offset: input.offset, limit: input.limit, keyset: input.after !== undefined, returned: rows.length, status: input.status ?? null, order: input.order });
       return { rows, total, offset: input.offset, limit: input.limit };
     },
     'customers.open': async (input, ctx) => {

@@ -1,10 +1,11 @@
-import { Button, Group, Select, TextInput } from '@mantine/core';
+import { Button, Group, Select } from '@mantine/core';
 import { IconDownload, IconFilterOff } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import type { AuditFilter } from '../../../../main/features/audit/audit.contract.std';
 import { call } from '../../api/client';
 import { notifyFailure, notifySuccess } from '../../ui/notify';
 import { useRemoteData } from '../../ui/useRemoteData';
+import { DateField } from '../../ui/DateField';
 
 const OUTCOMES = [
   { value: 'ok', label: 'ok' },
@@ -40,8 +41,8 @@ export function AuditFilters({ filter, onChange }: { filter: AuditFilter; onChan
       <Select label="Actor" placeholder="Anyone" data={actorOptions} value={filter.actorId ?? null} onChange={(v) => set({ actorId: v ?? undefined })} clearable searchable w={240} />
       <Select label="Action" placeholder="Any action" data={actions.data?.actions ?? []} value={filter.action ?? null} onChange={(v) => set({ action: v ?? undefined })} clearable searchable w={240} />
       <Select label="Outcome" placeholder="Any outcome" data={OUTCOMES} value={filter.outcome ?? null} onChange={(v) => set({ outcome: (v as AuditFilter['outcome'] | null) ?? undefined })} clearable w={150} />
-      <TextInput type="date" label="From" value={filter.from ?? ''} onChange={(e) => set({ from: e.currentTarget.value || undefined })} w={170} />
-      <TextInput type="date" label="To" value={filter.to ?? ''} onChange={(e) => set({ to: e.currentTarget.value || undefined })} error={rangeError} w={170} />
+      <DateField label="From" value={filter.from ?? ''} onChange={(day) => set({ from: day || undefined })} w={170} />
+      <DateField label="To" value={filter.to ?? ''} onChange={(day) => set({ to: day || undefined })} error={rangeError} w={170} />
       <Group gap="xs" mt={25}>
         <Button variant="default" leftSection={<IconFilterOff size={16} aria-hidden />} onClick={() => onChange({})} disabled={Object.keys(filter).length === 0}>
           Clear filters

@@ -10,6 +10,7 @@ import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import { schemaErrors } from './formErrors';
 import { CORRECTABLE_FIELD_LABELS, CORRECTION_SOURCE_LABELS } from './labels';
+import { DateField } from '../../ui/DateField';
 
 type Source = (typeof CORRECTION_SOURCES)[number];
 type Changes = ChannelInput<'customers.correct'>['changes'];
@@ -123,7 +124,7 @@ export function CorrectionPanel({ record, onCorrected }: CorrectionPanelProps) {
     }),
   );
 
-  const input = (path: string, label: string, extra: { withAsterisk?: boolean; description?: string; placeholder?: string; type?: string; w?: number } = {}) => (
+  const input = (path: string, label: string, extra: { withAsterisk?: boolean; placeholder?: string } = {}) => (
     <TextInput label={label} autoComplete="off" {...extra} key={form.key(path)} {...form.getInputProps(path)} />
   );
 
@@ -150,13 +151,17 @@ export function CorrectionPanel({ record, onCorrected }: CorrectionPanelProps) {
             {input('email', 'Email', { withAsterisk: true })}
             {input('phone', 'Phone', { placeholder: 'Empty removes it' })}
           </Group>
-          {input('dateOfBirth', 'Date of birth', {
-            type: 'date',
-            description: minorDateOfBirth(form.values.dateOfBirth, before.dateOfBirth)
-              ? 'Under 18: saving sets this record apart as a minor’s and asks a manager to confirm its deletion'
-              : 'Leave empty to remove it from the record',
-            w: 260,
-          })}
+          <DateField
+            label="Date of birth"
+            description={
+              minorDateOfBirth(form.values.dateOfBirth, before.dateOfBirth)
+                ? 'Under 18: saving sets this record apart as a minor’s and asks a manager to confirm its deletion'
+                : 'Leave empty to remove it from the record'
+            }
+            w={260}
+            key={form.key('dateOfBirth')}
+            {...form.getInputProps('dateOfBirth')}
+          />
           <Divider label="Shipping address" labelPosition="left" />
           {input('shippingAddress.street', 'Street', { withAsterisk: true })}
           <Group grow align="flex-start">

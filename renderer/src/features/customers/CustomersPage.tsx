@@ -1,8 +1,8 @@
 import { Alert, Badge, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconFileImport, IconUserPlus } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useLocation } from 'react-router';
-import type { CustomerRecord, CustomerRow } from '../../../../main/features/customers/customers.contract.std';
+import type { CustomerListOrder, CustomerRecord, CustomerRow } from '../../../../main/features/customers/customers.contract.std';
 import type { RecordPurpose } from '../../../../main/features/customers/needToKnow.std';
 import { roleHolds } from '../../../../main/platform/ipc/roles.std';
 import { call } from '../../api/client';
@@ -12,6 +12,7 @@ import { useActiveSession } from '../session/sessionContext';
 import { CustomerRecordView } from './CustomerRecordView';
 import { CustomerSearch, SEARCH_BY_LABELS, type SearchResult } from './CustomerSearch';
 import { CustomerTable } from './CustomerTable';
+import classes from './CustomersPage.module.css';
 import { ImportPanel } from './ImportPanel';
 import { NewCustomerModal } from './NewCustomerModal';
 import { PurposeModal } from './PurposeModal';
@@ -20,8 +21,6 @@ import { STATUS_LABELS } from './labels';
 import { CUSTOMER_STATUSES, type CustomerStatus } from '../../../../main/features/customers/customerFields.std';
 
 type View = { kind: 'list' } | { kind: 'record'; row: CustomerRow; record: CustomerRecord } | { kind: 'import' };
-
-const LIST_HEIGHT = 480;
 
 /** Clicking "Customers" in the navigation again starts afresh (closes an open record). */
 export function CustomersPage() {
@@ -38,7 +37,9 @@ function CustomersWorkspace() {
   const [choosingPurpose, setChoosingPurpose] = useState<CustomerRow | null>(null);
   const [creating, setCreating] = useState(false);
   const [statusFilter, setStatusFilter] = useState<CustomerStatus | 'all'>('all');
-  const pages = useCustomerPages(statusFilter === 'all' ? undefined : statusFilter);
+  const [order, setOrder] = useState<CustomerListOrder>('newest');
+  const pages = useCustomerPages({ status: statusFilter === 'all' ? undefined : statusFilter, order });
+  const sortable = useMemo(() => ({ value: order, onChange: setOrder }), [order]);
 
   const openRow = useCallback((row: CustomerRow) => setChoosingPurpose(row), []);
   const searchRowAt = useCallback((index: number) => search?.rows[index], [search]);
@@ -73,7 +74,8 @@ function CustomersWorkspace() {
   }
 
   return (
-    <Stack gap="lg">
+    // The list view is a column exactly as tall as the window below the header, so the list fills what is left.
+    <Stack gap="lg" className={view.kind === 'list' ? classes.fill : undefined}>
       <PageHeader
         title="Customers"
         description="Find a customer by an exact value, then open the record for a stated purpose. Lists show masked names only."
@@ -95,8 +97,8 @@ function CustomersWorkspace() {
       {view.kind === 'import' ? (
         <ImportPanel onImported={pages.reload} onClose={() => setView({ kind: 'list' })} />
       ) : (
-        <Paper withBorder radius="md" p="md">
-          <Stack gap="md">
+        <Paper withBorder radius="md" p="md" className={classes.grow}>
+          <Stack gap="md" className={classes.grow}>
             <CustomerSearch active={search !== null} onResult={setSearch} onClear={() => setSearch(null)} />
             {search ? (
               <>
@@ -118,7 +120,7 @@ function CustomersWorkspace() {
                   count={searchRows.length}
                   rowAt={searchRowAt}
                   onOpen={openRow}
-                  height={Math.min(LIST_HEIGHT, Math.max(searchRows.length, 1) * 48)}
+                  size="rows"
                   emptyText="Check the value: the search matches whole values only (case, spaces and accents do not matter)."
                 />
               </>
@@ -139,7 +141,7 @@ function CustomersWorkspace() {
                   <>
                     <Group justify="space-between" gap="sm">
                       <Text size="sm" c="dimmed">
-                        {pages.total.toLocaleString()} {statusFilter === 'all' ? '' : `${STATUS_LABELS[statusFilter].toLowerCase()} `}customer{pages.total === 1 ? '' : 's'}, newest first
+                        {pages.total.toLocaleString()} {statusFilter === 'all' ? '' : `${STATUS_LABELS[statusFilter].toLowerCase()} `}customer{pages.total === 1 ? '' : 's'}, {order} first
                       </Text>
                       <SegmentedControl
                         size="xs"
@@ -155,7 +157,9 @@ function CustomersWorkspace() {
                       rowAt={pages.rowAt}
                       onVisibleRange={pages.ensureRange}
                       onOpen={openRow}
-                      height={LIST_HEIGHT}
+                      size="fill"
+                      order={sortable}
+                      listKey={`${statusFilter}:${order}`}
                       emptyText={statusFilter === 'all' ? 'No customers yet.' : `No ${STATUS_LABELS[statusFilter].toLowerCase()} customers.`}
                     />
                   </>

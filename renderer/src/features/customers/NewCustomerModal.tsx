@@ -11,6 +11,7 @@ import { useSubmission } from '../../ui/useSubmission';
 import { optional, schemaErrors } from './formErrors';
 import { CHANNEL_LABELS, KIND_LABELS } from './labels';
 import modalClasses from '../../ui/Modal.module.css';
+import { DateField } from '../../ui/DateField';
 
 type StaffChannel = (typeof STAFF_CONSENT_CHANNELS)[number];
 
@@ -136,10 +137,9 @@ export function NewCustomerModal({ opened, onClose, onCreated }: NewCustomerModa
               {...form.getInputProps('shippingAddress.country')}
             />
           </Group>
-          <TextInput
+          <DateField
             label="Date of birth"
             description={`Optional — only if the customer gave it. Customers under ${MINIMUM_AGE} are not collected.`}
-            type="date"
             w={260}
             key={form.key('dateOfBirth')}
             {...form.getInputProps('dateOfBirth')}

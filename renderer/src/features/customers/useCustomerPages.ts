@@ -1,11 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CustomerStatus } from '../../../../main/features/customers/customerFields.std';
-import type { CustomerRow } from '../../../../main/features/customers/customers.contract.std';
+import type { CustomerListOrder, CustomerRow } from '../../../../main/features/customers/customers.contract.std';
 import { errorMessage } from '../../api/ApiCallError';
 import { call } from '../../api/client';
 
 /** Rows per 'customers.list' call; the channel allows up to 200. */
 export const LIST_PAGE_SIZE = 100;
+
+/** Which list is shown: a status (or all) in an order. */
+export interface CustomerListView {
+  status?: CustomerStatus | undefined;
+  order: CustomerListOrder;
+}
 
 export interface CustomerPages {
   /** Null until the first page arrived. */
@@ -25,8 +31,8 @@ export interface CustomerPages {
  * its position (jump-to-row: dragging the scrollbar). A reload bumps the generation, so answers for the old list
  * are dropped.
  */
-export function useCustomerPages(status?: CustomerStatus): CustomerPages {
-  const statusShown = useRef(status);
+export function useCustomerPages({ status, order }: CustomerListView): CustomerPages {
+  const shown = useRef<CustomerListView>({ status, order });
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<ReadonlyMap<number, readonly CustomerRow[]>>(() => new Map());
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +49,8 @@ export function useCustomerPages(status?: CustomerStatus): CustomerPages {
     const input = last
       ? { after: { createdAt: last.createdAt, id: last.id }, limit: LIST_PAGE_SIZE }
       : { offset: page * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE };
-    call('customers.list', statusShown.current ? { ...input, status: statusShown.current } : input).then(
+    const { status: statusShown, order: orderShown } = shown.current;
+    call('customers.list', { ...input, order: orderShown, ...(statusShown ? { status: statusShown } : {}) }).then(
       (result) => {
         if (current !== generation.current) return;
         loaded.current.set(page, result.rows);
@@ -76,12 +83,12 @@ export function useCustomerPages(status?: CustomerStatus): CustomerPages {
     loadPage(0);
   }, [loadPage]);
 
-  // Another status is another list: its positions and keys start again from the top.
+  // Another status or order is another list: its positions and keys start again from the top.
   useEffect(() => {
-    if (statusShown.current === status) return;
-    statusShown.current = status;
+    if (shown.current.status === status && shown.current.order === order) return;
+    shown.current = { status, order };
     reload();
-  }, [status, reload]);
+  }, [status, order, reload]);
 
   const rowAt = useCallback((index: number) => pages.get(Math.floor(index / LIST_PAGE_SIZE))?.[index % LIST_PAGE_SIZE], [pages]);
 

@@ -10,12 +10,15 @@ import { useActiveSession } from '../session/sessionContext';
 import { DISCLOSABLE_FIELD_LABELS, RECIPIENT_KIND_LABELS } from './labels';
 import { NewRequestModal } from './NewRequestModal';
 import { RecipientModal } from './RecipientModal';
+import { ReleasedModal } from './ReleaseModal';
+import { useUnseenRelease } from './releaseTask';
 import { RequestDetailModal } from './RequestDetailModal';
 import { RequestsTable } from './RequestsTable';
 
 /** Disclosure requests (one's own and, for managers, the queue to decide and release) and the recipient registry. */
 export function DisclosuresPage() {
-  const { role } = useActiveSession();
+  const { role, userId } = useActiveSession();
+  const released = useUnseenRelease(userId);
   const manager = roleHolds(role, 'disclosures.approve');
   const loadRequests = useCallback(() => call('disclosures.requests.list', { limit: 100 }), []);
   const requests = useRemoteData(loadRequests);
@@ -157,6 +160,7 @@ export function DisclosuresPage() {
           </Paper>
         </Tabs.Panel>
       </Tabs>
+      {released && <ReleasedModal released={released} />}
       {opened && (
         <RequestDetailModal
           request={opened}

@@ -1,14 +1,12 @@
 import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { onApiEvent } from '../../api/events';
-import type { ChannelOutput } from '../../../../main/api.std';
+import { useEffect, useRef, useState } from 'react';
 import type { RequestDetail } from '../../../../main/features/disclosures/disclosures.contract.std';
-import { call } from '../../api/client';
+import { errorMessage } from '../../api/ApiCallError';
 import { FormFailure } from '../../ui/FormFailure';
-import { useSubmission } from '../../ui/useSubmission';
 import modalClasses from '../../ui/Modal.module.css';
-
-type Released = ChannelOutput<'disclosures.release'>;
+import { useActiveSession } from '../session/sessionContext';
+import { useRunningTask } from '../tasks/taskStore';
+import { markReleaseSeen, RELEASE_TASK_KIND, startRelease, type Released } from './releaseTask';
 
 interface ReleaseModalProps {
   request: RequestDetail;
@@ -18,63 +16,25 @@ interface ReleaseModalProps {
 
 /**
  * Releases an approved request: the manager picks CSV or JSON and whether to encrypt, then chooses where to save.
- * An encrypted release's passphrase is shown here once; it is never stored, so it must be passed on now.
+ * The release runs as a task: this dialog may be closed (or the page left) while it runs, the header shows it, and
+ * its result waits for the Disclosures page (`ReleasedModal`).
  */
 export function ReleaseModal({ request, onClose, onReleased }: ReleaseModalProps) {
+  const { userId } = useActiveSession();
   const [format, setFormat] = useState<'csv' | 'json'>('csv');
   const [encrypt, setEncrypt] = useState(true);
-  const [released, setReleased] = useState<Released | null>(null);
-  const { submitting, failure, run } = useSubmission();
-  const [taskId, setTaskId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  useEffect(() => (taskId ? onApiEvent('progress', (event) => event.taskId === taskId && setProgress({ done: event.done, total: event.total })) : undefined), [taskId]);
+  const [failure, setFailure] = useState<string | null>(null);
+  const running = useRunningTask(RELEASE_TASK_KIND);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
 
-  const release = () =>
-    run(async () => {
-      const task = crypto.randomUUID();
-      setTaskId(task);
-      setProgress(null);
-      setReleased(await call('disclosures.release', { taskId: task, requestId: request.id, format, encrypt }));
-    });
-
-  if (released) {
-    return (
-      <Modal opened onClose={onReleased} title="Disclosure released" size="lg" centered>
-        <Stack>
-          <Text size="sm">
-            Saved as <Code>{released.fileName}</Code> with {released.rows} row(s). The register records its SHA-256:
-          </Text>
-          <Code block style={{ overflowWrap: 'anywhere' }}>
-            {released.fileSha256}
-          </Code>
-          {released.passphrase && (
-            <Alert color="orange" variant="light" title="One-time passphrase — shown only now" role="status">
-              <Stack gap="xs">
-                <Text size="sm">Give it to the recipient by another channel than the file (for example by phone). It is not stored anywhere.</Text>
-                <Group gap="xs">
-                  <Code fz="md" aria-label="Passphrase">
-                    {released.passphrase}
-                  </Code>
-                  <CopyButton value={released.passphrase}>
-                    {({ copied, copy }) => (
-                      <Button size="compact-sm" variant="light" onClick={copy}>
-                        {copied ? 'Copied' : 'Copy'}
-                      </Button>
-                    )}
-                  </CopyButton>
-                </Group>
-              </Stack>
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button onClick={onReleased} data-autofocus>
-              Done
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+  const release = () => {
+    setFailure(null);
+    startRelease(request, { format, encrypt }, userId).done.then(
+      () => mounted.current && onReleased(),
+      (error: unknown) => mounted.current && setFailure(errorMessage(error)),
     );
-  }
+  };
 
   return (
     <Modal opened onClose={onClose} title="Release this disclosure" size="lg" centered>
@@ -95,6 +55,7 @@ export function ReleaseModal({ request, onClose, onReleased }: ReleaseModalProps
               { value: 'json', label: 'JSON' },
             ]}
             aria-labelledby="release-format-label"
+            disabled={running !== null}
           />
         </div>
         <Checkbox
@@ -102,17 +63,70 @@ export function ReleaseModal({ request, onClose, onReleased }: ReleaseModalProps
           onChange={(event) => setEncrypt(event.currentTarget.checked)}
           label="Encrypt with a one-time passphrase (age)"
           description="Recommended whenever the file leaves by email or on removable media."
+          disabled={running !== null}
         />
-        {submitting && progress && progress.total > 0 && (
-          <Progress value={Math.round((progress.done / progress.total) * 100)} aria-label="Release progress" aria-valuetext={`${progress.done} of ${progress.total} customers`} />
+        {running && (
+          <Stack gap={4}>
+            <Text size="sm" role="status">
+              A release is running. You may close this dialog: the header&apos;s task indicator follows it, and its result (with any passphrase) waits under Disclosures.
+            </Text>
+            {running.total !== null && running.total > 0 && (
+              <Progress
+                value={Math.round((running.done / running.total) * 100)}
+                aria-label="Release progress"
+                aria-valuetext={`${running.done} of ${running.total} customers`}
+              />
+            )}
+          </Stack>
         )}
         <FormFailure message={failure} title="Not released" />
         <Group justify="flex-end" className={modalClasses.stickyFooter}>
-          <Button variant="default" onClick={onClose} disabled={submitting}>
-            Cancel
+          <Button variant="default" onClick={onClose}>
+            {running ? 'Close' : 'Cancel'}
           </Button>
-          <Button loading={submitting} onClick={() => void release()} data-autofocus>
+          <Button loading={running !== null} onClick={release} data-autofocus>
             Choose where to save and release
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** A finished release, shown once: its file, its SHA-256 in the register and the one-time passphrase. */
+export function ReleasedModal({ released }: { released: Released }) {
+  const done = () => markReleaseSeen(released);
+  return (
+    <Modal opened onClose={done} title="Disclosure released" size="lg" centered>
+      <Stack>
+        <Text size="sm">
+          Saved as <Code>{released.fileName}</Code> with {released.rows} row(s). The register records its SHA-256:
+        </Text>
+        <Code block style={{ overflowWrap: 'anywhere' }}>
+          {released.fileSha256}
+        </Code>
+        {released.passphrase && (
+          <Alert color="orange" variant="light" title="One-time passphrase — shown only now" role="status">
+            <Stack gap="xs">
+              <Text size="sm">Give it to the recipient by another channel than the file (for example by phone). It is not stored anywhere.</Text>
+              <Group gap="xs">
+                <Code fz="md" aria-label="Passphrase">
+                  {released.passphrase}
+                </Code>
+                <CopyButton value={released.passphrase}>
+                  {({ copied, copy }) => (
+                    <Button size="compact-sm" variant="light" onClick={copy}>
+                      {copied ? 'Copied' : 'Copy'}
+                    </Button>
+                  )}
+                </CopyButton>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button onClick={done} data-autofocus>
+            Done
           </Button>
         </Group>
       </Stack>

@@ -5,6 +5,7 @@ import { FormFailure } from '../../ui/FormFailure';
 import { notifySuccess } from '../../ui/notify';
 import { useSubmission } from '../../ui/useSubmission';
 import modalClasses from '../../ui/Modal.module.css';
+import { DateField } from '../../ui/DateField';
 
 interface PlaceHoldModalProps {
   customerId: string;
@@ -41,7 +42,7 @@ export function PlaceHoldModal({ customerId, customerLabel, onClose, onPlaced }:
           <FormFailure message={failure} title="Not placed" />
           <Textarea label="Reason" withAsterisk autosize minRows={2} maxLength={1000} data-autofocus {...form.getInputProps('reason')} />
           <TextInput label="Reference" description="Court order number, case or matter reference" withAsterisk maxLength={200} {...form.getInputProps('reference')} />
-          <TextInput type="date" label="Ends on (optional)" description="The hold lasts through this day; leave empty to hold until released" {...form.getInputProps('endsOn')} />
+          <DateField label="Ends on (optional)" description="The hold lasts through this day; leave empty to hold until released" {...form.getInputProps('endsOn')} />
           <Group justify="flex-end" className={modalClasses.stickyFooter}>
             <Button variant="default" onClick={onClose} disabled={submitting}>
               Cancel

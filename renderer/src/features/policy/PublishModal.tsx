@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { addDays, dayOf, effectiveDateProblem, MATERIAL_NOTICE_DAYS } from '../../../../main/features/policy/noticePeriod.std';
@@ -9,6 +9,8 @@ import { FormFailure } from '../../ui/FormFailure';
 import { useSubmission } from '../../ui/useSubmission';
 import { versionLabel } from './policyLabels';
 import modalClasses from '../../ui/Modal.module.css';
+import { DateField } from '../../ui/DateField';
+import { formatDate } from '../../ui/format';
 
 interface PublishModalProps {
   version: PolicyVersionView;
@@ -63,10 +65,9 @@ export function PublishModal({ version, mode, onClose, onDone }: PublishModalPro
               if (checked && form.values.effectiveDate < addDays(today, MATERIAL_NOTICE_DAYS)) form.setFieldValue('effectiveDate', addDays(today, MATERIAL_NOTICE_DAYS));
             }}
           />
-          <TextInput
-            type="date"
+          <DateField
             label="Effective date"
-            description={material ? `${addDays(today, MATERIAL_NOTICE_DAYS)} at the earliest (${MATERIAL_NOTICE_DAYS} days' notice, counted in UTC days)` : 'Today or later'}
+            description={material ? `${formatDate(addDays(today, MATERIAL_NOTICE_DAYS))} at the earliest (${MATERIAL_NOTICE_DAYS} days' notice, counted in UTC days)` : 'Today or later'}
             required
             min={material ? addDays(today, MATERIAL_NOTICE_DAYS) : today}
             {...form.getInputProps('effectiveDate')}
@@ -74,7 +75,7 @@ export function PublishModal({ version, mode, onClose, onDone }: PublishModalPro
           {material && (
             <Alert color="orange" variant="light" title="Notice period">
               <Text size="sm">
-                From publication until {form.values.effectiveDate || 'the effective date'} the notice is shown on every home screen with the days remaining, and version{' '}
+                From publication until {form.values.effectiveDate ? formatDate(form.values.effectiveDate) : 'the effective date'} the notice is shown on every home screen with the days remaining, and version{' '}
                 {version.version - 1} stays in force for data collected meanwhile.
               </Text>
             </Alert>

@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Radio, Select, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import {
@@ -16,6 +16,7 @@ import { useSubmission } from '../../ui/useSubmission';
 import { CustomerSearch, type SearchResult } from '../customers/CustomerSearch';
 import { formatDate } from './requestLabels';
 import modalClasses from '../../ui/Modal.module.css';
+import { DateField } from '../../ui/DateField';
 
 /** Today's date on this workstation, as the date field wants it. */
 function localToday(): string {
@@ -99,7 +100,7 @@ export function LogRequestModal({ onClose, onLogged }: LogRequestModalProps) {
                 data={REQUEST_CHANNELS.map((value) => ({ value, label: REQUEST_CHANNEL_LABELS[value] }))}
                 {...form.getInputProps('channel')}
               />
-              <TextInput type="date" label="Received on" withAsterisk max={localToday()} {...form.getInputProps('receivedOn')} />
+              <DateField label="Received on" withAsterisk max={localToday()} {...form.getInputProps('receivedOn')} />
             </Group>
             <Text size="sm" c="dimmed">
               The due date follows from the received date and the office&apos;s deadline for customer requests. It can be
