@@ -6,6 +6,8 @@
  *     audit event, keychain swap) at N customers.
  *  2. DEK-wrap rotation (keys.rotateDomainKey dek-wrap): the job rewrapping every customer key in batches of 100,
  *     start to finish, with exact searches through IPC (staff session, audited) answered meanwhile: p50/p95.
+ *  3. Blind-index rotation (keys.rotateDomainKey blind-index): the job re-indexing every customer, the same way;
+ *     every search meanwhile must find its customer (rows under either version).
  *
  * Environment: BENCH_KEYS_CUSTOMERS (default BENCH_CUSTOMERS or 100000), BENCH_JSON=path (standalone only).
  */
@@ -75,41 +77,48 @@ export async function keyRotationSection(put: Put, out: string[]): Promise<void>
     await must('admin', 'session.login', { username: ADMIN.username, password: ADMIN.password });
     await must('staff', 'session.login', { username: STAFF.username, password: ADMIN.password });
 
-    let started = performance.now();
+    const started = performance.now();
     const kek = await must<{ rewrapped: number }>('admin', 'keys.rotateKek', {});
     const kekMs = performance.now() - started;
     log(`KEK rotated in ${fmt(kekMs)}`);
 
-    const searches: number[] = [];
-    started = performance.now();
-    await must('admin', 'keys.rotateDomainKey', { purpose: 'dek-wrap' });
-    let polls = 0;
-    for (let i = 0; ; i += 1) {
-      const t0 = performance.now();
-      await must('staff', 'customers.search', { by: 'email', value: emails[i % emails.length] });
-      searches.push(performance.now() - t0);
-      if (i % 20 === 0) {
-        polls += 1;
-        const status = await must<{ running: unknown[] }>('admin', 'keys.status', {});
-        if (status.running.length === 0) break;
+    // A rotation job start to finish, with audited exact searches through IPC meanwhile; each must find its row.
+    const rotateWithSearches = async (purpose: 'dek-wrap' | 'blind-index') => {
+      const searches: number[] = [];
+      const begun = performance.now();
+      await must('admin', 'keys.rotateDomainKey', { purpose });
+      for (let i = 0; ; i += 1) {
+        const t0 = performance.now();
+        const found = await must<{ rows: unknown[] }>('staff', 'customers.search', { by: 'email', value: emails[i % emails.length] });
+        searches.push(performance.now() - t0);
+        if (found.rows.length !== 1) throw new Error(`a search during the ${purpose} rotation found ${found.rows.length} rows`);
+        if (i % 20 === 0 && (await must<{ running: unknown[] }>('admin', 'keys.status', {})).running.length === 0) break;
       }
-    }
-    const dekMs = performance.now() - started;
-    const during = percentiles(searches);
-    log(`dek-wrap rotated in ${fmt(dekMs)} (${polls} polls)`);
+      const ms = performance.now() - begun;
+      log(`${purpose} rotated in ${fmt(ms)} (${searches.length} searches)`);
+      return { ms, searches: searches.length, ...percentiles(searches) };
+    };
+    const dek = await rotateWithSearches('dek-wrap');
+    const bix = await rotateWithSearches('blind-index');
     await core.close();
 
     out.push(`### Key rotation at ${N.toLocaleString('en-GB')} customers (SQLite)`, '');
     out.push('| measure | result |', '|---|---|');
     out.push(`| KEK rotation (keys.rotateKek: keychain, ${kek.rewrapped} domain-key rows rewrapped, audit, keychain swap) | ${fmt(kekMs)} |`);
-    out.push(`| DEK-wrap rotation job (every customer key rewrapped, batches of 100, old version retired) | ${fmt(dekMs)} (${Math.round(N / (dekMs / 1000)).toLocaleString('en-GB')} keys/s) |`);
-    out.push(`| exact search through IPC while it runs (${searches.length} calls) p50 / p95 | ${fmt(during.p50)} / ${fmt(during.p95)} |`, '');
+    out.push(`| DEK-wrap rotation job (every customer key rewrapped, batches of 100, old version retired) | ${fmt(dek.ms)} (${Math.round(N / (dek.ms / 1000)).toLocaleString('en-GB')} keys/s) |`);
+    out.push(`| exact search through IPC while it runs (${dek.searches} calls) p50 / p95 | ${fmt(dek.p50)} / ${fmt(dek.p95)} |`);
+    out.push(`| blind-index rotation job (every customer opened and its 4 indexes recomputed, batches of 100, old key destroyed) | ${fmt(bix.ms)} (${Math.round(N / (bix.ms / 1000)).toLocaleString('en-GB')} rows/s) |`);
+    out.push(`| exact search through IPC while it runs, probing both versions (${bix.searches} calls) p50 / p95 | ${fmt(bix.p50)} / ${fmt(bix.p95)} |`, '');
     put('keys.customers', N);
     put('keys.kekRotationMs', kekMs);
-    put('keys.dekWrapRotationS', dekMs / 1000);
-    put('keys.dekWrapKeysPerS', N / (dekMs / 1000));
-    put('keys.duringRotation.searchP50Ms', during.p50);
-    put('keys.duringRotation.searchP95Ms', during.p95);
+    put('keys.dekWrapRotationS', dek.ms / 1000);
+    put('keys.dekWrapKeysPerS', N / (dek.ms / 1000));
+    put('keys.duringRotation.searchP50Ms', dek.p50);
+    put('keys.duringRotation.searchP95Ms', dek.p95);
+    put('keys.blindIndexRotationS', bix.ms / 1000);
+    put('keys.blindIndexRowsPerS', N / (bix.ms / 1000));
+    put('keys.duringBlindIndexRotation.searchP50Ms', bix.p50);
+    put('keys.duringBlindIndexRotation.searchP95Ms', bix.p95);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

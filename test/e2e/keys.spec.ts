@@ -38,6 +38,15 @@ test('an IT administrator rotates keys, watches the job, makes a split recovery 
   await expect(versions.getByRole('row', { name: /^Data-key wrapping key 1 / })).toContainText('Retired');
   await expect(versions.getByRole('row', { name: /^Data-key wrapping key 2 / })).toContainText('Current');
 
+  // The search index key: every record and account re-indexed by a job, then the old key destroyed.
+  await page.getByRole('button', { name: 'Rotate the search index key' }).click();
+  await page.getByRole('dialog', { name: 'Rotate the search index key' }).getByRole('button', { name: 'Rotate the search index key' }).click();
+  await expect(history).toContainText('Search index key', { timeout: 30_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'rotation running' })).toBeHidden({ timeout: 60_000 });
+  await expect(history).not.toContainText('Running');
+  await expect(versions.getByRole('row', { name: /^Search index key 2 / })).toContainText('Current');
+  await expect(versions.getByRole('row', { name: /^Search index key 1 / })).toHaveCount(0);
+
   // A recovery kit split for three custodians: three different people, or it is refused before it is sent.
   const form = page.getByRole('form', { name: 'Make a recovery kit' });
   await form.getByRole('radio', { name: /Split for three custodians/ }).check();
