@@ -70,6 +70,7 @@ import { INSERT_CHUNK, insertChunked } from '../../main/platform/store/queries.n
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { ADMIN, tempDir } from '../support/core.ts';
 import { customerAt, orderFor, pools, prng, type Pools } from './synthetic.ts';
+import { threadCpuMs } from './threadCpu.ts';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const MILLION = process.env.BENCH_MILLION !== '0';
@@ -124,6 +125,12 @@ async function openEncrypted(where: string | DatabaseConfig, keys: SecretVault =
  * machine shared with other work, wall time depends on what else runs; the CPU each path spends does not.
  */
 let lastWriteCpuMs = 0;
+/** The last write's CPU split: main thread (preparing, sealing) and driver threads (SQLite), in ms. */
+let lastWriteThreads: { main: number; others: number } | null = null;
+function threadsSince(before: { main: number; others: number } | null): { main: number; others: number } | null {
+  const after = threadCpuMs();
+  return before && after ? { main: after.main - before.main, others: after.others - before.others } : null;
+}
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -132,6 +139,7 @@ const cpuMs = () => {
 async function writeEncrypted(db: Db, customers: CustomerStore, orders: OrderService, items: readonly Item[], withOrders: boolean): Promise<number> {
   const started = performance.now();
   const cpuStarted = cpuMs();
+  const threadsStarted = threadCpuMs();
   await db.transaction(async (q) => {
     const now = customers.now();
     await pipelinedWrite(
@@ -150,6 +158,7 @@ async function writeEncrypted(db: Db, customers: CustomerStore, orders: OrderSer
     );
   });
   lastWriteCpuMs = cpuMs() - cpuStarted;
+  lastWriteThreads = threadsSince(threadsStarted);
   return performance.now() - started;
 }
 
@@ -225,6 +234,7 @@ async function writePlain(dir: string, items: readonly Item[]): Promise<number> 
     await createPlainSchema(db);
     const started = performance.now();
     const cpuStarted = cpuMs();
+    const threadsStarted = threadCpuMs();
     await db.transaction(async (q) => {
       const now = new Date().toISOString();
       await pipelinedWrite(
@@ -240,6 +250,7 @@ async function writePlain(dir: string, items: readonly Item[]): Promise<number> 
       );
     });
     lastWriteCpuMs = cpuMs() - cpuStarted;
+    lastWriteThreads = threadsSince(threadsStarted);
     return performance.now() - started;
   } finally {
     await db.destroy();
@@ -536,17 +547,21 @@ async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> 
   const encMs: number[] = [];
   const plainCpu: number[] = [];
   const encCpu: number[] = [];
+  const plainThreads: ({ main: number; others: number } | null)[] = [];
+  const encThreads: ({ main: number; others: number } | null)[] = [];
   const dir = tempDir('itpc-bench-');
   for (let round = 0; round < ROUNDS; round += 1) {
     const pd = tempDir('itpc-bench-plain-');
     plainMs.push(await writePlain(pd, items));
     plainCpu.push(lastWriteCpuMs);
+    plainThreads.push(lastWriteThreads);
     rmSync(pd, { recursive: true, force: true });
     log(`round ${round + 1}: plaintext ${fmt(plainMs.at(-1)!)}`);
     const ed = round === ROUNDS - 1 ? dir : tempDir('itpc-bench-enc-');
     const e = await openEncrypted(ed);
     encMs.push(await writeEncrypted(e.db, e.customers, e.orders, items, true));
     encCpu.push(lastWriteCpuMs);
+    encThreads.push(lastWriteThreads);
     log(`round ${round + 1}: encrypted ${fmt(encMs.at(-1)!)}`);
     await e.db.destroy();
     if (ed !== dir) rmSync(ed, { recursive: true, force: true });
@@ -557,8 +572,22 @@ async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> 
   put('import.cpuRatio', cpuRatio);
   put('import.plaintextCpuS', Math.min(...plainCpu) / 1000);
   put('import.encryptedCpuS', Math.min(...encCpu) / 1000);
+  // The split of the fastest round of each path: which thread the encrypted path's extra CPU lands on.
+  const split = (threads: typeof plainThreads, ms: number[]) => threads[ms.indexOf(Math.min(...ms))];
+  const plainSplit = split(plainThreads, plainMs);
+  const encSplit = split(encThreads, encMs);
+  if (plainSplit && encSplit) {
+    put('import.plaintextMainThreadCpuS', plainSplit.main / 1000);
+    put('import.plaintextDriverCpuS', plainSplit.others / 1000);
+    put('import.encryptedMainThreadCpuS', encSplit.main / 1000);
+    put('import.encryptedDriverCpuS', encSplit.others / 1000);
+  }
+  const splitText =
+    plainSplit && encSplit
+      ? `; fastest rounds' CPU, main thread / driver threads: plaintext ${fmt(plainSplit.main)} / ${fmt(plainSplit.others)}, encrypted ${fmt(encSplit.main)} / ${fmt(encSplit.others)}`
+      : '';
   if (process.env.BENCH_IMPORT_ONLY === '1') {
-    out.push(`import (${N.toLocaleString('en-GB')} customers with orders, page cache ${CACHE_MB > 0 ? CACHE_MB : SQLITE_CACHE_MIB} MiB, slice ${SLICE}): plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}; ratio ${(enc / plain).toFixed(3)} (target ≤ 1.15); CPU (all threads) plaintext ${plainCpu.map(fmt).join(', ')}, encrypted ${encCpu.map(fmt).join(', ')}: ratio ${cpuRatio.toFixed(3)}`);
+    out.push(`import (${N.toLocaleString('en-GB')} customers with orders, page cache ${CACHE_MB > 0 ? CACHE_MB : SQLITE_CACHE_MIB} MiB, slice ${SLICE}): plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}; ratio ${(enc / plain).toFixed(3)} (target ≤ 1.15); CPU (all threads) plaintext ${plainCpu.map(fmt).join(', ')}, encrypted ${encCpu.map(fmt).join(', ')}: ratio ${cpuRatio.toFixed(3)}${splitText}`);
     put('import.ratio', enc / plain);
     return;
   }
@@ -649,7 +678,7 @@ async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> 
   out.push(`| plaintext insert (same schema from the migrations, clear values) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(plain)} | ${rate(N, plain)} |`);
   out.push(`| encrypted (CustomerStore/OrderService.prepare + insertPrepared) | ${N.toLocaleString('en-GB')} | ${N.toLocaleString('en-GB')} | ${lines.toLocaleString('en-GB')} | ${fmt(enc)} | ${rate(N, enc)} |`);
   out.push(`| **ratio encrypted / plaintext** | | | | **${(enc / plain).toFixed(2)}×** | target ≤ 1.15× (before issue #14: 1.68×) |`, '');
-  out.push(`All runs: plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}. CPU time (all threads), best: plaintext ${fmt(Math.min(...plainCpu))}, encrypted ${fmt(Math.min(...encCpu))} → ${cpuRatio.toFixed(2)}× (what the ratio tends to on a machine kept busy by other work).`, '');
+  out.push(`All runs: plaintext ${plainMs.map(fmt).join(', ')}; encrypted ${encMs.map(fmt).join(', ')}. CPU time (all threads), best: plaintext ${fmt(Math.min(...plainCpu))}, encrypted ${fmt(Math.min(...encCpu))} → ${cpuRatio.toFixed(2)}× (what the ratio tends to on a machine kept busy by other work)${splitText}.`, '');
   put('import.plaintextS', plain / 1000);
   put('import.encryptedS', enc / 1000);
   put('import.plaintextPerS', N / (plain / 1000));
