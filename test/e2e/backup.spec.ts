@@ -21,6 +21,13 @@ test('IT backs up, a customer is deleted, IT restores the backup with the passwo
   await expect(list.getByRole('row')).toHaveCount(2);
   await expect(list).toContainText('Database key');
   await expect(page.getByTestId('last-backup')).toContainText('written');
+  // The backup ran as a task: the header indicator lists it with its outcome.
+  await page.getByRole('banner').getByRole('button', { name: /Backup|Tasks/ }).click();
+  const backupTask = page.getByRole('dialog', { name: 'Tasks' }).getByTestId('task-backup');
+  await expect(backupTask).toContainText('Finished');
+  await expect(backupTask).toContainText(/Backup written: .+ \(\d[\d.,]* (KB|MB)\)\./);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Tasks' })).toBeHidden();
 
   // A passphrase that is too short is refused in the form.
   await page.getByLabel("Protect this backup with a passphrase instead of this database's key").check();

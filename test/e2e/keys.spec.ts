@@ -1,4 +1,5 @@
 import { ADMIN, asPerson, navigation, reloadAndSignIn, saveScreen, seedAccount, seedAdministrator, STAFF } from './flows.ts';
+import { expectAccessible } from './axe.ts';
 import { expect, test } from './harness.ts';
 
 const THIRD = { username: 'tess.third', displayName: 'Tess Third', password: 'green lantern river stone' };
@@ -29,6 +30,15 @@ test('an IT administrator rotates keys, watches the job, makes a split recovery 
   await page.getByRole('dialog', { name: 'Rotate the data-key wrapping key' }).getByRole('button', { name: 'Rotate the data-key wrapping key' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'rotation running' })).toBeVisible();
   await saveScreen(page, 'keys-rotation-running');
+  // The header's task indicator follows the job main runs, on every page (its poll shows it within 5 s).
+  const indicator = page.getByRole('banner').locator('.task-indicator');
+  await expect(indicator).toContainText('Customer keys moving to a new wrapping key');
+  await indicator.click();
+  await expect(page.getByRole('dialog', { name: 'Tasks' }).getByTestId('task-key-rotation.dek-wrap')).toContainText('Running');
+  await saveScreen(page, 'task-indicator-rotation');
+  await expectAccessible(page);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Tasks' })).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: 'rotation running' })).toBeHidden({ timeout: 60_000 });
   // Version 1 wrapped nothing any more, so it was destroyed, not only retired.
   const history = page.getByRole('table', { name: 'Rotation history' });

@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
 import { DATABASE_FILE, openCore } from '../../main/core.node.ts';
@@ -8,22 +7,8 @@ import { StartupError } from '../../main/platform/startupError.std.ts';
 import { openRecoveryCore } from '../../main/recovery.node.ts';
 import { freePort } from '../support/postgresServer.ts';
 import { ADMIN, navigation, reloadAndSignIn, saveScreen, seedAdministrator } from './flows.ts';
+import { expectAccessible } from './axe.ts';
 import { expect, test } from './harness.ts';
-
-/** No serious or critical WCAG 2.1 A/AA violation, colour contrast included, in the light and the dark scheme. */
-async function expectAccessible(page: Page): Promise<void> {
-  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-  const findings: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).withTags(tags).analyze();
-    for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-      findings.push(...v.nodes.map((n) => `[${colorScheme}] ${v.id}: ${n.target.join(' ')} ${n.any[0]?.message ?? ''}`));
-    }
-  }
-  await page.emulateMedia({ colorScheme: null });
-  expect(findings).toEqual([]);
-}
 
 /** The console's header is sticky: scrolled, it would sit in the middle of a full-page screenshot. */
 async function screenshotFromTop(page: Page, name: string): Promise<void> {

@@ -15,6 +15,8 @@ export const JOB_KIND_LABELS: Readonly<Record<string, string>> = {
   'outreach.csv_export': 'Mailing list export',
   'retention-batch': 'Retention deletion batch',
   'customer-keys': 'Customers moving to their own keys',
+  'key-rotation.dek-wrap': 'Customer keys moving to a new wrapping key',
+  'key-rotation.blind-index': 'Search index moving to a new key',
 };
 
 export const taskView = z.object({

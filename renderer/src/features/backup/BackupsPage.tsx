@@ -11,12 +11,15 @@ import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useSubmission } from '../../ui/useSubmission';
 import { useTaskProgress } from '../announcements/useTaskProgress';
+import { cancelTask, runTask } from '../tasks/taskStore';
 import { RestoreModal } from './RestoreModal';
 
 type Status = ChannelOutput<'backup.status'>;
 type Backup = Status['backups'][number];
 
 const MIN_PASSPHRASE = 20;
+// The job's own kind, so the header does not list it a second time as a job.
+const BACKUP_TASK_KIND = 'backup';
 
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '—';
@@ -90,9 +93,18 @@ function BackupNow({ status, onDone }: { status: Status; onDone(): void }) {
       const id = crypto.randomUUID();
       setTaskId(id);
       try {
-        const made = await call('backup.create', { taskId: id, ...(values.usePassphrase ? { passphrase: values.passphrase } : {}) });
+        // A task: the header indicator keeps its progress and says when it ends, wherever the person goes meanwhile.
+        await runTask({
+          taskId: id,
+          kind: BACKUP_TASK_KIND,
+          label: 'Backup',
+          path: '/backups',
+          run: () => call('backup.create', { taskId: id, ...(values.usePassphrase ? { passphrase: values.passphrase } : {}) }),
+          outcome: (made) => `Backup written: ${made.file} (${formatBytes(made.bytes)}).`,
+          cancel: () => call('backup.cancel', { taskId: id }),
+          progressText: (done, total) => `${formatBytes(done)} of ${formatBytes(total)}`,
+        });
         form.setFieldValue('passphrase', '');
-        notifySuccess(`Backup written: ${made.file} (${formatBytes(made.bytes)})`);
       } finally {
         setTaskId(null);
         onDone();
@@ -142,7 +154,7 @@ function BackupNow({ status, onDone }: { status: Status; onDone(): void }) {
               Back up now
             </Button>
             {submitting && taskId && (
-              <Button variant="default" onClick={() => void call('backup.cancel', { taskId })}>
+              <Button variant="default" onClick={() => cancelTask(taskId)}>
                 Cancel backup
               </Button>
             )}

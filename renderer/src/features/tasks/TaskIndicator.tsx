@@ -2,6 +2,7 @@ import { Badge, Button, Group, Popover, Progress, Stack, Text, UnstyledButton } 
 import { IconChecklist } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { useMyRunningJobs, type Job } from './myJobs';
 import { cancelTask, showReport, useTasks, type LocalTask } from './taskStore';
 
 const STATE_WORDS: Record<LocalTask['state'], string> = { running: 'Running', succeeded: 'Finished', failed: 'Failed', cancelled: 'Cancelled' };
@@ -19,7 +20,8 @@ function TaskLine({ task, onGo }: { task: LocalTask; onGo(path: string): void })
         <Text size="sm" fw={600}>
           {task.label}
         </Text>
-        <Badge color={STATE_COLORS[task.state]} variant="light">
+        {/* Never squeezed by a long label: the state is read whole. */}
+        <Badge color={STATE_COLORS[task.state]} variant="light" style={{ flexShrink: 0 }}>
           {STATE_WORDS[task.state]}
         </Badge>
       </Group>
@@ -27,7 +29,11 @@ function TaskLine({ task, onGo }: { task: LocalTask; onGo(path: string): void })
         <>
           <Progress value={percent ?? 100} striped={percent === null} animated size="md" aria-label={`${task.label} progress`} />
           <Text size="xs" c="dimmed">
-            {task.cancelling ? 'Cancelling…' : task.total ? `${task.done.toLocaleString()} of ${task.total.toLocaleString()} (${percent}%)` : 'Starting…'}
+            {task.cancelling
+              ? 'Cancelling…'
+              : task.total
+                ? `${task.progressText ? task.progressText(task.done, task.total) : `${task.done.toLocaleString()} of ${task.total.toLocaleString()}`} (${percent}%)`
+                : 'Starting…'}
           </Text>
         </>
       )}
@@ -55,7 +61,31 @@ function TaskLine({ task, onGo }: { task: LocalTask; onGo(path: string): void })
   );
 }
 
-/** In the header of every page: the tasks this window started, with progress; they survive leaving a page. */
+/** A job main runs on its own (a rotation, a retention batch), shown as a task line; its page is Tasks. */
+function jobAsTask(job: Job): LocalTask {
+  return {
+    taskId: job.id,
+    kind: job.kind,
+    label: job.label,
+    path: '/tasks',
+    state: 'running',
+    done: job.done,
+    total: job.total,
+    startedAt: Date.parse(job.createdAt),
+    finishedAt: null,
+    message: null,
+    outcome: null,
+    report: null,
+    cancel: null,
+    cancelling: false,
+    progressText: null,
+  };
+}
+
+/**
+ * In the header of every page: the tasks this window started, with progress (they survive leaving a page), and
+ * the caller's jobs still running in main.
+ */
 export function TaskIndicator() {
   const tasks = useTasks();
   const [opened, setOpened] = useState(false);
@@ -72,7 +102,11 @@ export function TaskIndicator() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [opened]);
-  const running = tasks.filter((t) => t.state === 'running');
+  const jobs = useMyRunningJobs();
+  const runningHere = tasks.filter((t) => t.state === 'running');
+  // A job this window follows as a task (an import, a release) already shows as that task.
+  const jobLines = jobs.filter((job) => !runningHere.some((t) => t.kind === job.kind)).map(jobAsTask);
+  const running = [...runningHere, ...jobLines];
   const first = running[0];
   const percent = first ? percentOf(first) : null;
   const text = first ? `${first.label}${percent === null ? '…' : ` ${percent}%`}${running.length > 1 ? ` (+${running.length - 1})` : ''}` : 'Tasks';
@@ -94,12 +128,12 @@ export function TaskIndicator() {
           <Text fw={700} size="sm" id="task-popover-title">
             Tasks
           </Text>
-          {tasks.length === 0 && (
+          {tasks.length === 0 && jobLines.length === 0 && (
             <Text size="sm" c="dimmed">
               No task started in this window yet.
             </Text>
           )}
-          {tasks.slice(0, 5).map((task) => (
+          {[...tasks.slice(0, 5), ...jobLines].map((task) => (
             <TaskLine
               key={task.taskId}
               task={task}

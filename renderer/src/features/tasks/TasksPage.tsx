@@ -1,15 +1,13 @@
 import { Badge, Button, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect } from 'react';
-import type { ChannelOutput } from '../../../../main/api.std';
 import { callPassive } from '../../api/client';
 import { formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../ui/PageHeader';
 import { RemoteStatus } from '../../ui/RemoteStatus';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { percentOf } from './TaskIndicator';
+import { RUNNING_JOB_STATES, type Job } from './myJobs';
 import { showReport, useTasks } from './taskStore';
-
-type Job = ChannelOutput<'tasks.list'>['tasks'][number];
 
 const JOB_STATE_WORDS: Record<Job['state'], string> = {
   queued: 'Queued',
@@ -29,14 +27,12 @@ const JOB_STATE_COLORS: Record<Job['state'], string> = {
   cancelled: 'gray',
   rolled_back: 'orange',
 };
-const RUNNING: readonly Job['state'][] = ['queued', 'running', 'rolling_back'];
-
 /** Tasks this window started (with their reports) and the jobs main lists for the caller (IT: every job). */
 export function TasksPage() {
   const local = useTasks();
   const load = useCallback(() => callPassive('tasks.list', { limit: 50 }), []);
   const jobs = useRemoteData(load);
-  const anyRunning = (jobs.data?.tasks ?? []).some((j) => RUNNING.includes(j.state)) || local.some((t) => t.state === 'running');
+  const anyRunning = (jobs.data?.tasks ?? []).some((j) => RUNNING_JOB_STATES.includes(j.state)) || local.some((t) => t.state === 'running');
   const { reload } = jobs;
   useEffect(() => {
     const timer = setInterval(reload, anyRunning ? 3000 : 30_000);

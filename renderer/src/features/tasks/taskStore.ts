@@ -41,6 +41,8 @@ export interface LocalTask {
   report: TaskReport | null;
   cancel: (() => Promise<unknown>) | null;
   cancelling: boolean;
+  /** How its progress reads (a backup counts bytes, not rows); null: "done of total". */
+  progressText: ((done: number, total: number) => string) | null;
 }
 
 export interface RunTask<T> {
@@ -54,6 +56,7 @@ export interface RunTask<T> {
   outcome?(value: T): string;
   report?(value: T): TaskReport | null;
   cancel?(): Promise<unknown>;
+  progressText?(done: number, total: number): string;
 }
 
 /** The tasks of the signed-in person in this window: kept outside React so leaving a page loses none. */
@@ -101,6 +104,7 @@ export function runTask<T>(spec: RunTask<T>): Promise<T> {
     report: null,
     cancel: spec.cancel ?? null,
     cancelling: false,
+    progressText: spec.progressText ?? null,
   };
   tasks = [task, ...tasks].slice(0, 20);
   emit();
