@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Center, Checkbox, Group, Loader, NumberInput, Paper, PasswordInput, Progress, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconDatabaseExport, IconRestore } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChannelOutput } from '../../../../main/api.std';
 import { call } from '../../api/client';
 import { FormFailure } from '../../ui/FormFailure';
@@ -10,8 +10,7 @@ import { notifyFailure, notifySuccess } from '../../ui/notify';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRemoteData } from '../../ui/useRemoteData';
 import { useSubmission } from '../../ui/useSubmission';
-import { useTaskProgress } from '../announcements/useTaskProgress';
-import { cancelTask, runTask } from '../tasks/taskStore';
+import { cancelTask, runTask, useRunningTask } from '../tasks/taskStore';
 import { RestoreModal } from './RestoreModal';
 
 type Status = ChannelOutput<'backup.status'>;
@@ -78,8 +77,8 @@ export function BackupsPage() {
 }
 
 function BackupNow({ status, onDone }: { status: Status; onDone(): void }) {
-  const [taskId, setTaskId] = useState<string | null>(null);
-  const progress = useTaskProgress(taskId);
+  // The backup is a task kept outside the page: coming back while it runs shows its progress and Cancel again.
+  const running = useRunningTask(BACKUP_TASK_KIND);
   const { submitting, failure, run } = useSubmission();
   const form = useForm({
     mode: 'controlled',
@@ -88,27 +87,28 @@ function BackupNow({ status, onDone }: { status: Status; onDone(): void }) {
       passphrase: (value, values) => (values.usePassphrase && [...value].length < MIN_PASSPHRASE ? `At least ${MIN_PASSPHRASE} characters` : null),
     },
   });
+  // Whichever visit of the page started it, its end refreshes the list and the last backup shown.
+  const runningId = running?.taskId ?? null;
+  const wasRunning = useRef<string | null>(null);
+  useEffect(() => {
+    if (wasRunning.current && !runningId) onDone();
+    wasRunning.current = runningId;
+  }, [runningId, onDone]);
   const submit = form.onSubmit((values) =>
     run(async () => {
       const id = crypto.randomUUID();
-      setTaskId(id);
-      try {
-        // A task: the header indicator keeps its progress and says when it ends, wherever the person goes meanwhile.
-        await runTask({
-          taskId: id,
-          kind: BACKUP_TASK_KIND,
-          label: 'Backup',
-          path: '/backups',
-          run: () => call('backup.create', { taskId: id, ...(values.usePassphrase ? { passphrase: values.passphrase } : {}) }),
-          outcome: (made) => `Backup written: ${made.file} (${formatBytes(made.bytes)}).`,
-          cancel: () => call('backup.cancel', { taskId: id }),
-          progressText: (done, total) => `${formatBytes(done)} of ${formatBytes(total)}`,
-        });
-        form.setFieldValue('passphrase', '');
-      } finally {
-        setTaskId(null);
-        onDone();
-      }
+      // The header indicator keeps its progress and says when it ends, wherever the person goes meanwhile.
+      await runTask({
+        taskId: id,
+        kind: BACKUP_TASK_KIND,
+        label: 'Backup',
+        path: '/backups',
+        run: () => call('backup.create', { taskId: id, ...(values.usePassphrase ? { passphrase: values.passphrase } : {}) }),
+        outcome: (made) => `Backup written: ${made.file} (${formatBytes(made.bytes)}).`,
+        cancel: () => call('backup.cancel', { taskId: id }),
+        progressText: (done, total) => `${formatBytes(done)} of ${formatBytes(total)}`,
+      });
+      form.setFieldValue('passphrase', '');
     }),
   );
   const last = status.last;
@@ -141,20 +141,20 @@ function BackupNow({ status, onDone }: { status: Status; onDone(): void }) {
           {form.values.usePassphrase && (
             <PasswordInput label="Backup passphrase" description={`At least ${MIN_PASSPHRASE} characters. Without it the backup cannot be restored.`} autoComplete="new-password" withAsterisk {...form.getInputProps('passphrase')} />
           )}
-          {submitting && (
+          {running && (
             <div>
-              <Progress value={progress && progress.total > 0 ? (progress.done / progress.total) * 100 : 0} aria-label="Backup progress" size="lg" animated />
+              <Progress value={running.total ? (running.done / running.total) * 100 : 0} aria-label="Backup progress" size="lg" animated />
               <Text size="xs" c="dimmed" mt={4} aria-live="polite">
-                {progress && progress.total > 0 ? `${formatBytes(progress.done)} of ${formatBytes(progress.total)} encrypted` : 'Taking a consistent copy…'}
+                {running.total ? `${formatBytes(running.done)} of ${formatBytes(running.total)} encrypted` : 'Taking a consistent copy…'}
               </Text>
             </div>
           )}
           <Group>
-            <Button type="submit" loading={submitting} leftSection={<IconDatabaseExport size={18} aria-hidden />} disabled={status.busy && !submitting}>
+            <Button type="submit" loading={submitting || running !== null} leftSection={<IconDatabaseExport size={18} aria-hidden />} disabled={status.busy && !running}>
               Back up now
             </Button>
-            {submitting && taskId && (
-              <Button variant="default" onClick={() => cancelTask(taskId)}>
+            {running && (
+              <Button variant="default" onClick={() => cancelTask(running.taskId)} disabled={running.cancelling}>
                 Cancel backup
               </Button>
             )}
