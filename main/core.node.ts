@@ -241,6 +241,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     witnessed: () => witness.current(),
   });
   await checkWitness(db, witness, audit, logger);
+  // Events a workstation staged but did not live to chain (PostgreSQL): chained now rather than at the next call.
+  await audit.sealStaged();
   // Office-wide settings live in the database; this workstation's old idle-lock value moves there on first open.
   const office = new OfficeSettings(clock, managedPolicy);
   const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_SCRYPT_LOG_N);

@@ -14,3 +14,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM console
 
 -- The audit trail is append-only for the app role.
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM console_app;
+
+-- Events of reads-only calls wait in audit_staged between a call's commit and their chaining (migration 0021):
+-- the app role inserts and deletes them there but cannot alter one while it waits.
+REVOKE UPDATE, TRUNCATE ON audit_staged FROM console_app;

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -166,27 +167,35 @@ describe('PostgreSQL: several workstations on one database', { skip: PG_ONLY }, 
     }
   });
 
-  test('a reads-only call (opening a record) reads first and queues for the audit head only to append', async () => {
+  test('a reads-only call (opening a record) never holds the audit head in its transaction: it commits with its event staged, then waits only to chain it', async () => {
     const t = await startCustomerCore();
     const other = t.openDb();
+    const watcher = t.openDb();
+    let holder: Knex.Transaction | null = null;
     try {
       const { customer } = await t.as('staff', 'customers.create', sampleCustomer());
       // Another workstation holds the head (a long audited write, say) while the record is opened.
-      const holder = await other.transaction();
+      holder = await other.transaction();
       await holder.raw('LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE');
       const opening = t.as('staff', 'customers.open', { customerId: customer.id, purpose: 'customer_support' });
-      for (let waited = 0; Number((await other.raw('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0].n) === 0; waited += 10) {
-        assert.ok(waited < 10_000, 'the opening never queued for the head');
+      const staged = async () => Number((await watcher('audit_staged').where({ action: 'record.view' }).count<{ n: string }[]>('* as n'))[0]!.n);
+      for (let waited = 0; Number((await watcher.raw('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0].n) === 0; waited += 10) {
+        assert.ok(waited < 10_000, 'the opening never queued to chain its event');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      // Changed and committed while the opening waits: had it queued first, it would read this.
-      await holder('customers').where({ id: customer.id }).update({ updated_at: '2030-01-01T00:00:00.000Z' });
+      // While the head is held the opening has already committed: its event waits, staged, for the head.
+      assert.equal(await staged(), 1, 'the opening committed its staged event without the head');
+      assert.equal(Number((await watcher('audit_events').where({ action: 'record.view' }).count<{ n: string }[]>('* as n'))[0]!.n), 0);
       await holder.commit();
       const record = await opening;
-      assert.notEqual(record.updatedAt, '2030-01-01T00:00:00.000Z', 'the record was read before the call waited for the head');
+      assert.equal(record.id, customer.id);
+      assert.equal(await staged(), 0, 'chained before the call returned');
+      assert.equal(Number((await watcher('audit_events').where({ action: 'record.view' }).count<{ n: string }[]>('* as n'))[0]!.n), 1);
       assert.equal((await t.as('auditor', 'audit.verify', {})).ok, true);
     } finally {
+      if (holder && !holder.isCompleted()) await holder.rollback();
       await other.destroy();
+      await watcher.destroy();
       await t.cleanup();
     }
   });
@@ -246,6 +255,8 @@ describe('PostgreSQL: several workstations on one database', { skip: PG_ONLY }, 
         const head = (await db('meta').where({ key: 'audit_head' }).first<{ value: string }>()).value;
         assert.equal(Number(head.split(':')[0]), events, 'one chain: the head is the last of gapless sequence numbers');
         assert.ok(events - before >= 4 * PER_WORKER, 'each worker call appended its event');
+        assert.equal(Number((await db('audit_staged').count<{ n: string }[]>('* as n'))[0]!.n), 0, 'every staged opening was chained');
+        assert.ok(Number((await db('audit_events').where({ action: 'record.view' }).count<{ n: string }[]>('* as n'))[0]!.n) >= 2 * PER_WORKER);
         const rows = Number((await db('customers').count<{ n: string }[]>('* as n'))[0]!.n);
         const kept = Number((await db('customer_counts').sum<{ n: string }[]>('n as n'))[0]!.n);
         assert.equal(rows, 2 * PER_WORKER);

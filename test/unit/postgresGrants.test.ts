@@ -57,6 +57,11 @@ describe("the README's PostgreSQL set-up and grants", { skip }, () => {
       assert.equal(login.ok, true, JSON.stringify(login));
       const created = await everyday.handle(caller, 'accounts.create', { username: 'sam.staff', displayName: 'Sam', role: 'staff', password: 'blue kettle morning tram' });
       assert.equal(created.ok, true, JSON.stringify(created));
+      // A reads-only call stages its event and chains it after commit: the app role needs no more than the grants.
+      const staff = { senderId: 'w2', trusted: true };
+      assert.equal((await everyday.handle(staff, 'session.login', { username: 'sam.staff', password: 'blue kettle morning tram' })).ok, true);
+      const searched = await everyday.handle(staff, 'customers.search', { by: 'email', value: 'nobody@example.com' });
+      assert.equal(searched.ok, true, JSON.stringify(searched));
       const verified = await everyday.handle(caller, 'audit.verify', {});
       assert.equal(verified.ok && (verified.value as { ok: boolean }).ok, true, JSON.stringify(verified));
     } finally {
@@ -69,6 +74,10 @@ describe("the README's PostgreSQL set-up and grants", { skip }, () => {
       await assert.rejects(app('audit_events').update({ action: 'x' }), /permission denied/);
       await assert.rejects(app('audit_events').delete(), /permission denied/);
       await assert.rejects(app.raw('TRUNCATE audit_events'), /permission denied/);
+      assert.equal(Number((await app('audit_events').where({ action: 'customer.search' }).count<{ n: string }[]>('* as n'))[0]!.n), 1, 'the staged search event is chained');
+      assert.equal(Number((await app('audit_staged').count<{ n: string }[]>('* as n'))[0]!.n), 0, 'nothing left waiting');
+      await assert.rejects(app('audit_staged').update({ action: 'x' }), /permission denied/);
+      await assert.rejects(app.raw('TRUNCATE audit_staged'), /permission denied/);
       await assert.rejects(app.schema.createTable('planted', (t) => t.integer('x')), /permission denied/);
       await assert.rejects(app.raw('DROP TABLE audit_events'), /must be owner/);
     } finally {

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../clock.std.ts';
@@ -30,6 +30,21 @@ const GENESIS = '0'.repeat(64);
 /** Events read per query while verifying. */
 const VERIFY_PAGE = 5000;
 const HEAD_KEY = 'audit_head';
+const STAGED_TABLE = 'audit_staged';
+/** Staged events chained per transaction by `sealStaged`. */
+const SEAL_BATCH = 500;
+/** What the chain records in place of a staged event that was altered while it waited. */
+export const STAGED_ALTERED_ACTION = 'audit.staged_event_altered';
+
+/** An event as hashed: everything but its place in the chain. */
+type EventBody = Pick<AuditRow, 'at' | 'actor_id' | 'action' | 'outcome' | 'details'>;
+
+/** An event waiting in `audit_staged` (migration 0021). */
+interface StagedRow extends EventBody {
+  id: string;
+  key_version: number;
+  mac: string;
+}
 
 export interface AuditLogOptions {
   /**
@@ -87,33 +102,7 @@ export class AuditLog implements AuditSink {
         return this.append(trx, event);
       });
     }
-    const details = auditDetails.parse(event.details ?? {});
-    const dialect = dialectOf(q);
-    await dialect.claimWrite(q);
-    const lockHead = () => dialect.forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
-    let head = await lockHead();
-    if (!head) {
-      // The very first event: two workstations may both find no head. Both create it (the second's insert does
-      // nothing), then both lock the one row, so their appends still take turns and make one chain.
-      await q('meta').insert({ key: HEAD_KEY, value: `0:${GENESIS}` }).onConflict('key').ignore();
-      head = await lockHead();
-    }
-    const [lastSeq, prevHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
-    const row = {
-      seq: lastSeq + 1,
-      at: this.clock.nowIso(),
-      actor_id: event.actorId,
-      action: event.action,
-      outcome: event.outcome,
-      details: canonicalDetails(details),
-    };
-    const key = this.ring().audit;
-    const hash = this.hash(key.key, prevHash, row);
-    await q('audit_events').insert({ ...row, prev_hash: prevHash, hash, key_version: key.version });
-    const value = `${row.seq}:${hash}`;
-    await q('meta').where({ key: HEAD_KEY }).update({ value });
-    this.options.onAppend?.();
-    return row.seq;
+    return this.extend(q as Knex.Transaction, [this.bodyOf(event, this.clock.nowIso())]);
   }
 
   /**
@@ -123,28 +112,98 @@ export class AuditLog implements AuditSink {
    */
   async appendBatch(q: Knex.Transaction, events: readonly NewAuditEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    // The first append creates or locks the head exactly as a lone append does; the rest follow it in memory.
-    const first = await this.append(q, events[0]!);
-    const head = await q('meta').where({ key: HEAD_KEY }).first<{ value: string }>();
-    let prevHash = head!.value.split(':')[1]!;
-    const key = this.ring().audit;
-    const rows: AuditRow[] = [];
-    for (let i = 1; i < events.length; i += 1) {
-      const event = events[i]!;
-      const row = {
-        seq: first + i,
-        at: this.clock.nowIso(),
-        actor_id: event.actorId,
-        action: event.action,
-        outcome: event.outcome,
-        details: canonicalDetails(auditDetails.parse(event.details ?? {})),
-      };
-      const hash = this.hash(key.key, prevHash, row);
-      rows.push({ ...row, prev_hash: prevHash, hash, key_version: key.version });
-      prevHash = hash;
+    return this.extend(q, events.map((event) => this.bodyOf(event, this.clock.nowIso())));
+  }
+
+  /**
+   * Records a reads-only call's event in the caller's transaction. Where workstations share the chain
+   * (`stagesAuditEvents`) the event is staged, touching no head, and `sealStaged` must be called after the commit;
+   * elsewhere it is appended at once. Returns whether it was staged.
+   */
+  async stage(q: Queryable, event: NewAuditEvent): Promise<boolean> {
+    if (!q.isTransaction || !dialectOf(q).stagesAuditEvents) {
+      await this.append(q, event);
+      return false;
     }
+    const key = this.ring().audit;
+    const row = { id: randomUUID(), ...this.bodyOf(event, this.clock.nowIso()), key_version: key.version };
+    await q(STAGED_TABLE).insert({ ...row, mac: this.stagedMac(key.key, row) });
+    return true;
+  }
+
+  /**
+   * Chains every staged event (of this workstation and the others), oldest first, under one hold of the head, in
+   * its own short transaction; returns how many. Whoever holds the head next takes all that waits, so the head is
+   * held once per batch of calls, not once per call. A staged event whose MAC fails was altered while it waited:
+   * the chain records that finding in its place. Does nothing where events are never staged.
+   */
+  async sealStaged(): Promise<number> {
+    if (!dialectOf(this.db).stagesAuditEvents) return 0;
+    let sealed = 0;
+    for (;;) {
+      const batch = await inTransaction(
+        this.db,
+        async (trx) => {
+          await this.reserve(trx);
+          const staged = await trx<StagedRow>(STAGED_TABLE).orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
+          if (staged.length === 0) return 0;
+          await this.extend(trx, staged.map((row) => this.sealedBodyOf(row)));
+          await trx(STAGED_TABLE).whereIn('id', staged.map((row) => row.id)).delete();
+          return staged.length;
+        },
+        { isolation: 'read committed' },
+      );
+      sealed += batch;
+      if (batch < SEAL_BATCH) return sealed;
+    }
+  }
+
+  private stagedMac(key: Buffer, row: Omit<StagedRow, 'mac'>): string {
+    const body = [row.id, row.at, row.actor_id ?? '', row.action, row.outcome, row.details].join('\u001f');
+    return createHmac('sha256', key).update(`staged\u001e${body}`).digest('hex');
+  }
+
+  private sealedBodyOf(row: StagedRow): EventBody {
+    const key = this.keyFor(Number(row.key_version));
+    const expected = key ? Buffer.from(this.stagedMac(key, row), 'hex') : null;
+    const stored = Buffer.from(String(row.mac), 'hex');
+    if (expected && stored.length === expected.length && timingSafeEqual(stored, expected)) {
+      return { at: row.at, actor_id: row.actor_id, action: row.action, outcome: row.outcome, details: row.details };
+    }
+    return { at: this.clock.nowIso(), actor_id: null, action: STAGED_ALTERED_ACTION, outcome: 'failed', details: canonicalDetails({ stagedId: row.id }) };
+  }
+
+  private bodyOf(event: NewAuditEvent, at: string): EventBody {
+    return { at, actor_id: event.actorId, action: event.action, outcome: event.outcome, details: canonicalDetails(auditDetails.parse(event.details ?? {})) };
+  }
+
+  /** Extends the chain by `bodies` in the caller's transaction: one lock and one write of the head; returns the last seq. */
+  private async extend(q: Knex.Transaction, bodies: readonly EventBody[]): Promise<number> {
+    const dialect = dialectOf(q);
+    await dialect.claimWrite(q);
+    // The table lock before the head's row lock, in every appender (the router's writers take it first): a
+    // sealer and a job appending directly then queue in one order and never deadlock.
+    await this.reserve(q);
+    const lockHead = () => dialect.forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
+    let head = await lockHead();
+    if (!head) {
+      // The very first event: two workstations may both find no head. Both create it (the second's insert does
+      // nothing), then both lock the one row, so their appends still take turns and make one chain.
+      await q('meta').insert({ key: HEAD_KEY, value: `0:${GENESIS}` }).onConflict('key').ignore();
+      head = await lockHead();
+    }
+    const [lastSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
+    const key = this.ring().audit;
+    let prevHash = headHash;
+    const rows = bodies.map((body, i): AuditRow => {
+      const row = { seq: lastSeq + 1 + i, ...body };
+      const hash = this.hash(key.key, prevHash, row);
+      const chained = { ...row, prev_hash: prevHash, hash, key_version: key.version };
+      prevHash = hash;
+      return chained;
+    });
     await insertChunked(q, 'audit_events', rows, 500);
-    const last = first + events.length - 1;
+    const last = lastSeq + bodies.length;
     await q('meta').where({ key: HEAD_KEY }).update({ value: `${last}:${prevHash}` });
     this.options.onAppend?.();
     return last;

@@ -16,4 +16,11 @@ export interface AuditSink {
    * waits for the chain's head instead of failing on it at the end. Optional: a sink without a shared head needs none.
    */
   reserve?(q: Queryable): Promise<void>;
+  /**
+   * For reads-only calls: records the event in the caller's transaction without holding the chain's head where
+   * workstations share it; true when it was staged, and `sealStaged` must then be called after the commit.
+   */
+  stage?(q: Queryable, event: NewAuditEvent): Promise<boolean>;
+  /** Chains every staged event; called after the commit of a call that staged one. */
+  sealStaged?(): Promise<number>;
 }

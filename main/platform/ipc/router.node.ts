@@ -151,9 +151,12 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
     // attempt starts from the same audit details and actor, and its audit event is written inside the attempt's
     // transaction, so a retried call leaves exactly one event. Handlers keep in-memory effects idempotent (a
     // session started or ended twice for the same window is the same session state).
+    // Whether the committed attempt staged its event (a reads-only call on PostgreSQL): chained after the commit.
+    let staged = false;
     const run = async (q: Queryable) => {
       details = {};
       actorId = session?.userId ?? null;
+      staged = false;
       if (spec.audit && q.isTransaction) {
         // An audited call writes: it becomes a writer before its first read (SQLite), and queues for the audit
         // chain's head (PostgreSQL), so another workstation's commit makes it wait, never fail. A reads-only
@@ -178,8 +181,12 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       const handler = this.deps.handlers[name] as (input: unknown, ctx: HandlerContext<S>) => Promise<unknown>;
       const result = await handler(parsed.data, ctx);
       if (spec.audit && !audited) {
-        if (spec.readsOnly) await audit.reserve?.(q);
-        await audit.append(q, { actorId, action: spec.audit, outcome: 'ok', details });
+        const event = { actorId, action: spec.audit, outcome: 'ok', details } as const;
+        if (spec.readsOnly && audit.stage) staged = await audit.stage(q, event);
+        else {
+          if (spec.readsOnly) await audit.reserve?.(q);
+          await audit.append(q, event);
+        }
       }
       return result;
     };
@@ -192,6 +199,7 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
               isolation: spec.readsOnly ? 'read committed' : 'serializable',
               onRetry: (kind, attempt) => logger.warn('ipc.transaction_retry', { channel: name, kind, attempt }),
             });
+      if (staged) await this.sealStaged(name);
       // Stripping to the declared shape means nothing extra ever reaches the renderer.
       return { ok: true, value: spec.output.parse(result) };
     } catch (error) {
@@ -208,6 +216,18 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       }
       logger.error('ipc.handler_failed', error, { channel: name });
       return fail('INTERNAL', 'Something went wrong. The details are in the application log.');
+    }
+  }
+
+  /**
+   * Chains the event a committed call staged (with every other waiting). The call's work and its event are both
+   * committed already, so a failure here is logged, not reported: the next seal on any workstation takes it.
+   */
+  private async sealStaged(channel: string): Promise<void> {
+    try {
+      await this.deps.audit.sealStaged?.();
+    } catch (error) {
+      this.deps.logger.warn('audit.seal_deferred', { channel, code: dialectOf(this.deps.db).classifyError(error) ?? 'error' });
     }
   }
 }

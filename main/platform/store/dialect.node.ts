@@ -79,6 +79,13 @@ export interface SqlDialect {
    * wait into a serialization failure. SQLite has one writer at a time: nothing to do.
    */
   lockForAppend(q: Knex.Transaction, table: string): Promise<void>;
+  /**
+   * True where several workstations append to one audit chain (PostgreSQL): a reads-only call stages its event in
+   * its own transaction without touching the chain's head, and the staged events are chained together after
+   * commit (`AuditLog.sealStaged`), so the head is held once per batch of calls rather than by every call. SQLite
+   * has one writer at a time: events go straight into the chain.
+   */
+  readonly stagesAuditEvents: boolean;
   /** True when `createGroupCounter` keeps counts; otherwise readers count rows (`count(*)`). */
   readonly keepsCounters: boolean;
   /** Creates the counter table and what keeps it current; does nothing when `keepsCounters` is false. */

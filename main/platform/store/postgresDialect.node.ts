@@ -98,6 +98,8 @@ export const postgresDialect: SqlDialect = {
     await q.raw(`LOCK TABLE ${quoteIdent(table)} IN SHARE ROW EXCLUSIVE MODE`);
   },
 
+  stagesAuditEvents: true,
+
   keepsCounters: true,
 
   /**

@@ -41,6 +41,8 @@ export const sqliteDialect: SqlDialect = {
 
   async lockForAppend() {},
 
+  stagesAuditEvents: false,
+
   keepsCounters: true,
 
   async createGroupCounter(q: Knex | Knex.Transaction, counter: GroupCounter) {

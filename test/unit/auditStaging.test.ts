@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Knex } from 'knex';
+import { AuditLog, STAGED_ALTERED_ACTION, type NewAuditEvent } from '../../main/platform/audit/auditLog.node.ts';
+import { systemClock } from '../../main/platform/clock.std.ts';
+import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
+import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
+import { migrate } from '../../main/platform/store/migrate.node.ts';
+import { freshDb, onlyOn, TEST_ENGINE } from '../support/database.ts';
+
+const count = async (db: Knex, table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count<{ n: string }[]>('* as n'))[0]!.n);
+const search = (i: number): NewAuditEvent => ({ actorId: null, action: 'customer.search', outcome: 'ok', details: { by: 'email', n: i } });
+
+async function setUp() {
+  const db = await freshDb();
+  await migrate(db);
+  const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
+  const audit = new AuditLog(db, () => ring, systemClock, { firstRun: { action: 'session.setup', happened: async () => true } });
+  await audit.append(db, { actorId: null, action: 'session.setup', outcome: 'ok' });
+  return { db, ring, audit };
+}
+
+test('a staged event is in the chain once sealed: PostgreSQL waits for the seal, SQLite appends at once; the chain verifies', async () => {
+  const { db, audit } = await setUp();
+  try {
+    const staged = await db.transaction(async (trx) => [await audit.stage(trx, search(1)), await audit.stage(trx, search(2))]);
+    assert.deepEqual(staged, TEST_ENGINE === 'pg' ? [true, true] : [false, false]);
+    // Staging touched no head: the chain holds only setup until the seal (PostgreSQL); SQLite chained them already.
+    assert.equal(await count(db, 'audit_events'), TEST_ENGINE === 'pg' ? 1 : 3);
+    assert.equal(await count(db, 'audit_staged'), TEST_ENGINE === 'pg' ? 2 : 0);
+    const stagedAt = (await db('audit_staged').orderBy('at').pluck('at')) as string[];
+
+    assert.equal(await audit.sealStaged(), TEST_ENGINE === 'pg' ? 2 : 0);
+    assert.equal(await count(db, 'audit_staged'), 0);
+    const rows = await db('audit_events').orderBy('seq').select('seq', 'action', 'details', 'at');
+    assert.deepEqual(rows.map((r) => [Number(r.seq), r.action, JSON.parse(r.details).n ?? null]), [[1, 'session.setup', null], [2, 'customer.search', 1], [3, 'customer.search', 2]]);
+    if (TEST_ENGINE === 'pg') assert.deepEqual(rows.slice(1).map((r) => r.at), stagedAt, 'chained with the time the call happened');
+    assert.deepEqual(await audit.verify(db), { ok: true, checked: 3, firstBrokenSeq: null, reason: null });
+    assert.equal(await audit.sealStaged(), 0, 'nothing left to seal');
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('a rolled-back call stages nothing; events left by a workstation that died before sealing are chained by the next seal anywhere', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const { db, ring, audit } = await setUp();
+  try {
+    await assert.rejects(
+      db.transaction(async (trx) => {
+        await audit.stage(trx, search(1));
+        throw new Error('the call failed');
+      }),
+      /the call failed/,
+    );
+    assert.equal(await count(db, 'audit_staged'), 0);
+    // Committed, then the workstation is gone before its seal: another workstation's log seals it.
+    await db.transaction((trx) => audit.stage(trx, search(2)));
+    const other = new AuditLog(db, () => ring, systemClock, { firstRun: { action: 'session.setup', happened: async () => true } });
+    assert.equal(await other.sealStaged(), 1);
+    assert.deepEqual(await db('audit_events').where({ seq: 2 }).first('action', 'details').then((r) => [r.action, JSON.parse(r.details).n]), ['customer.search', 2]);
+    assert.equal((await audit.verify(db)).ok, true);
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('a staged event altered while it waits is chained as a finding, not as what it now says; a forged MAC too', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const { db, audit } = await setUp();
+  try {
+    await db.transaction(async (trx) => {
+      await audit.stage(trx, search(1));
+      await audit.stage(trx, { actorId: null, action: 'customer.open', outcome: 'ok', details: { purpose: 'customer_support' } });
+    });
+    const [first, second] = (await db('audit_staged').orderBy('at').orderBy('id').pluck('id')) as string[];
+    await db('audit_staged').where({ id: first }).update({ details: JSON.stringify({ by: 'phone', n: 1 }) });
+    await db('audit_staged').where({ id: second }).update({ mac: 'f'.repeat(64) });
+    assert.equal(await audit.sealStaged(), 2);
+    const rows = await db('audit_events').where('seq', '>', 1).orderBy('seq').select('action', 'outcome', 'details');
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.outcome, JSON.parse(r.details)]),
+      [
+        [STAGED_ALTERED_ACTION, 'failed', { stagedId: first }],
+        [STAGED_ALTERED_ACTION, 'failed', { stagedId: second }],
+      ],
+    );
+    assert.equal((await audit.verify(db)).ok, true, 'the findings are part of the keyed chain');
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('many staged events are sealed in batches into one gapless chain, interleaved with direct appends from other connections', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const { db, audit } = await setUp();
+  try {
+    // 1,203 events staged by 3 callers at once, while direct appends and seals run beside them.
+    const stagers = [0, 1, 2].map((k) =>
+      (async () => {
+        for (let i = 0; i < 401; i += 1) await db.transaction((trx) => audit.stage(trx, search(k * 1000 + i)));
+      })(),
+    );
+    const direct = (async () => {
+      for (let i = 0; i < 20; i += 1) await audit.append(db, { actorId: null, action: 'settings.update', outcome: 'ok' });
+    })();
+    const sealers = [0, 1].map(() =>
+      (async () => {
+        for (let i = 0; i < 30; i += 1) await audit.sealStaged();
+      })(),
+    );
+    await Promise.all([...stagers, direct, ...sealers]);
+    await audit.sealStaged();
+    assert.equal(await count(db, 'audit_staged'), 0);
+    assert.equal(await count(db, 'audit_events', { action: 'customer.search' }), 1203);
+    assert.equal(await count(db, 'audit_events'), 1 + 1203 + 20);
+    const head = (await db('meta').where({ key: 'audit_head' }).first<{ value: string }>())!.value;
+    assert.equal(Number(head.split(':')[0]), 1224);
+    assert.deepEqual(await audit.verify(db), { ok: true, checked: 1224, firstBrokenSeq: null, reason: null });
+    const ns = (await db('audit_events').where({ action: 'customer.search' }).pluck('details')).map((d: string) => JSON.parse(d).n as number);
+    assert.equal(new Set(ns).size, 1203, 'each staged event chained exactly once');
+  } finally {
+    await db.destroy();
+  }
+});
