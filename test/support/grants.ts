@@ -9,4 +9,5 @@ export const APP_ROLE_GRANTS = (database: string, role: string): string[] => [
   `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
   `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
   `REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${role}`,
+  `REVOKE UPDATE, TRUNCATE ON audit_staged FROM ${role}`,
 ];

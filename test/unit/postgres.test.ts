@@ -149,7 +149,8 @@ describe('PostgreSQL: several workstations on one database', { skip: PG_ONLY }, 
         assert.equal(verified.ok, true);
         const asApp = app.openDb();
         try {
-          for (const attempt of [asApp('audit_events').where({ seq: 1 }).update({ action: 'x' }), asApp('audit_events').where({ seq: 1 }).delete(), asApp.raw('TRUNCATE audit_events')]) {
+          const changes = [asApp('audit_events').where({ seq: 1 }).update({ action: 'x' }), asApp('audit_events').where({ seq: 1 }).delete(), asApp.raw('TRUNCATE audit_events')];
+          for (const attempt of [...changes, asApp('audit_staged').update({ action: 'x' }), asApp.raw('TRUNCATE audit_staged')]) {
             const error = await attempt.then(() => null, (e: unknown) => e);
             assert.equal((error as { code?: string } | null)?.code, '42501', 'permission denied to the app role');
           }

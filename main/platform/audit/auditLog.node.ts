@@ -144,6 +144,8 @@ export class AuditLog implements AuditSink {
       const batch = await inTransaction(
         this.db,
         async (trx) => {
+          // The head before the staged rows are read: a sealer reading them first could chain rows another sealer
+          // chains while it waits, and chain them twice.
           await this.reserve(trx);
           const staged = await trx<StagedRow>(STAGED_TABLE).orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
           if (staged.length === 0) return 0;
@@ -211,8 +213,8 @@ export class AuditLog implements AuditSink {
 
   /**
    * Every append extends the one head, so appending transactions run one at a time on PostgreSQL. Taken first in
-   * the transaction (the router does so for every audited call), they queue for the head instead of failing
-   * with a serialization error when they reach it. SQLite: nothing to do.
+   * the transaction (the router does so for every audited writing call; reads-only calls stage instead), they
+   * queue for the head instead of failing with a serialization error when they reach it. SQLite: nothing to do.
    */
   async reserve(q: Queryable): Promise<void> {
     // The head lives in `meta`: the lock is taken there, so the app's role needs no UPDATE, DELETE or TRUNCATE

@@ -160,7 +160,7 @@ export class Router<T extends ChannelTable, S extends RouterSession> {
       if (spec.audit && q.isTransaction) {
         // An audited call writes: it becomes a writer before its first read (SQLite), and queues for the audit
         // chain's head (PostgreSQL), so another workstation's commit makes it wait, never fail. A reads-only
-        // call queues only when it appends (below): it cannot conflict before then.
+        // call stages its event instead (below) and queues for the head only after its commit.
         await dialectOf(q).claimWrite(q);
         if (!spec.readsOnly) await audit.reserve?.(q);
       }
