@@ -53,6 +53,7 @@ async function main() {
       if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
       return r.value as Record<string, unknown>;
     };
+    out.rssAfterOpenMB = process.memoryUsage().rss / 1e6;
     const sender = { senderId: `bench-${randomUUID()}`, trusted: true };
     await must(sender, 'session.login', { username: 'bench.manager', password: ADMIN.password });
     const firstStarted = performance.now();
@@ -98,7 +99,11 @@ async function main() {
     if (!verified.ok) throw new Error('the benchmark chain does not verify');
     out.verifyChecked = verified.checked;
     out.verifyProgressEvents = progressEvents;
-    out.rssMB = process.memoryUsage().rss / 1e6;
+    const memory = process.memoryUsage();
+    out.rssMB = memory.rss / 1e6;
+    out.heapUsedMB = memory.heapUsed / 1e6;
+    out.heapTotalMB = memory.heapTotal / 1e6;
+    out.externalMB = memory.external / 1e6;
   } finally {
     await core.close();
   }
