@@ -6,6 +6,7 @@ import { systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
+import { ADMIN, startCore, type TestCore } from '../support/core.ts';
 import { freshDb, onlyOn, TEST_ENGINE } from '../support/database.ts';
 
 const count = async (db: Knex, table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count<{ n: string }[]>('* as n'))[0]!.n);
@@ -118,5 +119,57 @@ test('many staged events are sealed in batches into one gapless chain, interleav
     assert.equal(new Set(ns).size, 1203, 'each staged event chained exactly once');
   } finally {
     await db.destroy();
+  }
+});
+
+/** Events committed to `audit_staged` by a workstation that died before chaining them (its own log, its own keys). */
+async function leaveStaged(t: TestCore, events: NewAuditEvent[]): Promise<void> {
+  const db = t.openDb();
+  try {
+    const ring = await unlockKeyRing(db, t.vault, systemClock.nowIso());
+    const gone = new AuditLog(db, () => ring, systemClock, { firstRun: { action: 'session.setup', happened: async () => true } });
+    await db.transaction(async (trx) => {
+      for (const event of events) assert.equal(await gone.stage(trx, event), true);
+    });
+  } finally {
+    await db.destroy();
+  }
+}
+
+test('events a dead workstation left staged are chained before an auditor verifies and when a workstation starts', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const t = await startCore();
+  try {
+    await t.call('session.setup', ADMIN);
+    await leaveStaged(t, [search(1), search(2)]);
+    const verdict = await t.call<{ ok: boolean; checked: number }>('audit.verify', {});
+    const db = t.openDb();
+    try {
+      assert.equal(verdict.ok, true);
+      assert.equal(await count(db, 'audit_staged'), 0);
+      const searches = await db('audit_events').where({ action: 'customer.search' }).orderBy('seq').select('seq', 'details');
+      assert.deepEqual(searches.map((r) => JSON.parse(r.details).n), [1, 2]);
+      assert.ok(Math.max(...searches.map((r) => Number(r.seq))) <= verdict.checked, 'the verify checked the events it chained');
+      const verified = await db('audit_events').where({ action: 'audit.verified' }).orderBy('seq', 'desc').first('details');
+      assert.equal(JSON.parse(verified.details).sealedFirst, 2);
+    } finally {
+      await db.destroy();
+    }
+
+    await leaveStaged(t, [search(3)]);
+    await t.core.close();
+    // Nothing on the way back: the start-up itself chains what waits.
+    const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
+    const db2 = reopened.openDb();
+    try {
+      assert.equal(await count(db2, 'audit_staged'), 0);
+      assert.equal(await count(db2, 'audit_events', { action: 'customer.search' }), 3);
+      await reopened.call('session.login', { username: ADMIN.username, password: ADMIN.password });
+      assert.deepEqual(await reopened.call('audit.verify', {}).then((v) => (v as { ok: boolean }).ok), true);
+    } finally {
+      await db2.destroy();
+      await reopened.core.close();
+    }
+  } finally {
+    await t.cleanup();
   }
 });

@@ -107,12 +107,15 @@ export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: Hea
     'audit.verify': async (input, ctx) => {
       const { taskId } = input;
       const onProgress = taskId && progress ? (done: number, total: number) => progress(ctx.caller.senderId, { taskId, done, total }) : undefined;
+      // Events a workstation committed but has not chained yet (PostgreSQL) are chained first, so none escapes the check.
+      const sealedFirst = await audit.sealStagedIn(ctx.q);
       const result = await audit.verify(ctx.q, [], { onProgress });
-      ctx.auditDetails({ ok: result.ok, checked: result.checked, firstBrokenSeq: result.firstBrokenSeq });
+      ctx.auditDetails({ ok: result.ok, checked: result.checked, firstBrokenSeq: result.firstBrokenSeq, sealedFirst });
       return result;
     },
     'audit.exportHead': async (_input, ctx) => {
       // Only a chain that verifies gets a signed head: signing a cut chain would bless the cut.
+      await audit.sealStagedIn(ctx.q);
       const { result, head } = await audit.verifyChain(ctx.q);
       if (!result.ok) {
         throw new AppError('CONFLICT', `The audit log does not verify (first problem at event ${result.firstBrokenSeq}), so its head was not signed.`);
@@ -124,6 +127,7 @@ export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: Hea
     'audit.verifyHead': async (input, ctx) => {
       const file = parseHeadFile(input.file);
       const problem = heads.problem(file);
+      if (!problem) await audit.sealStagedIn(ctx.q);
       const result = problem
         ? { ok: false, checked: 0, firstBrokenSeq: null, reason: problem }
         : await audit.verify(ctx.q, [{ seq: file.seq, hash: file.hash }]);

@@ -141,23 +141,36 @@ export class AuditLog implements AuditSink {
     if (!dialectOf(this.db).stagesAuditEvents) return 0;
     let sealed = 0;
     for (;;) {
-      const batch = await inTransaction(
-        this.db,
-        async (trx) => {
-          // The head before the staged rows are read: a sealer reading them first could chain rows another sealer
-          // chains while it waits, and chain them twice.
-          await this.reserve(trx);
-          const staged = await trx<StagedRow>(STAGED_TABLE).orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
-          if (staged.length === 0) return 0;
-          await this.extend(trx, staged.map((row) => this.sealedBodyOf(row)));
-          await trx(STAGED_TABLE).whereIn('id', staged.map((row) => row.id)).delete();
-          return staged.length;
-        },
-        { isolation: 'read committed' },
-      );
+      const batch = await inTransaction(this.db, (trx) => this.sealBatch(trx), { isolation: 'read committed' });
       sealed += batch;
       if (batch < SEAL_BATCH) return sealed;
     }
+  }
+
+  /**
+   * As `sealStaged`, in the caller's transaction, which then holds the head until it commits: what an auditor's
+   * verify or head export does first, so the chain it checks holds every event a workstation has committed (one
+   * that died before its seal included). Returns how many were chained; 0 where events are never staged.
+   */
+  async sealStagedIn(q: Queryable): Promise<number> {
+    if (!q.isTransaction || !dialectOf(q).stagesAuditEvents) return 0;
+    let sealed = 0;
+    for (;;) {
+      const batch = await this.sealBatch(q as Knex.Transaction);
+      sealed += batch;
+      if (batch < SEAL_BATCH) return sealed;
+    }
+  }
+
+  private async sealBatch(trx: Knex.Transaction): Promise<number> {
+    // The head before the staged rows are read: a sealer reading them first could chain rows another sealer
+    // chains while it waits, and chain them twice.
+    await this.reserve(trx);
+    const staged = await trx<StagedRow>(STAGED_TABLE).orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
+    if (staged.length === 0) return 0;
+    await this.extend(trx, staged.map((row) => this.sealedBodyOf(row)));
+    await trx(STAGED_TABLE).whereIn('id', staged.map((row) => row.id)).delete();
+    return staged.length;
   }
 
   private stagedMac(key: Buffer, row: Omit<StagedRow, 'mac'>): string {
