@@ -37,6 +37,8 @@ export class RecordAccess {
       ? this.customers.openSections(row)
       : { identity: needsIdentity ? this.customers.openIdentity(row) : null, contact: null };
 
+    // A view that lists the orders counts them as it lists them: one query fewer on every such opening.
+    const orders = has('orders') ? await this.orders.viewsForCustomer(q, row.id, view) : null;
     const record: CustomerRecord = {
       id: row.id,
       purpose: input.purpose,
@@ -47,7 +49,7 @@ export class RecordAccess {
       updatedAt: row.updated_at,
       version: Number(row.version ?? 1),
       policyVersion: row.policy_version,
-      orderCount: await this.orders.count(q, row.id),
+      orderCount: orders ? orders.length : await this.orders.count(q, row.id),
       quarantine: row.quarantined_at && row.quarantine_reason ? { reason: row.quarantine_reason, since: row.quarantined_at } : null,
     };
     if (identity && has('name')) {
@@ -57,7 +59,7 @@ export class RecordAccess {
     if (contact && has('email')) record.email = contact.email;
     if (contact && has('phone')) record.phone = contact.phone;
     if (contact && has('shippingAddress')) record.shippingAddress = { ...contact.shippingAddress };
-    if (has('orders')) record.orders = await this.orders.viewsForCustomer(q, row.id, view);
+    if (orders) record.orders = orders;
     if (has('consents')) {
       const { states, history } = await consentsOf(q, row.id, this.staff);
       record.consents = states;

@@ -72,6 +72,9 @@ function canonicalDetails(details: AuditDetails): string {
  * copied database cannot be re-chained without the key.
  */
 export class AuditLog implements AuditSink {
+  /** Transactions that have taken the head's lock (held until they end; a retried call runs in a new one). */
+  private readonly holdingHead = new WeakSet<Queryable>();
+
   constructor(
     private readonly db: Db,
     private readonly ring: () => KeyRing,
@@ -166,10 +169,13 @@ export class AuditLog implements AuditSink {
     // The head before the staged rows are read: a sealer reading them first could chain rows another sealer
     // chains while it waits, and chain them twice.
     await this.reserve(trx);
-    const staged = await trx<StagedRow>(STAGED_TABLE).orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
+    // Taken out of staging and read in one statement (only PostgreSQL stages); the chain is extended in the same
+    // transaction, so a failure puts them all back.
+    const oldest = trx(STAGED_TABLE).select('id').orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
+    const staged = (await trx(STAGED_TABLE).whereIn('id', oldest).delete().returning('*')) as StagedRow[];
     if (staged.length === 0) return 0;
+    staged.sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
     await this.extend(trx, staged.map((row) => this.sealedBodyOf(row)));
-    await trx(STAGED_TABLE).whereIn('id', staged.map((row) => row.id)).delete();
     return staged.length;
   }
 
@@ -230,9 +236,13 @@ export class AuditLog implements AuditSink {
    * queue for the head instead of failing with a serialization error when they reach it. SQLite: nothing to do.
    */
   async reserve(q: Queryable): Promise<void> {
+    // Once per transaction: the router reserves first and the append reserves again, and a lock held until the
+    // commit needs no second round trip to the server.
+    if (!q.isTransaction || this.holdingHead.has(q)) return;
     // The head lives in `meta`: the lock is taken there, so the app's role needs no UPDATE, DELETE or TRUNCATE
     // on audit_events (which a lock mode that excludes writers would require on that table).
-    if (q.isTransaction) await dialectOf(q).lockForAppend(q as Knex.Transaction, 'meta');
+    await dialectOf(q).lockForAppend(q as Knex.Transaction, 'meta');
+    this.holdingHead.add(q);
   }
 
   async list(q: Queryable, opts: { beforeSeq?: number; limit: number } & AuditListFilter): Promise<{ rows: AuditRow[]; total: number }> {
