@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCore } from '../../main/core.node.ts';
@@ -68,7 +69,23 @@ async function importBoth<I>(kit: BenchKit<I>, items: readonly I[]): Promise<{ s
   }
 }
 
-function runClients(count: number, config: DatabaseConfig, vaultDir: string, idsFile: string): Promise<ClientResult[]> {
+/** CPU time the whole machine has spent busy (clients, server, kernel) and in all, summed over its cores, in ms. */
+function machineCpuMs(): { busy: number; all: number } {
+  let busy = 0;
+  let all = 0;
+  for (const { times } of cpus()) {
+    const sum = times.user + times.nice + times.sys + times.irq + times.idle;
+    all += sum;
+    busy += sum - times.idle;
+  }
+  return { busy, all };
+}
+
+/**
+ * The clients' results, and the machine's busy CPU time over the measured window (from "go" for SECONDS): with the
+ * calls made, what one call costs the machine, so the bench can say how many calls/s its cores could give at most.
+ */
+function runClients(count: number, config: DatabaseConfig, vaultDir: string, idsFile: string): Promise<{ results: ClientResult[]; busyCpuMs: number }> {
   const script = fileURLToPath(new URL('./pgClient.ts', import.meta.url));
   const children = Array.from({ length: count }, (_, k) =>
     spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(config), vaultDir, `bench.staff${k + 1}`, String(SECONDS * 1000), idsFile, ADMIN.password], {
@@ -77,6 +94,7 @@ function runClients(count: number, config: DatabaseConfig, vaultDir: string, ids
   );
   const outputs = children.map(() => '');
   let ready = 0;
+  let windowCpu: Promise<number> = Promise.resolve(Number.NaN);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       for (const c of children) c.kill();
@@ -88,7 +106,11 @@ function runClients(count: number, config: DatabaseConfig, vaultDir: string, ids
         outputs[k] += chunk.toString();
         if (chunk.toString().includes('ready\n')) {
           ready += 1;
-          if (ready === count) for (const c of children) c.stdin.write('go\n');
+          if (ready === count) {
+            const started = machineCpuMs();
+            windowCpu = new Promise((done) => setTimeout(() => done(machineCpuMs().busy - started.busy), SECONDS * 1000));
+            for (const c of children) c.stdin.write('go\n');
+          }
         }
       });
       child.on('exit', (code) => {
@@ -101,7 +123,8 @@ function runClients(count: number, config: DatabaseConfig, vaultDir: string, ids
         }
         if (exited === count) {
           clearTimeout(timer);
-          resolve(outputs.map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as ClientResult));
+          const results = outputs.map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as ClientResult);
+          void windowCpu.then((busyCpuMs) => resolve({ results, busyCpuMs }));
         }
       });
     });
@@ -119,7 +142,7 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
   const maxClients = Math.max(...CLIENTS);
   const database = await testDatabase();
   const vaultDir = tempDir('itpc-bench-pgvault-');
-  const rows: { clients: number; calls: number; perS: number; p50: number; p95: number; errors: string }[] = [];
+  const rows: { clients: number; calls: number; perS: number; p50: number; p95: number; cpuMsPerCall: number; busyCores: number; errors: string }[] = [];
   try {
     const seedDir = tempDir('itpc-bench-pgseed-');
     const core = await openCore({ dataDir: seedDir, vault: new DirectoryVault(vaultDir), passwordCost: 10, database: database.config });
@@ -144,13 +167,13 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
     log(`PostgreSQL office database seeded: ${ids.length} customers in ${fmt(seedMs)}`);
 
     for (const clients of CLIENTS) {
-      const results = await runClients(clients, database.config, vaultDir, idsFile);
+      const { results, busyCpuMs } = await runClients(clients, database.config, vaultDir, idsFile);
       const all = results.flatMap((r) => r.ms);
       const calls = all.length;
       const errors: Record<string, number> = {};
       for (const r of results) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
       const { p50, p95 } = percentiles(all.length ? all : [Number.NaN]);
-      rows.push({ clients, calls, perS: calls / SECONDS, p50, p95, errors: Object.entries(errors).map(([c, n]) => `${c}×${n}`).join(', ') || 'none' });
+      rows.push({ clients, calls, perS: calls / SECONDS, p50, p95, cpuMsPerCall: busyCpuMs / calls, busyCores: busyCpuMs / (SECONDS * 1000), errors: Object.entries(errors).map(([c, n]) => `${c}×${n}`).join(', ') || 'none' });
       log(`${clients} client(s): ${calls} calls, ${(calls / SECONDS).toFixed(1)}/s, p95 ${fmt(p95)}`);
     }
   } finally {
@@ -167,18 +190,27 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
   put('sqlite.import.seconds', imported.sqlite / 1000);
   put('pg.import.seconds', imported.pg / 1000);
   out.push(`### Workstations opening records (customers.open, audited) for ${SECONDS} s on ${CUSTOMERS.toLocaleString('en-GB')} customers`, '');
-  out.push('| client processes | calls | calls/s (all clients) | p50 | p95 | errors |', '|---:|---:|---:|---:|---:|---|');
+  out.push('| client processes | calls | calls/s (all clients) | p50 | p95 | machine CPU busy (cores) | CPU per call (clients, server, kernel) | errors |', '|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
-    out.push(`| ${r.clients} | ${r.calls} | ${r.perS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.errors} |`);
+    out.push(`| ${r.clients} | ${r.calls} | ${r.perS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.busyCores.toFixed(2)} of ${cpus().length} | ${r.cpuMsPerCall.toFixed(2)} ms | ${r.errors} |`);
     put(`pg.callsPerSec.${r.clients}`, r.perS);
     put(`pg.p95Ms.${r.clients}`, r.p95);
     put(`pg.p50Ms.${r.clients}`, r.p50);
+    put(`pg.cpuMsPerCall.${r.clients}`, r.cpuMsPerCall);
+    put(`pg.busyCores.${r.clients}`, r.busyCores);
   }
   const one = rows.find((r) => r.clients === 1);
   const most = rows.at(-1);
   if (one && most && most !== one) {
-    out.push(`| **${most.clients} vs 1** | | **${(most.perS / one.perS).toFixed(2)}×** | | | target ≥ 3×, p95 ≤ 50 ms at 8 |`);
+    out.push(`| **${most.clients} vs 1** | | **${(most.perS / one.perS).toFixed(2)}×** | | | | | target ≥ 3×, p95 ≤ 50 ms at 8 |`);
     put(`pg.scaling.${most.clients}`, most.perS / one.perS);
+  }
+  if (one) {
+    // Every core busy at one client's CPU cost per call: what this machine could give at most, whatever the design.
+    const ceiling = (cpus().length * 1000) / one.cpuMsPerCall;
+    out.push('', `At one client's CPU cost per call (${one.cpuMsPerCall.toFixed(2)} ms across clients, server and kernel), this machine's ${cpus().length} cores could serve at most ≈ ${ceiling.toFixed(0)} calls/s: **${(ceiling / one.perS).toFixed(2)}×** one client (\`pg.cpuCeiling.scaling\`).`);
+    put('pg.cpuCeiling.callsPerSec', ceiling);
+    put('pg.cpuCeiling.scaling', ceiling / one.perS);
   }
   out.push('');
 }
