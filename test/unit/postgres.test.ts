@@ -14,7 +14,6 @@ import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { MIGRATIONS } from '../../main/platform/store/migrations/index.node.ts';
 import { inTransaction, TRANSACTION_ATTEMPTS } from '../../main/platform/store/transaction.node.ts';
 import { ADMIN, startCore, tempDir } from '../support/core.ts';
-import { APP_ROLE_GRANTS } from '../support/grants.ts';
 import { sampleCustomer, startCustomerCore, type CustomerTestCore } from '../support/customers.ts';
 import { freshDb, onlyOn, onServerRaw, testDatabase } from '../support/database.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
@@ -133,11 +132,14 @@ describe('PostgreSQL: several workstations on one database', { skip: PG_ONLY }, 
     const password = randomBytes(12).toString('hex');
     const dataDir = tempDir('itpc-grants-');
     try {
-      // IT, as the owner (here the test server's superuser): the schema, then the role (README "Grants").
+      // IT, as the owner (here the test server's superuser): the schema, then the role.
       await migrate(owner);
       const dbName = new URL((database.config as { connection: string }).connection).pathname.slice(1);
       await owner.raw(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
-      for (const sql of APP_ROLE_GRANTS(dbName, role)) await owner.raw(sql);
+      // README "Setting up PostgreSQL", step 2's database grants, then step 5's grants.sql (for this test's role).
+      await owner.raw(`REVOKE ALL ON DATABASE ${dbName} FROM PUBLIC`);
+      await owner.raw(`GRANT CONNECT, TEMPORARY ON DATABASE ${dbName} TO ${role}`);
+      await owner.raw(readFileSync(new URL('../../scripts/postgres/grants.sql', import.meta.url), 'utf8').replaceAll('console_app', role));
       const url = new URL((database.config as { connection: string }).connection);
       url.username = role;
       url.password = password;
