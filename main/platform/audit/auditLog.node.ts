@@ -120,11 +120,11 @@ export class AuditLog implements AuditSink {
 
   /**
    * Records a reads-only call's event in the caller's transaction. Where workstations share the chain
-   * (`stagesAuditEvents`) the event is staged, touching no head, and `sealStaged` must be called after the commit;
+   * (the dialect's `auditStaging`) the event is staged, touching no head, and `sealStaged` must be called after the commit;
    * elsewhere it is appended at once. Returns whether it was staged.
    */
   async stage(q: Queryable, event: NewAuditEvent): Promise<boolean> {
-    if (!q.isTransaction || !dialectOf(q).stagesAuditEvents) {
+    if (!q.isTransaction || !dialectOf(q).auditStaging) {
       await this.append(q, event);
       return false;
     }
@@ -141,7 +141,7 @@ export class AuditLog implements AuditSink {
    * the chain records that finding in its place. Does nothing where events are never staged.
    */
   async sealStaged(): Promise<number> {
-    if (!dialectOf(this.db).stagesAuditEvents) return 0;
+    if (!dialectOf(this.db).auditStaging) return 0;
     let sealed = 0;
     for (;;) {
       const batch = await inTransaction(this.db, (trx) => this.sealBatch(trx), { isolation: 'read committed' });
@@ -156,7 +156,7 @@ export class AuditLog implements AuditSink {
    * that died before its seal included). Returns how many were chained; 0 where events are never staged.
    */
   async sealStagedIn(q: Queryable): Promise<number> {
-    if (!q.isTransaction || !dialectOf(q).stagesAuditEvents) return 0;
+    if (!q.isTransaction || !dialectOf(q).auditStaging) return 0;
     let sealed = 0;
     for (;;) {
       const batch = await this.sealBatch(q as Knex.Transaction);
@@ -166,17 +166,17 @@ export class AuditLog implements AuditSink {
   }
 
   private async sealBatch(trx: Knex.Transaction): Promise<number> {
-    // The head before the staged rows are read: a sealer reading them first could chain rows another sealer
-    // chains while it waits, and chain them twice.
-    await this.reserve(trx);
-    // Taken out of staging and read in one statement (only PostgreSQL stages); the chain is extended in the same
-    // transaction, so a failure puts them all back.
-    const oldest = trx(STAGED_TABLE).select('id').orderBy([{ column: 'at' }, { column: 'id' }]).limit(SEAL_BATCH);
-    const staged = (await trx(STAGED_TABLE).whereIn('id', oldest).delete().returning('*')) as StagedRow[];
+    const staging = dialectOf(trx).auditStaging;
+    if (!staging) return 0;
+    // The head is locked before the staged rows are read (a sealer reading them first could chain rows another
+    // sealer chains while it waits, and chain them twice); they are taken out of staging in the same round trip,
+    // and the chain is extended in the same transaction, so a failure puts them all back.
+    const { head, staged } = await staging.takeStaged(trx, { headTable: 'meta', headKey: HEAD_KEY, stagedTable: STAGED_TABLE, limit: SEAL_BATCH });
+    this.holdingHead.add(trx);
     if (staged.length === 0) return 0;
-    staged.sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
-    await this.extend(trx, staged.map((row) => this.sealedBodyOf(row)));
-    return staged.length;
+    const rows = (staged as unknown as StagedRow[]).sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
+    await this.extend(trx, rows.map((row) => this.sealedBodyOf(row)), head ?? undefined);
+    return rows.length;
   }
 
   private stagedMac(key: Buffer, row: Omit<StagedRow, 'mac'>): string {
@@ -198,15 +198,18 @@ export class AuditLog implements AuditSink {
     return { at, actor_id: event.actorId, action: event.action, outcome: event.outcome, details: canonicalDetails(auditDetails.parse(event.details ?? {})) };
   }
 
-  /** Extends the chain by `bodies` in the caller's transaction: one lock and one write of the head; returns the last seq. */
-  private async extend(q: Knex.Transaction, bodies: readonly EventBody[]): Promise<number> {
+  /**
+   * Extends the chain by `bodies` in the caller's transaction: one lock and one write of the head; returns the last
+   * seq. `lockedHead` is the head's value when the caller has already locked and read it (a seal).
+   */
+  private async extend(q: Knex.Transaction, bodies: readonly EventBody[], lockedHead?: string): Promise<number> {
     const dialect = dialectOf(q);
     await dialect.claimWrite(q);
     // The table lock before the head's row lock, in every appender (the router's writers take it first): a
     // sealer and a job appending directly then queue in one order and never deadlock.
     await this.reserve(q);
     const lockHead = () => dialect.forUpdate(q('meta').where({ key: HEAD_KEY })).first<{ value: string } | undefined>();
-    let head = await lockHead();
+    let head = lockedHead === undefined ? await lockHead() : { value: lockedHead };
     if (!head) {
       // The very first event: two workstations may both find no head. Both create it (the second's insert does
       // nothing), then both lock the one row, so their appends still take turns and make one chain.

@@ -53,6 +53,25 @@ export interface TriggerProblem {
   problem: 'missing' | 'changed' | 'disabled' | 'unexpected';
 }
 
+/** Where the audit chain's head and its staged events are (AuditLog; migration 0021). */
+export interface StagedEventsSpec {
+  /** The table holding the head row, locked for appending (`lockForAppend`). */
+  headTable: string;
+  /** The head row's key in that table (`key` column); its `value` is returned. */
+  headKey: string;
+  stagedTable: string;
+  /** At most this many staged rows are taken, oldest first (by `at`, then `id`). */
+  limit: number;
+}
+
+export interface AuditStaging {
+  /**
+   * In the caller's transaction: takes the append lock on the head's table, locks and reads the head, and removes and
+   * returns the oldest staged rows (unordered), all in one round trip. Rolled back with the transaction.
+   */
+  takeStaged(q: Knex.Transaction, spec: StagedEventsSpec): Promise<{ head: string | null; staged: Record<string, unknown>[] }>;
+}
+
 /**
  * Everything that differs between the databases the app runs on (SQLite now; PostgreSQL for a shared
  * database later). Services never branch on the client: they ask the dialect of the connection they were given.
@@ -80,12 +99,12 @@ export interface SqlDialect {
    */
   lockForAppend(q: Knex.Transaction, table: string): Promise<void>;
   /**
-   * True where several workstations append to one audit chain (PostgreSQL): a reads-only call stages its event in
+   * Present where several workstations append to one audit chain (PostgreSQL): a reads-only call stages its event in
    * its own transaction without touching the chain's head, and the staged events are chained together after
-   * commit (`AuditLog.sealStaged`), so the head is held once per batch of calls rather than by every call. SQLite
-   * has one writer at a time: events go straight into the chain.
+   * commit (`AuditLog.sealStaged`), so the head is held once per batch of calls rather than by every call. Absent
+   * on SQLite, which has one writer at a time: events go straight into the chain.
    */
-  readonly stagesAuditEvents: boolean;
+  readonly auditStaging?: AuditStaging;
   /** True when `createGroupCounter` keeps counts; otherwise readers count rows (`count(*)`). */
   readonly keepsCounters: boolean;
   /** Creates the counter table and what keeps it current; does nothing when `keepsCounters` is false. */

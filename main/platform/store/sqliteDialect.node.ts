@@ -41,7 +41,6 @@ export const sqliteDialect: SqlDialect = {
 
   async lockForAppend() {},
 
-  stagesAuditEvents: false,
 
   keepsCounters: true,
 
