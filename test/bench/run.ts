@@ -92,6 +92,8 @@ async function applyCache(db: Db): Promise<void> {
   if (CACHE_MB > 0) await db.raw(`PRAGMA cache_size = -${CACHE_MB * 1024}`);
 }
 const vault = new MemoryVault();
+/** The benchmark's throw-away keychain as JSON (name → base64), for the probe processes. */
+const benchVaultJson = () => JSON.stringify(Object.fromEntries([...(vault as unknown as { secrets: Map<string, Buffer> }).secrets].map(([k, v]) => [k, v.toString('base64')])));
 const log = (...args: unknown[]) => console.error('[bench]', ...args);
 
 interface Item {
@@ -262,11 +264,12 @@ async function writePlain(dir: string, items: readonly Item[]): Promise<number> 
 
 /**
  * The 1M probe bundled the way the app's main process is (scripts/buildConfig.mjs), run by plain Node: its RSS
- * and cold start are then those of the shipped code, not of a process also holding tsx's compiler and the
- * TypeScript sources. Written under dist/ so the externals (sqlite3, knex) resolve from node_modules.
+ * and cold start are then those of bundled code, not of a process also running tsx's module loader (a thread of
+ * its own) over the TypeScript sources. Written under node_modules/.cache, never dist/ (which electron-builder
+ * packs), so the externals (sqlite3, knex) still resolve from node_modules.
  */
 async function bundledProbe(): Promise<string> {
-  const outfile = fileURLToPath(new URL('../../dist/bench/millionProbe.mjs', import.meta.url));
+  const outfile = fileURLToPath(new URL('../../node_modules/.cache/itpc-bench/millionProbe.mjs', import.meta.url));
   await esbuild.build({ ...MAIN_BUILD, entryPoints: [fileURLToPath(new URL('./millionProbe.ts', import.meta.url))], outfile, logLevel: 'warning' });
   return outfile;
 }
@@ -658,14 +661,13 @@ async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> 
     const sample1M = [...sampleN.slice(0, Math.floor(QUERIES / 2)), ...probes(lastBatch, Math.ceil(QUERIES / 2), 77)];
     const probesFile = join(dir, 'probes.json');
     writeFileSync(probesFile, JSON.stringify(sample1M));
-    const secrets = (vault as unknown as { secrets: Map<string, Buffer> }).secrets;
     const probeScript = await bundledProbe();
     const probe = (mode: 'open' | 'work') => {
       const child = spawnSync(process.execPath, [probeScript, dir, probesFile, String(M)], {
         env: {
           ...process.env,
           BENCH_PROBE_MODE: mode,
-          ITPC_BENCH_VAULT: JSON.stringify(Object.fromEntries([...secrets].map(([k, v]) => [k, v.toString('base64')]))),
+          ITPC_BENCH_VAULT: benchVaultJson(),
         },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -679,10 +681,10 @@ async function sqliteSections(p: Pools, put: Put, out: string[]): Promise<void> 
     log('1M stage done');
   }
   if (process.env.BENCH_KEEP_DIR === '1' && million) {
-    // For probing the big database again: node dist/bench/millionProbe.mjs <dir> <dir>/probes.json <size>, with
-    // ITPC_BENCH_VAULT set to the contents of <dir>/vault.json (the throw-away keys of this run, nothing else).
-    const secrets = (vault as unknown as { secrets: Map<string, Buffer> }).secrets;
-    writeFileSync(join(dir, 'vault.json'), JSON.stringify(Object.fromEntries([...secrets].map(([k, v]) => [k, v.toString('base64')]))));
+    // For probing the big database again: node node_modules/.cache/itpc-bench/millionProbe.mjs <dir>
+    // <dir>/probes.json <size>, with ITPC_BENCH_VAULT set to the contents of <dir>/vault.json (the throw-away keys
+    // of this run, nothing else).
+    writeFileSync(join(dir, 'vault.json'), benchVaultJson());
     log(`kept ${dir} (BENCH_KEEP_DIR=1)`);
   } else rmSync(dir, { recursive: true, force: true });
 

@@ -136,7 +136,7 @@ async function leaveStaged(t: TestCore, events: NewAuditEvent[]): Promise<void> 
   }
 }
 
-test('events a dead workstation left staged are chained before an auditor verifies and when a workstation starts', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+test('events a dead workstation left staged are chained before an auditor verifies or exports the head (past one seal batch) and when a workstation starts', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
   const t = await startCore();
   try {
     await t.call('session.setup', ADMIN);
@@ -155,14 +155,32 @@ test('events a dead workstation left staged are chained before an auditor verifi
       await db.destroy();
     }
 
+    // A head export chains what waits too, and a verify takes more than one seal batch (500) in its transaction.
     await leaveStaged(t, [search(3)]);
+    await t.call('audit.exportHead', {});
+    await leaveStaged(t, Array.from({ length: 520 }, (_, i) => search(4 + i)));
+    const big = await t.call<{ ok: boolean; checked: number }>('audit.verify', {});
+    const db1 = t.openDb();
+    try {
+      assert.equal(big.ok, true);
+      assert.equal(await count(db1, 'audit_staged'), 0);
+      const exported = await db1('audit_events').where({ action: 'audit.head_exported' }).first('details');
+      assert.equal(JSON.parse(exported.details).sealedFirst, 1);
+      const verified = await db1('audit_events').where({ action: 'audit.verified' }).orderBy('seq', 'desc').first('details');
+      assert.equal(JSON.parse(verified.details).sealedFirst, 520);
+      assert.equal(await count(db1, 'audit_events', { action: 'customer.search' }), 523);
+    } finally {
+      await db1.destroy();
+    }
+
+    await leaveStaged(t, [search(600)]);
     await t.core.close();
     // Nothing on the way back: the start-up itself chains what waits.
     const reopened = await startCore({ dataDir: t.dataDir, vault: t.vault });
     const db2 = reopened.openDb();
     try {
       assert.equal(await count(db2, 'audit_staged'), 0);
-      assert.equal(await count(db2, 'audit_events', { action: 'customer.search' }), 3);
+      assert.equal(await count(db2, 'audit_events', { action: 'customer.search' }), 524);
       await reopened.call('session.login', { username: ADMIN.username, password: ADMIN.password });
       assert.deepEqual(await reopened.call('audit.verify', {}).then((v) => (v as { ok: boolean }).ok), true);
     } finally {

@@ -115,23 +115,23 @@ export function auditHandlers(audit: AuditLog, staff: StaffDirectory, heads: Hea
     },
     'audit.exportHead': async (_input, ctx) => {
       // Only a chain that verifies gets a signed head: signing a cut chain would bless the cut.
-      await audit.sealStagedIn(ctx.q);
+      const sealedFirst = await audit.sealStagedIn(ctx.q);
       const { result, head } = await audit.verifyChain(ctx.q);
       if (!result.ok) {
         throw new AppError('CONFLICT', `The audit log does not verify (first problem at event ${result.firstBrokenSeq}), so its head was not signed.`);
       }
       const file = heads.sign(head);
-      ctx.auditDetails({ headSeq: head.seq });
+      ctx.auditDetails({ headSeq: head.seq, sealedFirst });
       return { seq: file.seq, at: file.at, file: `${JSON.stringify(file, null, 2)}\n` };
     },
     'audit.verifyHead': async (input, ctx) => {
       const file = parseHeadFile(input.file);
       const problem = heads.problem(file);
-      if (!problem) await audit.sealStagedIn(ctx.q);
+      const sealedFirst = problem ? 0 : await audit.sealStagedIn(ctx.q);
       const result = problem
         ? { ok: false, checked: 0, firstBrokenSeq: null, reason: problem }
         : await audit.verify(ctx.q, [{ seq: file.seq, hash: file.hash }]);
-      ctx.auditDetails({ ok: result.ok, headSeq: file.seq, firstBrokenSeq: result.firstBrokenSeq });
+      ctx.auditDetails({ ok: result.ok, headSeq: file.seq, firstBrokenSeq: result.firstBrokenSeq, sealedFirst });
       return { ...result, head: { seq: file.seq, at: file.at } };
     },
   };

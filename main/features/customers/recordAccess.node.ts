@@ -38,7 +38,7 @@ export class RecordAccess {
       : { identity: needsIdentity ? this.customers.openIdentity(row) : null, contact: null };
 
     // A view that lists the orders counts them as it lists them: one query fewer on every such opening.
-    const orders = has('orders') ? await this.orders.viewsForCustomer(q, row.id, view) : null;
+    const orders = has('orders') ? await this.orders.viewsForCustomer(q, row.id, view, this.customers.keysOf(row)) : null;
     const record: CustomerRecord = {
       id: row.id,
       purpose: input.purpose,

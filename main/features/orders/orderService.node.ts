@@ -187,7 +187,7 @@ export class OrderService implements CustomerOrders {
   }
 
   /** A customer's orders as a record view allows: masked card always, billing / expiry / full keys only if listed. */
-  async viewsForCustomer(q: Queryable, customerId: string, view: OrderViewScope): Promise<OrderView[]> {
+  async viewsForCustomer(q: Queryable, customerId: string, view: OrderViewScope, knownKeys?: SubjectKeyWrapper): Promise<OrderView[]> {
     const orders = await q<OrderDbRow>(ORDERS_TABLE).where({ customer_id: customerId }).orderBy('created_at', 'desc').orderBy('id');
     if (!orders.length) return [];
     const ids = orders.map((o) => o.id);
@@ -196,7 +196,7 @@ export class OrderService implements CustomerOrders {
       .whereIn('order_id', ids)
       .groupBy('item_id')
       .select<{ item_id: string; n: number; last: string }[]>('item_id', q.raw('count(*) as n'), q.raw('max(at) as last'));
-    const keys = await this.customerKeys.wrapperFor(q, customerId);
+    const keys = knownKeys ?? (await this.customerKeys.wrapperFor(q, customerId));
     return this.toViews(keys, orders, items, new Map(resends.map((r) => [r.item_id, { count: Number(r.n), last: r.last }])), view);
   }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/store/database.node.ts';
+import type { SubjectKeyWrapper } from '../../platform/crypto/dataKeys.node.ts';
 import type { CardMask } from '../../shared/cardMask.std.ts';
 import type { OrderView } from './orders.contract.std.ts';
 
@@ -13,5 +14,6 @@ export interface OrderViewScope {
 /** A customer's orders, for opening a customer record. */
 export interface CustomerOrders {
   count(q: Queryable, customerId: string): Promise<number>;
-  viewsForCustomer(q: Queryable, customerId: string, view: OrderViewScope): Promise<OrderView[]>;
+  /** `keys`: the customer's key wrapper when the caller has already read it (with the customer's row). */
+  viewsForCustomer(q: Queryable, customerId: string, view: OrderViewScope, keys?: SubjectKeyWrapper): Promise<OrderView[]>;
 }

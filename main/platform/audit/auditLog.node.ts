@@ -31,7 +31,7 @@ const GENESIS = '0'.repeat(64);
 const VERIFY_PAGE = 5000;
 const HEAD_KEY = 'audit_head';
 const STAGED_TABLE = 'audit_staged';
-/** Staged events chained per transaction by `sealStaged`. */
+/** Staged events chained per batch (one transaction each in `sealStaged`; all in the caller's in `sealStagedIn`). */
 const SEAL_BATCH = 500;
 /** What the chain records in place of a staged event that was altered while it waited. */
 export const STAGED_ALTERED_ACTION = 'audit.staged_event_altered';
@@ -153,10 +153,13 @@ export class AuditLog implements AuditSink {
   /**
    * As `sealStaged`, in the caller's transaction, which then holds the head until it commits: what an auditor's
    * verify or head export does first, so the chain it checks holds every event a workstation has committed (one
-   * that died before its seal included). Returns how many were chained; 0 where events are never staged.
+   * that died before its seal included). Returns how many were chained; 0 where events are never staged. Call it
+   * after the head is reserved (the router does so first in every audited writing call): a SERIALIZABLE transaction
+   * that has read before taking the lock would fail here with a serialization error and be retried.
    */
   async sealStagedIn(q: Queryable): Promise<number> {
-    if (!q.isTransaction || !dialectOf(q).auditStaging) return 0;
+    if (!dialectOf(q).auditStaging) return 0;
+    if (!q.isTransaction) throw new Error('sealStagedIn needs the transaction that holds the audit head');
     let sealed = 0;
     for (;;) {
       const batch = await this.sealBatch(q as Knex.Transaction);
