@@ -6,8 +6,8 @@ import type { Migration } from './migration.node.ts';
  * record) stages its event here in its own transaction, and after commit the staged events are chained into
  * `audit_events` together under one hold of the head (AuditLog.sealStaged). Each staged row carries a keyed MAC,
  * so one altered while it waits is chained as a finding instead of as the event. Rows only ever wait here for
- * the moment between a call's commit and its seal (or a workstation's next call after a crash); SQLite never
- * stages. The app role may insert and delete here but not update (scripts/postgres/grants.sql).
+ * the moment between a call's commit and its seal (after a crash, until the next seal anywhere, the next start-up
+ * or an auditor's verify); SQLite never stages. The app role may insert and delete here but not update (scripts/postgres/grants.sql).
  */
 export const auditStaging: Migration = {
   version: 21,
