@@ -40,6 +40,18 @@ export interface BenchKit<I> {
   percentiles(samples: number[]): { p50: number; p95: number };
 }
 
+interface ClientsRow {
+  clients: number;
+  calls: number;
+  perS: number;
+  p50: number;
+  p95: number;
+  cpuMsPerCall: number;
+  busyCores: number;
+  stealCores: number;
+  errors: string;
+}
+
 interface ClientResult {
   calls: number;
   errors: Record<string, number>;
@@ -84,13 +96,8 @@ function machineTicks(): { busy: number; all: number; steal: number } {
  * The clients' results, and the machine's busy CPU time over the measured window (from "go" for SECONDS): with the
  * calls made, what one call costs the machine, so the bench can say how many calls/s its cores could give at most.
  */
-function runClients(count: number, config: DatabaseConfig, vaultDir: string, idsFile: string): Promise<{ results: ClientResult[]; busyCpuMs: number; stealCpuMs: number }> {
-  const script = fileURLToPath(new URL('./pgClient.ts', import.meta.url));
-  const children = Array.from({ length: count }, (_, k) =>
-    spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(config), vaultDir, `bench.staff${k + 1}`, String(SECONDS * 1000), idsFile, ADMIN.password], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    }),
-  );
+function runClients(count: number, clientArgs: (k: number) => string[]): Promise<{ results: ClientResult[]; busyCpuMs: number; stealCpuMs: number }> {
+  const children = Array.from({ length: count }, (_, k) => spawn(process.execPath, ['--import', 'tsx', ...clientArgs(k)], { stdio: ['pipe', 'pipe', 'inherit'] }));
   const outputs = children.map(() => '');
   let ready = 0;
   let windowCpu: Promise<{ busyCpuMs: number; stealCpuMs: number }> = Promise.resolve({ busyCpuMs: Number.NaN, stealCpuMs: Number.NaN });
@@ -149,7 +156,16 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
   const maxClients = Math.max(...CLIENTS);
   const database = await testDatabase();
   const vaultDir = tempDir('itpc-bench-pgvault-');
-  const rows: { clients: number; calls: number; perS: number; p50: number; p95: number; cpuMsPerCall: number; busyCores: number; stealCores: number; errors: string }[] = [];
+  const rows: ClientsRow[] = [];
+  const floor: ClientsRow[] = [];
+  const measured = (clients: number, { results, busyCpuMs, stealCpuMs }: Awaited<ReturnType<typeof runClients>>): ClientsRow => {
+    const all = results.flatMap((r) => r.ms);
+    const calls = all.length;
+    const errors: Record<string, number> = {};
+    for (const r of results) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
+    const { p50, p95 } = percentiles(all.length ? all : [Number.NaN]);
+    return { clients, calls, perS: calls / SECONDS, p50, p95, cpuMsPerCall: busyCpuMs / calls, busyCores: busyCpuMs / (SECONDS * 1000), stealCores: stealCpuMs / (SECONDS * 1000), errors: Object.entries(errors).map(([c, n]) => `${c}×${n}`).join(', ') || 'none' };
+  };
   try {
     const seedDir = tempDir('itpc-bench-pgseed-');
     const core = await openCore({ dataDir: seedDir, vault: new DirectoryVault(vaultDir), passwordCost: 10, database: database.config });
@@ -173,15 +189,24 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
     writeFileSync(idsFile, ids.join('\n'));
     log(`PostgreSQL office database seeded: ${ids.length} customers in ${fmt(seedMs)}`);
 
+    const workstation = fileURLToPath(new URL('./pgClient.ts', import.meta.url));
     for (const clients of CLIENTS) {
-      const { results, busyCpuMs, stealCpuMs } = await runClients(clients, database.config, vaultDir, idsFile);
-      const all = results.flatMap((r) => r.ms);
-      const calls = all.length;
-      const errors: Record<string, number> = {};
-      for (const r of results) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
-      const { p50, p95 } = percentiles(all.length ? all : [Number.NaN]);
-      rows.push({ clients, calls, perS: calls / SECONDS, p50, p95, cpuMsPerCall: busyCpuMs / calls, busyCores: busyCpuMs / (SECONDS * 1000), stealCores: stealCpuMs / (SECONDS * 1000), errors: Object.entries(errors).map(([c, n]) => `${c}×${n}`).join(', ') || 'none' });
-      log(`${clients} client(s): ${calls} calls, ${(calls / SECONDS).toFixed(1)}/s, p95 ${fmt(p95)}`);
+      const row = measured(clients, await runClients(clients, (k) => [workstation, JSON.stringify(database.config), vaultDir, `bench.staff${k + 1}`, String(SECONDS * 1000), idsFile, ADMIN.password]));
+      rows.push(row);
+      log(`${clients} client(s): ${row.calls} calls, ${row.perS.toFixed(1)}/s, p95 ${fmt(row.p95)}`);
+    }
+    // The floor, on the same database right after: plain pg connections, no app code (pgFloorClient.ts).
+    const floorDb = await kit.openEncrypted(database.config, new DirectoryVault(vaultDir));
+    await floorDb.db.schema.createTable('bench_floor', (t) => {
+      t.uuid('id').primary();
+      t.timestamp('at', { useTz: true }).notNullable();
+    });
+    await floorDb.db.destroy();
+    const floorScript = fileURLToPath(new URL('./pgFloorClient.ts', import.meta.url));
+    for (const clients of CLIENTS) {
+      const row = measured(clients, await runClients(clients, (k) => [floorScript, JSON.stringify(database.config), String(SECONDS * 1000), idsFile, String(k + 1)]));
+      floor.push(row);
+      log(`floor, ${clients} client(s): ${row.calls} calls, ${row.perS.toFixed(1)}/s, p95 ${fmt(row.p95)}`);
     }
   } finally {
     await database.drop();
@@ -219,6 +244,20 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
     out.push('', `At one client's CPU cost per call (${one.cpuMsPerCall.toFixed(2)} ms across clients, server and kernel), this machine's ${cpus().length} cores could serve at most ≈ ${ceiling.toFixed(0)} calls/s: **${(ceiling / one.perS).toFixed(2)}×** one client (\`pg.cpuCeiling.scaling\`).`);
     put('pg.cpuCeiling.callsPerSec', ceiling);
     put('pg.cpuCeiling.scaling', ceiling / one.perS);
+  }
+  out.push('', `### The floor: ${CLIENTS.join(' / ')} processes, each one plain pg connection, no app code (read one customer row, insert one row of its own, commit)`, '');
+  out.push('| client processes | calls/s (all clients) | p50 | p95 | machine CPU busy (cores) | CPU per call |', '|---:|---:|---:|---:|---:|---:|');
+  for (const r of floor) {
+    out.push(`| ${r.clients} | ${r.perS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.busyCores.toFixed(2)} of ${cpus().length} | ${r.cpuMsPerCall.toFixed(2)} ms |`);
+    put(`pg.floor.callsPerSec.${r.clients}`, r.perS);
+    put(`pg.floor.p95Ms.${r.clients}`, r.p95);
+  }
+  const floorOne = floor.find((r) => r.clients === 1);
+  const floorMost = floor.at(-1);
+  if (floorOne && floorMost && floorMost !== floorOne && most && one) {
+    const floorScaling = floorMost.perS / floorOne.perS;
+    out.push(`| **${floorMost.clients} vs 1** | **${floorScaling.toFixed(2)}×** | | | | the console: ${(most.perS / one.perS).toFixed(2)}× (${((most.perS / one.perS / floorScaling) * 100).toFixed(0)}% of the floor's) |`);
+    put(`pg.floor.scaling.${floorMost.clients}`, floorScaling);
   }
   out.push('');
 }
