@@ -10,6 +10,9 @@
  *     (test/bench/pgClient.ts: each its own core, pool and session) open records (`customers.open`, audited) in a
  *     loop for BENCH_PG_SECONDS (default 10) seconds, started together. Reported: calls/s over all clients, p50/p95
  *     over all calls, errors.
+ *  3. The floor on the same database, right after: 1, 4 and 8 processes (test/bench/pgFloorClient.ts) each with one
+ *     plain pg connection and no app code, each call one transaction (read a customer row, insert a row of its own,
+ *     commit): how far this machine lets a workload with no shared row scale, beside the clients' own scaling.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ import { openCore } from '../../main/core.node.ts';
 import type { CustomerStore } from '../../main/features/customers/customerStore.node.ts';
 import type { OrderService } from '../../main/features/orders/orderService.node.ts';
 import type { SecretVault } from '../../main/platform/keychain/vault.std.ts';
-import type { DatabaseConfig, Db } from '../../main/platform/store/database.node.ts';
+import { openDatabase, type DatabaseConfig, type Db } from '../../main/platform/store/database.node.ts';
 import { ADMIN, tempDir } from '../support/core.ts';
 import { testDatabase } from '../support/database.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
@@ -158,7 +161,7 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
   const vaultDir = tempDir('itpc-bench-pgvault-');
   const rows: ClientsRow[] = [];
   const floor: ClientsRow[] = [];
-  const measured = (clients: number, { results, busyCpuMs, stealCpuMs }: Awaited<ReturnType<typeof runClients>>): ClientsRow => {
+  const summarise = (clients: number, { results, busyCpuMs, stealCpuMs }: Awaited<ReturnType<typeof runClients>>): ClientsRow => {
     const all = results.flatMap((r) => r.ms);
     const calls = all.length;
     const errors: Record<string, number> = {};
@@ -191,20 +194,23 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
 
     const workstation = fileURLToPath(new URL('./pgClient.ts', import.meta.url));
     for (const clients of CLIENTS) {
-      const row = measured(clients, await runClients(clients, (k) => [workstation, JSON.stringify(database.config), vaultDir, `bench.staff${k + 1}`, String(SECONDS * 1000), idsFile, ADMIN.password]));
+      const row = summarise(clients, await runClients(clients, (k) => [workstation, JSON.stringify(database.config), vaultDir, `bench.staff${k + 1}`, String(SECONDS * 1000), idsFile, ADMIN.password]));
       rows.push(row);
       log(`${clients} client(s): ${row.calls} calls, ${row.perS.toFixed(1)}/s, p95 ${fmt(row.p95)}`);
     }
     // The floor, on the same database right after: plain pg connections, no app code (pgFloorClient.ts).
-    const floorDb = await kit.openEncrypted(database.config, new DirectoryVault(vaultDir));
-    await floorDb.db.schema.createTable('bench_floor', (t) => {
-      t.uuid('id').primary();
-      t.timestamp('at', { useTz: true }).notNullable();
-    });
-    await floorDb.db.destroy();
+    const floorDb = openDatabase(database.config);
+    try {
+      await floorDb.schema.createTable('bench_floor', (t) => {
+        t.uuid('id').primary();
+        t.timestamp('at', { useTz: true }).notNullable();
+      });
+    } finally {
+      await floorDb.destroy();
+    }
     const floorScript = fileURLToPath(new URL('./pgFloorClient.ts', import.meta.url));
     for (const clients of CLIENTS) {
-      const row = measured(clients, await runClients(clients, (k) => [floorScript, JSON.stringify(database.config), String(SECONDS * 1000), idsFile, String(k + 1)]));
+      const row = summarise(clients, await runClients(clients, (k) => [floorScript, JSON.stringify(database.config), String(SECONDS * 1000), idsFile, String(k + 1)]));
       floor.push(row);
       log(`floor, ${clients} client(s): ${row.calls} calls, ${row.perS.toFixed(1)}/s, p95 ${fmt(row.p95)}`);
     }
@@ -246,17 +252,19 @@ export async function pgSection<I>(kit: BenchKit<I>, put: (key: string, value: n
     put('pg.cpuCeiling.scaling', ceiling / one.perS);
   }
   out.push('', `### The floor: ${CLIENTS.join(' / ')} processes, each one plain pg connection, no app code (read one customer row, insert one row of its own, commit)`, '');
-  out.push('| client processes | calls/s (all clients) | p50 | p95 | machine CPU busy (cores) | CPU per call |', '|---:|---:|---:|---:|---:|---:|');
+  out.push('| client processes | calls/s (all clients) | p50 | p95 | machine CPU busy (cores) | stolen by the hypervisor (cores) | CPU per call | errors |', '|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of floor) {
-    out.push(`| ${r.clients} | ${r.perS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.busyCores.toFixed(2)} of ${cpus().length} | ${r.cpuMsPerCall.toFixed(2)} ms |`);
+    out.push(`| ${r.clients} | ${r.perS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.busyCores.toFixed(2)} of ${cpus().length} | ${r.stealCores.toFixed(2)} | ${r.cpuMsPerCall.toFixed(2)} ms | ${r.errors} |`);
     put(`pg.floor.callsPerSec.${r.clients}`, r.perS);
     put(`pg.floor.p95Ms.${r.clients}`, r.p95);
+    put(`pg.floor.stealCores.${r.clients}`, r.stealCores);
   }
   const floorOne = floor.find((r) => r.clients === 1);
   const floorMost = floor.at(-1);
   if (floorOne && floorMost && floorMost !== floorOne && most && one) {
     const floorScaling = floorMost.perS / floorOne.perS;
-    out.push(`| **${floorMost.clients} vs 1** | **${floorScaling.toFixed(2)}×** | | | | the console: ${(most.perS / one.perS).toFixed(2)}× (${((most.perS / one.perS / floorScaling) * 100).toFixed(0)}% of the floor's) |`);
+    const consoleScaling = most.perS / one.perS;
+    out.push('', `${floorMost.clients} vs 1: the floor **${floorScaling.toFixed(2)}×**, the console ${consoleScaling.toFixed(2)}× (${((consoleScaling / floorScaling) * 100).toFixed(0)}% of the floor's).`);
     put(`pg.floor.scaling.${floorMost.clients}`, floorScaling);
   }
   out.push('');

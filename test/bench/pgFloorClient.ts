@@ -5,8 +5,8 @@
  * `bench_floor` (a table of this bench only), commit. How this scales from 1 to 8 processes is what the machine
  * allows any design: what the clients' own scaling is measured against.
  *
- * Arguments as pgClient.ts: argv[2] JSON DatabaseConfig, argv[3] milliseconds, argv[4] file of customer ids, argv[5]
- * a seed. Prints `ready`, waits for a line on stdin, then one JSON line `{"calls":n,"errors":{},"ms":[latencies]}`.
+ * Arguments: argv[2] JSON DatabaseConfig, argv[3] milliseconds, argv[4] file of customer ids, argv[5]
+ * a seed. Prints `ready`, waits for a line on stdin, then one JSON line `{"calls":n,"errors":{code:count},"ms":[latencies]}`.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,8 @@ async function call(): Promise<void> {
     await client.query('insert into bench_floor (id, at) values ($1, now())', [randomUUID()]);
     await client.query('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK');
+    // A broken connection fails the ROLLBACK too; the error worth counting is the first one.
+    await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
@@ -44,12 +45,18 @@ for (let i = 0; i < 20; i += 1) await call();
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 const ms: number[] = [];
+const errors: Record<string, number> = {};
 const until = performance.now() + Number(durationArg);
 while (performance.now() < until) {
   const started = performance.now();
-  await call();
-  ms.push(performance.now() - started);
+  try {
+    await call();
+    ms.push(performance.now() - started);
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? 'unknown');
+    errors[code] = (errors[code] ?? 0) + 1;
+  }
 }
 await client.end();
-process.stdout.write(`${JSON.stringify({ calls: ms.length, errors: {}, ms: ms.map((v) => Number(v.toFixed(2))) })}\n`);
+process.stdout.write(`${JSON.stringify({ calls: ms.length, errors, ms: ms.map((v) => Number(v.toFixed(2))) })}\n`);
 process.exit(0);
