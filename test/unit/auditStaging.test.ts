@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Knex } from 'knex';
 import { AuditLog, STAGED_ALTERED_ACTION, type NewAuditEvent } from '../../main/platform/audit/auditLog.node.ts';
-import { systemClock } from '../../main/platform/clock.std.ts';
+import { clockFrom, systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
@@ -127,7 +127,10 @@ async function leaveStaged(t: TestCore, events: NewAuditEvent[]): Promise<void> 
   const db = t.openDb();
   try {
     const ring = await unlockKeyRing(db, t.vault, systemClock.nowIso());
-    const gone = new AuditLog(db, () => ring, systemClock, { firstRun: { action: 'session.setup', happened: async () => true } });
+    // A millisecond apart, as events staged one after another usually are: a seal orders by time, and events of
+    // the same millisecond by their random ids, so same-millisecond events would come out in either order.
+    let at = Date.now();
+    const gone = new AuditLog(db, () => ring, clockFrom(() => (at += 1)), { firstRun: { action: 'session.setup', happened: async () => true } });
     await db.transaction(async (trx) => {
       for (const event of events) assert.equal(await gone.stage(trx, event), true);
     });
