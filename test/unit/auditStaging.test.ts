@@ -1,22 +1,33 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { Knex } from 'knex';
 import { AuditLog, STAGED_ALTERED_ACTION, type NewAuditEvent } from '../../main/platform/audit/auditLog.node.ts';
 import { clockFrom, systemClock } from '../../main/platform/clock.std.ts';
 import { unlockKeyRing } from '../../main/platform/crypto/kek.node.ts';
 import { MemoryVault } from '../../main/platform/keychain/memoryVault.node.ts';
+import { openDatabase } from '../../main/platform/store/database.node.ts';
 import { migrate } from '../../main/platform/store/migrate.node.ts';
 import { ADMIN, startCore, type TestCore } from '../support/core.ts';
-import { freshDb, onlyOn, TEST_ENGINE } from '../support/database.ts';
+import { freshDb, onlyOn, onServerRaw, TEST_ENGINE, testDatabase } from '../support/database.ts';
 
 const count = async (db: Knex, table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count<{ n: string }[]>('* as n'))[0]!.n);
 const search = (i: number): NewAuditEvent => ({ actorId: null, action: 'customer.search', outcome: 'ok', details: { by: 'email', n: i } });
+
+/**
+ * A millisecond further at every reading, as events staged one after another usually are: a seal orders by time,
+ * and events of the same millisecond by their random ids, which would make the expected order hold by chance.
+ */
+function steppingClock() {
+  let at = Date.now();
+  return clockFrom(() => (at += 1));
+}
 
 async function setUp() {
   const db = await freshDb();
   await migrate(db);
   const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
-  const audit = new AuditLog(db, () => ring, systemClock, { firstRun: { action: 'session.setup', happened: async () => true } });
+  const audit = new AuditLog(db, () => ring, steppingClock(), { firstRun: { action: 'session.setup', happened: async () => true } });
   await audit.append(db, { actorId: null, action: 'session.setup', outcome: 'ok' });
   return { db, ring, audit };
 }
@@ -90,6 +101,82 @@ test('a staged event altered while it waits is chained as a finding, not as what
   }
 });
 
+/** Stages one event full of quoting hazards and seals it: it must be chained exactly as staged. */
+async function sealsAwkwardTextIntact(db: Knex): Promise<void> {
+  await migrate(db);
+  const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
+  const audit = new AuditLog(db, () => ring, steppingClock(), { firstRun: { action: 'session.setup', happened: async () => true } });
+  await audit.append(db, { actorId: null, action: 'session.setup', outcome: 'ok' });
+  const awkward = { by: "O'Brien \\ \\' ; DROP TABLE audit_events; --", reason: 'Zoë: \\n "quoted" $$ E\'x\'', n: 7, none: null, list: ["a'b", 'c\\d'] };
+  const actorId = randomUUID();
+  await db.transaction((trx) => audit.stage(trx, { actorId, action: 'customer.search', outcome: 'ok', details: awkward }));
+  assert.equal(await audit.sealStaged(), 1);
+  const row = await db('audit_events').where({ seq: 2 }).first('actor_id', 'details');
+  assert.equal(row.actor_id, actorId);
+  assert.deepEqual(JSON.parse(row.details), awkward);
+  assert.deepEqual(await audit.verify(db), { ok: true, checked: 2, firstBrokenSeq: null, reason: null });
+}
+
+test('a seal writes its events as literals: quotes, backslashes and non-ASCII text are chained exactly as staged', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const db = await freshDb();
+  try {
+    await sealsAwkwardTextIntact(db);
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('a seal escapes the same on a database whose DBA turned standard_conforming_strings off (backslashes then escape)', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const database = await testDatabase();
+  const name = new URL(String(database.config.client === 'pg' ? database.config.connection : '')).pathname.slice(1);
+  await onServerRaw(`ALTER DATABASE ${name} SET standard_conforming_strings = off`);
+  const db = openDatabase(database.config);
+  try {
+    assert.equal((await db.raw('SHOW standard_conforming_strings')).rows[0].standard_conforming_strings, 'off');
+    await sealsAwkwardTextIntact(db);
+  } finally {
+    await db.destroy();
+    await database.drop();
+  }
+});
+
+test('a seal that fails after taking the staged events puts them all back: nothing is lost, the next seal chains them', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const { db, audit } = await setUp();
+  try {
+    await db.transaction(async (trx) => {
+      await audit.stage(trx, search(1));
+      await audit.stage(trx, search(2));
+    });
+    // The events' insert fails inside the seal's second round trip (a check the migration never made).
+    await db.raw(`ALTER TABLE audit_events ADD CONSTRAINT test_refuse_searches CHECK (action <> 'customer.search') NOT VALID`);
+    await assert.rejects(audit.sealStaged(), /test_refuse_searches/);
+    assert.equal(await count(db, 'audit_staged'), 2, 'both events are staged again');
+    assert.equal(Number((await db('meta').where({ key: 'audit_head' }).first<{ value: string }>())!.value.split(':')[0]), 1, 'the head did not move');
+    await db.raw('ALTER TABLE audit_events DROP CONSTRAINT test_refuse_searches');
+    assert.equal(await audit.sealStaged(), 2);
+    assert.deepEqual((await db('audit_events').where('seq', '>', 1).orderBy('seq').pluck('details')).map((d: string) => JSON.parse(d).n), [1, 2]);
+    assert.deepEqual(await audit.verify(db), { ok: true, checked: 3, firstBrokenSeq: null, reason: null });
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('the first event of a chain can be a staged one: a seal with no head yet creates it', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
+  const db = await freshDb();
+  try {
+    await migrate(db);
+    const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
+    const audit = new AuditLog(db, () => ring, steppingClock(), { firstRun: { action: 'session.setup', happened: async () => false } });
+    await db.transaction((trx) => audit.stage(trx, search(1)));
+    assert.equal(await db('meta').where({ key: 'audit_head' }).first(), undefined, 'no head before the seal');
+    assert.equal(await audit.sealStaged(), 1);
+    assert.equal((await db('meta').where({ key: 'audit_head' }).first<{ value: string }>())!.value.split(':')[0], '1');
+    assert.deepEqual(await audit.verify(db), { ok: true, checked: 1, firstBrokenSeq: null, reason: null });
+  } finally {
+    await db.destroy();
+  }
+});
+
 test('many staged events are sealed in batches into one gapless chain, interleaved with direct appends from other connections', { skip: onlyOn('pg', 'SQLite never stages') }, async () => {
   const { db, audit } = await setUp();
   try {
@@ -127,10 +214,7 @@ async function leaveStaged(t: TestCore, events: NewAuditEvent[]): Promise<void> 
   const db = t.openDb();
   try {
     const ring = await unlockKeyRing(db, t.vault, systemClock.nowIso());
-    // A millisecond apart, as events staged one after another usually are: a seal orders by time, and events of
-    // the same millisecond by their random ids, so same-millisecond events would come out in either order.
-    let at = Date.now();
-    const gone = new AuditLog(db, () => ring, clockFrom(() => (at += 1)), { firstRun: { action: 'session.setup', happened: async () => true } });
+    const gone = new AuditLog(db, () => ring, steppingClock(), { firstRun: { action: 'session.setup', happened: async () => true } });
     await db.transaction(async (trx) => {
       for (const event of events) assert.equal(await gone.stage(trx, event), true);
     });

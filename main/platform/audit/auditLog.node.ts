@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Clock } from '../clock.std.ts';
 import type { KeyRing } from '../crypto/keyRing.node.ts';
 import type { Db, Queryable } from '../store/database.node.ts';
-import { dialectOf } from '../store/dialect.node.ts';
+import { dialectOf, type AuditStaging } from '../store/dialect.node.ts';
 import { countRows, insertChunked } from '../store/queries.node.ts';
-import { inTransaction } from '../store/transaction.node.ts';
+import { inTransaction, withRetries } from '../store/transaction.node.ts';
 import { auditDetails, type AuditDetails, type AuditOutcome, type AuditVerification } from './auditEvent.std.ts';
 import type { AuditSink, NewAuditEvent } from './auditSink.node.ts';
 import { INTEGRITY_ACTION, type WitnessedHead } from './chainWitness.node.ts';
@@ -141,13 +141,32 @@ export class AuditLog implements AuditSink {
    * the chain records that finding in its place. Does nothing where events are never staged.
    */
   async sealStaged(): Promise<number> {
-    if (!dialectOf(this.db).auditStaging) return 0;
+    const staging = dialectOf(this.db).auditStaging;
+    if (!staging) return 0;
     let sealed = 0;
     for (;;) {
-      const batch = await inTransaction(this.db, (trx) => this.sealBatch(trx), { isolation: 'read committed' });
+      const batch = await withRetries(this.db, () => this.sealOwnBatch(staging));
       sealed += batch;
       if (batch < SEAL_BATCH) return sealed;
     }
+  }
+
+  /** One batch of `sealStaged`: the dialect's two-round-trip seal; the first event of a chain goes the long way. */
+  private async sealOwnBatch(staging: AuditStaging): Promise<number> {
+    let headMissing = false;
+    const spec = { headTable: 'meta', headKey: HEAD_KEY, stagedTable: STAGED_TABLE, limit: SEAL_BATCH, eventsTable: 'audit_events' };
+    const sealed = await staging.sealInOwnTransaction(this.db, spec, ({ head, staged }) => {
+      if (staged.length === 0) return null;
+      // No head yet (nothing ever appended): `extend` creates it, in a transaction of knex's.
+      if (head === null) {
+        headMissing = true;
+        return null;
+      }
+      return this.chained(head, this.sealedBodies(staged));
+    });
+    if (headMissing) return inTransaction(this.db, (trx) => this.sealBatch(trx), { isolation: 'read committed' });
+    if (sealed > 0) this.options.onAppend?.();
+    return sealed;
   }
 
   /**
@@ -177,9 +196,14 @@ export class AuditLog implements AuditSink {
     const { head, staged } = await staging.takeStaged(trx, { headTable: 'meta', headKey: HEAD_KEY, stagedTable: STAGED_TABLE, limit: SEAL_BATCH });
     this.holdingHead.add(trx);
     if (staged.length === 0) return 0;
-    const rows = (staged as unknown as StagedRow[]).sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
-    await this.extend(trx, rows.map((row) => this.sealedBodyOf(row)), head ?? undefined);
-    return rows.length;
+    await this.extend(trx, this.sealedBodies(staged), head ?? undefined);
+    return staged.length;
+  }
+
+  /** Staged rows as the chain records them, oldest first (by time, then id: the order `takeStaged` took them in). */
+  private sealedBodies(staged: readonly Record<string, unknown>[]): EventBody[] {
+    const rows = [...(staged as unknown as StagedRow[])].sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
+    return rows.map((row) => this.sealedBodyOf(row));
   }
 
   private stagedMac(key: Buffer, row: Omit<StagedRow, 'mac'>): string {
@@ -219,9 +243,19 @@ export class AuditLog implements AuditSink {
       await q('meta').insert({ key: HEAD_KEY, value: `0:${GENESIS}` }).onConflict('key').ignore();
       head = await lockHead();
     }
-    const [lastSeq, headHash] = head ? [Number(head.value.split(':')[0]), head.value.split(':')[1] ?? GENESIS] : [0, GENESIS];
+    const { rows, head: next } = this.chained(head?.value ?? `0:${GENESIS}`, bodies);
+    await insertChunked(q, 'audit_events', rows, 500);
+    await q('meta').where({ key: HEAD_KEY }).update({ value: next });
+    this.options.onAppend?.();
+    return Number(next.split(':')[0]);
+  }
+
+  /** `bodies` chained after the head `seq:hash` (no database access): the rows to insert and the head's new value. */
+  private chained(head: string, bodies: readonly EventBody[]): { rows: AuditRow[]; head: string } {
+    const [seqText, headHash] = head.split(':');
+    const lastSeq = Number(seqText);
     const key = this.ring().audit;
-    let prevHash = headHash;
+    let prevHash = headHash ?? GENESIS;
     const rows = bodies.map((body, i): AuditRow => {
       const row = { seq: lastSeq + 1 + i, ...body };
       const hash = this.hash(key.key, prevHash, row);
@@ -229,11 +263,7 @@ export class AuditLog implements AuditSink {
       prevHash = hash;
       return chained;
     });
-    await insertChunked(q, 'audit_events', rows, 500);
-    const last = lastSeq + bodies.length;
-    await q('meta').where({ key: HEAD_KEY }).update({ value: `${last}:${prevHash}` });
-    this.options.onAppend?.();
-    return last;
+    return { rows, head: `${lastSeq + bodies.length}:${prevHash}` };
   }
 
   /**

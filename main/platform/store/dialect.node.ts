@@ -64,12 +64,31 @@ export interface StagedEventsSpec {
   limit: number;
 }
 
+/** The head as read under its lock, and the staged rows taken out (unordered). */
+export interface TakenStaged {
+  head: string | null;
+  staged: Record<string, unknown>[];
+}
+
+/** The events a seal adds to the chain (rows of one shape: text, integers and nulls) and the head's new value. */
+export interface ChainedEvents {
+  rows: readonly object[];
+  head: string;
+}
+
 export interface AuditStaging {
   /**
    * In the caller's transaction: takes the append lock on the head's table, locks and reads the head, and removes and
    * returns the oldest staged rows (unordered), all in one round trip. Rolled back with the transaction.
    */
-  takeStaged(q: Knex.Transaction, spec: StagedEventsSpec): Promise<{ head: string | null; staged: Record<string, unknown>[] }>;
+  takeStaged(q: Knex.Transaction, spec: StagedEventsSpec): Promise<TakenStaged>;
+  /**
+   * One seal in a transaction of its own, in two round trips: begin and `takeStaged`'s work in the first; `chain`
+   * turns what was taken into events (no database access), which are inserted into `eventsTable` with the head's
+   * new value and the commit in the second. `chain` returning null ends the transaction with nothing changed (the
+   * staged rows stay). Any failure rolls back. Returns how many events were inserted.
+   */
+  sealInOwnTransaction(db: Knex, spec: StagedEventsSpec & { eventsTable: string }, chain: (taken: TakenStaged) => ChainedEvents | null): Promise<number>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { GroupCounter, ProtectiveTrigger, SqlDialect, StoreErrorKind, TriggerProblem } from './dialect.node.ts';
+import type { GroupCounter, ProtectiveTrigger, SqlDialect, StagedEventsSpec, StoreErrorKind, TakenStaged, TriggerProblem } from './dialect.node.ts';
 import { createCounterTable } from './counterTable.node.ts';
 import { triggerProblems } from './triggerProblems.node.ts';
 
@@ -23,6 +23,33 @@ const quoteIdent = (name: string): string => {
   return `"${name}"`;
 };
 const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** One simple-protocol query's results (node-postgres gives an array for several statements). */
+interface PgResult {
+  rows: Record<string, unknown>[];
+}
+
+/** What the seal uses of a node-postgres connection taken from knex's pool. */
+interface PgConnection {
+  query(sql: string): Promise<PgResult[]>;
+  escapeLiteral(text: string): string;
+}
+
+/** Lock the head's table, then lock and read the head, then take the oldest staged rows out (`takeStaged`). */
+function takeStagedStatements({ headTable, headKey, stagedTable, limit }: StagedEventsSpec): string[] {
+  const table = quoteIdent(headTable);
+  const staged = quoteIdent(stagedTable);
+  return [
+    `LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`,
+    `SELECT value FROM ${table} WHERE key = ${quoteLiteral(headKey)} FOR UPDATE`,
+    `DELETE FROM ${staged} WHERE id IN (SELECT id FROM ${staged} ORDER BY at, id LIMIT ${Math.trunc(limit)}) RETURNING *`,
+  ];
+}
+
+function takenFrom([, head, staged]: PgResult[]): TakenStaged {
+  const value = head?.rows[0]?.value;
+  return { head: typeof value === 'string' ? value : null, staged: staged?.rows ?? [] };
+}
 
 /** The body of an append-only table's trigger function: refuses the change with the table's message. */
 function appendOnlyBody(message: string): string {
@@ -101,18 +128,48 @@ export const postgresDialect: SqlDialect = {
   auditStaging: {
     // Three statements in one simple-protocol query (no parameters, so the key is a quoted literal): one round trip
     // instead of three, and a seal is on every reads-only call's path.
-    async takeStaged(q, { headTable, headKey, stagedTable, limit }) {
-      const table = quoteIdent(headTable);
-      const staged = quoteIdent(stagedTable);
-      const results = (await q.raw(
-        [
-          `LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`,
-          `SELECT value FROM ${table} WHERE key = ${quoteLiteral(headKey)} FOR UPDATE`,
-          `DELETE FROM ${staged} WHERE id IN (SELECT id FROM ${staged} ORDER BY at, id LIMIT ${Math.trunc(limit)}) RETURNING *`,
-        ].join(';\n'),
-      )) as { rows: Record<string, unknown>[] }[];
-      const head = results[1]?.rows[0]?.value;
-      return { head: typeof head === 'string' ? head : null, staged: results[2]?.rows ?? [] };
+    async takeStaged(q, spec) {
+      const results = (await q.raw(takeStagedStatements(spec).join(';\n'))) as PgResult[];
+      return takenFrom(results);
+    },
+
+    // Five round trips (BEGIN, take, INSERT, UPDATE, COMMIT) become two: knex's transaction sends each on its own, so
+    // the seal runs on a connection of knex's pool directly, as simple-protocol queries with escaped literals.
+    async sealInOwnTransaction(db, spec, chain) {
+      const client = db.client as Knex.Client & { acquireConnection(): Promise<PgConnection>; releaseConnection(connection: PgConnection): Promise<void> };
+      const connection = await client.acquireConnection();
+      try {
+        const taken = takenFrom((await connection.query(['BEGIN ISOLATION LEVEL READ COMMITTED', ...takeStagedStatements(spec)].join(';\n'))).slice(1));
+        const chained = chain(taken);
+        if (!chained || chained.rows.length === 0) {
+          await connection.query('ROLLBACK');
+          return 0;
+        }
+        const columns = Object.keys(chained.rows[0]!);
+        const literal = (value: unknown): string => {
+          if (value === null || value === undefined) return 'NULL';
+          if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+          // node-postgres' own escaping: doubles quotes and, where there are backslashes, writes E'…' so the value
+          // reads the same whatever standard_conforming_strings is set to.
+          if (typeof value === 'string') return connection.escapeLiteral(value);
+          throw new Error('A sealed event holds a value that is neither text, an integer nor null');
+        };
+        const values = chained.rows.map((row) => `(${columns.map((column) => literal((row as Record<string, unknown>)[column])).join(', ')})`);
+        await connection.query(
+          [
+            `INSERT INTO ${quoteIdent(spec.eventsTable)} (${columns.map(quoteIdent).join(', ')}) VALUES ${values.join(',\n')}`,
+            `UPDATE ${quoteIdent(spec.headTable)} SET value = ${literal(chained.head)} WHERE key = ${literal(spec.headKey)}`,
+            'COMMIT',
+          ].join(';\n'),
+        );
+        return chained.rows.length;
+      } catch (error) {
+        // A statement that failed left the transaction aborted: nothing taken out of staging is lost.
+        await connection.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        await client.releaseConnection(connection);
+      }
     },
   },
 

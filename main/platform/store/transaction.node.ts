@@ -37,12 +37,20 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * On SQLite (one connection, one writer) it is a plain transaction: nothing can conflict, nothing is retried.
  */
 export async function inTransaction<T>(db: Db, work: (trx: Knex.Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  if (dialectOf(db).name === 'sqlite') return db.transaction(work);
+  return withRetries(db, () => db.transaction(work, { isolationLevel: options.isolation ?? 'serializable', readOnly: options.readOnly }), options);
+}
+
+/**
+ * Runs `attempt` (one whole transaction, begun and ended by it) again after a serialization failure or a deadlock,
+ * as `inTransaction` does with knex's transactions; for a transaction run on a connection directly.
+ */
+export async function withRetries<T>(db: Db, attemptOnce: () => Promise<T>, options: Pick<TransactionOptions, 'attempts' | 'onRetry'> = {}): Promise<T> {
   const dialect = dialectOf(db);
-  if (dialect.name === 'sqlite') return db.transaction(work);
   const attempts = options.attempts ?? TRANSACTION_ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await db.transaction(work, { isolationLevel: options.isolation ?? 'serializable', readOnly: options.readOnly });
+      return await attemptOnce();
     } catch (error) {
       const kind = dialect.classifyError(error);
       if ((kind !== 'serialization_failure' && kind !== 'deadlock') || attempt >= attempts) throw error;
