@@ -164,7 +164,8 @@ export class AuditLog implements AuditSink {
       }
       return this.chained(head, this.sealedBodies(staged));
     });
-    if (headMissing) return inTransaction(this.db, (trx) => this.sealBatch(trx), { isolation: 'read committed' });
+    // Inside `sealStaged`'s retries already: one knex transaction, not retried again on its own.
+    if (headMissing) return this.db.transaction((trx) => this.sealBatch(trx), { isolationLevel: 'read committed' });
     if (sealed > 0) this.options.onAppend?.();
     return sealed;
   }

@@ -31,8 +31,10 @@ interface PgResult {
 
 /** What the seal uses of a node-postgres connection taken from knex's pool. */
 interface PgConnection {
-  query(sql: string): Promise<PgResult[]>;
+  /** One result per statement: an array when the query holds several. */
+  query(sql: string): Promise<PgResult | PgResult[]>;
   escapeLiteral(text: string): string;
+  end(): Promise<void>;
 }
 
 /** Lock the head's table, then lock and read the head, then take the oldest staged rows out (`takeStaged`). */
@@ -139,9 +141,11 @@ export const postgresDialect: SqlDialect = {
       const client = db.client as Knex.Client & { acquireConnection(): Promise<PgConnection>; releaseConnection(connection: PgConnection): Promise<void> };
       const connection = await client.acquireConnection();
       try {
-        const taken = takenFrom((await connection.query(['BEGIN ISOLATION LEVEL READ COMMITTED', ...takeStagedStatements(spec)].join(';\n'))).slice(1));
-        const chained = chain(taken);
-        if (!chained || chained.rows.length === 0) {
+        // The literals of the second round trip read the same whatever the role or database sets as defaults.
+        const opening = ['BEGIN ISOLATION LEVEL READ COMMITTED', "SET LOCAL client_encoding = 'UTF8'", 'SET LOCAL standard_conforming_strings = on'];
+        const results = (await connection.query([...opening, ...takeStagedStatements(spec)].join(';\n'))) as PgResult[];
+        const chained = chain(takenFrom(results.slice(opening.length)));
+        if (!chained) {
           await connection.query('ROLLBACK');
           return 0;
         }
@@ -164,8 +168,9 @@ export const postgresDialect: SqlDialect = {
         );
         return chained.rows.length;
       } catch (error) {
-        // A statement that failed left the transaction aborted: nothing taken out of staging is lost.
-        await connection.query('ROLLBACK').catch(() => undefined);
+        // A statement that failed left the transaction aborted: nothing taken out of staging is lost. A connection
+        // that cannot even roll back is closed, so the pool never hands out one still inside a transaction.
+        await connection.query('ROLLBACK').catch(() => connection.end().catch(() => undefined));
         throw error;
       } finally {
         await client.releaseConnection(connection);

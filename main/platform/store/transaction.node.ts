@@ -42,7 +42,7 @@ export async function inTransaction<T>(db: Db, work: (trx: Knex.Transaction) => 
 }
 
 /**
- * Runs `attempt` (one whole transaction, begun and ended by it) again after a serialization failure or a deadlock,
+ * Runs `attemptOnce` (one whole transaction, begun and ended by it) again after a serialization failure or a deadlock,
  * as `inTransaction` does with knex's transactions; for a transaction run on a connection directly.
  */
 export async function withRetries<T>(db: Db, attemptOnce: () => Promise<T>, options: Pick<TransactionOptions, 'attempts' | 'onRetry'> = {}): Promise<T> {
