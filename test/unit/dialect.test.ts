@@ -57,6 +57,11 @@ describe('SQL dialect', () => {
     assert.equal(postgresDialect.classifyError({ code: '23502' }), null);
   });
 
+  it("PostgreSQL's literals from code refuse a backslash (it would read differently with standard_conforming_strings off)", () => {
+    assert.match(postgresDialect.appendOnlyTriggers('audit_events', "audit events aren't editable")[0]!.definition, /MESSAGE = 'audit events aren''t editable'/);
+    assert.throws(() => postgresDialect.appendOnlyTriggers('audit_events', 'no \\ here'), /Unexpected SQL literal/);
+  });
+
   it('turns a classified error into an app error code the caller can act on', () => {
     assert.equal(storeAppError('unique_violation')?.code, 'CONFLICT');
     assert.equal(storeAppError('busy')?.code, 'CONFLICT');
