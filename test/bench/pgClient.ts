@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { openCore } from '../../main/core.node.ts';
 import type { DatabaseConfig } from '../../main/platform/store/database.node.ts';
 import { DirectoryVault } from '../support/fileVault.ts';
+import { timedCalls } from './clientLoop.ts';
 import { prng } from './synthetic.ts';
 
 const [configJson, vaultDir, username, durationArg, idsFile, password] = process.argv.slice(2);
@@ -28,17 +29,10 @@ if (!login.ok) throw new Error(`login ${username}: ${login.error.code} ${login.e
 // Warm-up (JIT, pool connections) before the clock starts.
 const rand = prng(Number.parseInt(username!.replace(/\D/g, '') || '1', 10) * 7919);
 for (let i = 0; i < 20; i += 1) await core.handle(caller, 'customers.open', { customerId: ids[Math.floor(rand() * ids.length)]!, purpose: 'customer_support' });
-process.stdout.write('ready\n');
-await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-const ms: number[] = [];
-const errors: Record<string, number> = {};
-const until = performance.now() + Number(durationArg);
-while (performance.now() < until) {
-  const started = performance.now();
+const line = await timedCalls(Number(durationArg), async () => {
   const r = await core.handle(caller, 'customers.open', { customerId: ids[Math.floor(rand() * ids.length)]!, purpose: 'customer_support' });
-  if (r.ok) ms.push(performance.now() - started);
-  else errors[r.error.code] = (errors[r.error.code] ?? 0) + 1;
-}
+  return r.ok ? null : r.error.code;
+});
 await core.close();
-process.stdout.write(`${JSON.stringify({ calls: ms.length, errors, ms: ms.map((v) => Number(v.toFixed(2))) })}\n`);
+process.stdout.write(line);
 process.exit(0);

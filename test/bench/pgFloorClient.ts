@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DatabaseConfig } from '../../main/platform/store/database.node.ts';
+import { timedCalls } from './clientLoop.ts';
 import { prng } from './synthetic.ts';
 
 const [configJson, durationArg, idsFile, seedArg] = process.argv.slice(2);
@@ -42,21 +43,12 @@ async function call(): Promise<void> {
 }
 
 for (let i = 0; i < 20; i += 1) await call();
-process.stdout.write('ready\n');
-await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-const ms: number[] = [];
-const errors: Record<string, number> = {};
-const until = performance.now() + Number(durationArg);
-while (performance.now() < until) {
-  const started = performance.now();
-  try {
-    await call();
-    ms.push(performance.now() - started);
-  } catch (error) {
-    const code = String((error as { code?: unknown }).code ?? 'unknown');
-    errors[code] = (errors[code] ?? 0) + 1;
-  }
-}
+const line = await timedCalls(Number(durationArg), () =>
+  call().then(
+    () => null,
+    (error: unknown) => String((error as { code?: unknown }).code ?? 'unknown'),
+  ),
+);
 await client.end();
-process.stdout.write(`${JSON.stringify({ calls: ms.length, errors, ms: ms.map((v) => Number(v.toFixed(2))) })}\n`);
+process.stdout.write(line);
 process.exit(0);

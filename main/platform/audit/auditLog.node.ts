@@ -33,6 +33,8 @@ const HEAD_KEY = 'audit_head';
 const STAGED_TABLE = 'audit_staged';
 /** Staged events chained per batch (one transaction each in `sealStaged`; all in the caller's in `sealStagedIn`). */
 const SEAL_BATCH = 500;
+/** Where the head and the staged events are, for the dialect's seal (both seals take the same batch). */
+const STAGED_EVENTS = { headTable: 'meta', headKey: HEAD_KEY, stagedTable: STAGED_TABLE, limit: SEAL_BATCH, eventsTable: 'audit_events' };
 /** What the chain records in place of a staged event that was altered while it waited. */
 export const STAGED_ALTERED_ACTION = 'audit.staged_event_altered';
 
@@ -154,8 +156,7 @@ export class AuditLog implements AuditSink {
   /** One batch of `sealStaged`: the dialect's two-round-trip seal; the first event of a chain goes the long way. */
   private async sealOwnBatch(staging: AuditStaging): Promise<number> {
     let headMissing = false;
-    const spec = { headTable: 'meta', headKey: HEAD_KEY, stagedTable: STAGED_TABLE, limit: SEAL_BATCH, eventsTable: 'audit_events' };
-    const sealed = await staging.sealInOwnTransaction(this.db, spec, ({ head, staged }) => {
+    const sealed = await staging.sealInOwnTransaction(this.db, STAGED_EVENTS, ({ head, staged }) => {
       if (staged.length === 0) return null;
       // No head yet (nothing ever appended): `extend` creates it, in a transaction of knex's.
       if (head === null) {
@@ -194,7 +195,7 @@ export class AuditLog implements AuditSink {
     // The head is locked before the staged rows are read (a sealer reading them first could chain rows another
     // sealer chains while it waits, and chain them twice); they are taken out of staging in the same round trip,
     // and the chain is extended in the same transaction, so a failure puts them all back.
-    const { head, staged } = await staging.takeStaged(trx, { headTable: 'meta', headKey: HEAD_KEY, stagedTable: STAGED_TABLE, limit: SEAL_BATCH });
+    const { head, staged } = await staging.takeStaged(trx, STAGED_EVENTS);
     this.holdingHead.add(trx);
     if (staged.length === 0) return 0;
     await this.extend(trx, this.sealedBodies(staged), head ?? undefined);
