@@ -6,6 +6,7 @@ export const MAIN_EXTERNALS = [
   'electron',
   'keytar',
   'sqlite3',
+  'sodium-native',
   'better-sqlite3',
   'knex',
   'pg',

@@ -178,7 +178,7 @@ test('the packed files hold the built app: package.json, its main entry and the 
 
 test('everything the main process loads at run time is a production dependency that is packed', () => {
   const loaded = loadedAtRunTime();
-  for (const name of ['knex', 'keytar', 'sqlite3', 'pg']) assert.ok(loaded.has(name), `${name} is found among the run-time loads`);
+  for (const name of ['knex', 'keytar', 'sqlite3', 'sodium-native', 'pg']) assert.ok(loaded.has(name), `${name} is found among the run-time loads`);
   for (const name of loaded) {
     if (name === 'electron') continue; // the runtime itself, never packed
     assert.ok(productionDeps.includes(name), `${name} is loaded at run time, so it must be in package.json dependencies`);
@@ -210,7 +210,7 @@ test('MAIN_EXTERNALS holds exactly the packages that cannot be bundled: native, 
     if (!productionDeps.includes(external)) assert.ok(!packedNames.has(external), `${external} is an unused driver and must not be packed`);
   }
   // Sanity: the detection sees what is known about these packages.
-  for (const dep of ['keytar', 'sqlite3', 'pdfkit', 'knex']) assert.ok(mustStayExternal.has(dep), `${dep} is detected as unbundlable`);
+  for (const dep of ['keytar', 'sqlite3', 'sodium-native', 'pdfkit', 'knex']) assert.ok(mustStayExternal.has(dep), `${dep} is detected as unbundlable`);
 });
 
 test('pino transports, the one tolerated beside-file lookup in the bundle, are never used by the logger', () => {
@@ -221,7 +221,7 @@ test('pino transports, the one tolerated beside-file lookup in the bundle, are n
 
 test('native addons are unpacked beside the asar, whole', () => {
   const natives = [...closure].filter(([dir]) => isNative(dir));
-  assert.deepEqual(natives.map(([, name]) => name).sort(), ['keytar', 'sqlite3']);
+  assert.deepEqual(natives.map(([, name]) => name).sort(), ['keytar', 'sodium-native', 'sqlite3']);
   for (const [dir, name] of natives) {
     const addons = filesUnder(dir, (f) => f.endsWith('.node'));
     assert.ok(addons.length > 0, `${name} has its compiled addon`);

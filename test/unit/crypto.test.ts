@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { domainWrapper, subjectWrapper } from '../../main/platform/crypto/dataKeys.node.ts';
 import { blindIndex, DecryptionError, newDataKey, open, seal } from '../../main/platform/crypto/envelope.node.ts';
@@ -8,7 +8,51 @@ import { RecordCipher } from '../../main/platform/crypto/recordCipher.node.ts';
 
 const binding = { table: 'customers', column: 'contact', rowId: 'row-1' };
 
-describe('AES-256-GCM sealing', () => {
+/** A section as releases before issue #14's change sealed it: version 1, AES-256-GCM, iv | tag | ciphertext. */
+function sealVersion1(key: Buffer, plaintext: Buffer, b: typeof binding): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`itpc/v1/${b.table}/${b.column}/${b.rowId}`));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.of(1), iv, cipher.getAuthTag(), ciphertext]);
+}
+
+describe('section sealing (XChaCha20-Poly1305; AES-256-GCM sections still open)', () => {
+  test('new sections are version 2: XChaCha20-Poly1305, a 24-byte nonce and a 16-byte tag around the ciphertext', () => {
+    const blob = seal(newDataKey(), Buffer.from('jane@example.com'), binding);
+    assert.equal(blob[0], 2);
+    assert.equal(blob.length, 1 + 24 + 'jane@example.com'.length + 16);
+  });
+
+  test('a version-1 (AES-256-GCM) section written by an earlier release opens, and only where it was bound', () => {
+    const key = newDataKey();
+    const blob = sealVersion1(key, Buffer.from('jane@example.com'), binding);
+    assert.equal(open(key, blob, binding).toString(), 'jane@example.com');
+    assert.throws(() => open(key, blob, { ...binding, rowId: 'row-2' }), DecryptionError);
+    assert.throws(() => open(newDataKey(), blob, binding), DecryptionError);
+    for (let i = 0; i < blob.length; i += 1) {
+      const tampered = Buffer.from(blob);
+      tampered[i] = (tampered[i] ?? 0) ^ 0x01;
+      assert.throws(() => open(key, tampered, binding), DecryptionError, `byte ${i}`);
+    }
+  });
+
+  test('a blob relabelled as the other version, cut short, or of an unknown version fails', () => {
+    const key = newDataKey();
+    const v2 = seal(key, Buffer.from('secret'), binding);
+    const v1 = sealVersion1(key, Buffer.from('secret'), binding);
+    assert.throws(() => open(key, Buffer.concat([Buffer.of(1), v2.subarray(1)]), binding), DecryptionError);
+    assert.throws(() => open(key, Buffer.concat([Buffer.of(2), v1.subarray(1)]), binding), DecryptionError);
+    assert.throws(() => open(key, Buffer.concat([Buffer.of(3), v2.subarray(1)]), binding), DecryptionError);
+    assert.throws(() => open(key, v2.subarray(0, 40), binding), DecryptionError);
+    assert.throws(() => open(key, Buffer.alloc(0), binding), DecryptionError);
+  });
+
+  test('an empty plaintext seals and opens', () => {
+    const key = newDataKey();
+    assert.equal(open(key, seal(key, Buffer.alloc(0), binding), binding).length, 0);
+  });
+
   test('round-trips and never contains the plaintext', () => {
     const key = newDataKey();
     const blob = seal(key, Buffer.from('jane@example.com'), binding);
@@ -34,12 +78,12 @@ describe('AES-256-GCM sealing', () => {
     assert.throws(() => open(key, blob, { ...binding, table: 'orders' }), DecryptionError);
   });
 
-  test('IVs and data keys never repeat across pool refills', () => {
+  test('nonces and data keys never repeat across pool refills', () => {
     const key = newDataKey();
     const ivs = new Set<string>();
     const keys = new Set<string>();
     for (let i = 0; i < 5000; i += 1) {
-      ivs.add(seal(key, Buffer.from('x'), binding).subarray(1, 13).toString('hex'));
+      ivs.add(seal(key, Buffer.from('x'), binding).subarray(1, 25).toString('hex'));
       keys.add(newDataKey().toString('hex'));
     }
     assert.equal(ivs.size, 5000);

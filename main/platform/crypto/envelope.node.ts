@@ -1,18 +1,27 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { KeyRing } from './keyRing.node.ts';
+import { sodium } from './sodium.node.ts';
 
 /**
  * Envelope encryption. Each record gets a random data key (DEK) wrapped by the KEK; each record section
- * (a group of fields) is one AES-256-GCM ciphertext whose associated data binds it to table, column and row,
+ * (a group of fields) is one AEAD ciphertext whose associated data binds it to table, column and row,
  * so a ciphertext copied to another row or column fails to open. One ciphertext per section rather than
- * per field keeps cipher set-up — the dominant cost — to two or three operations per record.
+ * per field keeps the calls down to two or three per record.
  *
- * Blob layout: version (1) | iv (12) | tag (16) | ciphertext.
+ * Blob layouts (the first byte says which; both open, only the newest is written):
+ *   1 | iv (12) | tag (16) | ciphertext          AES-256-GCM through Node's OpenSSL, written until issue #14
+ *   2 | nonce (24) | ciphertext | tag (16)       XChaCha20-Poly1305 through libsodium, written since
+ * Version 2 for speed at the same strength: Node sets up an OpenSSL cipher context per AES-GCM call (≈ 8 µs,
+ * for sections of ~100 bytes), libsodium's one-shot AEAD takes ≈ 1.3 µs; its 192-bit random nonces never need
+ * counting. The version is part of the associated data too, so a blob cannot be relabelled as the other kind.
  */
-const VERSION = 1;
+const AES_GCM = 1;
+const XCHACHA = 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const HEADER = 1 + IV_BYTES + TAG_BYTES;
+const AES_HEADER = 1 + IV_BYTES + TAG_BYTES;
+const NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+const XCHACHA_OVERHEAD = 1 + NONCE_BYTES + sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES;
 
 export interface FieldBinding {
   table: string;
@@ -27,12 +36,12 @@ export class DecryptionError extends Error {
   }
 }
 
-function aad(binding: FieldBinding): Buffer {
-  return Buffer.from(`itpc/v${VERSION}/${binding.table}/${binding.column}/${binding.rowId}`, 'utf8');
+function aad(version: number, binding: FieldBinding): Buffer {
+  return Buffer.from(`itpc/v${version}/${binding.table}/${binding.column}/${binding.rowId}`, 'utf8');
 }
 
 /**
- * IVs and data keys are cut from a pool of CSPRNG output: one randomBytes call per 4 KiB instead of one per
+ * Nonces and data keys are cut from a pool of CSPRNG output: one randomBytes call per 4 KiB instead of one per
  * record roughly halves sealing time. The pool is replaced, never refilled, so no bytes are ever handed out twice.
  */
 const POOL_BYTES = 4096;
@@ -50,26 +59,35 @@ function freshRandom(bytes: number): Buffer {
 }
 
 export function seal(key: Buffer, plaintext: Buffer, binding: FieldBinding): Buffer {
-  const iv = freshRandom(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aad(binding));
-  const out = Buffer.allocUnsafe(HEADER + plaintext.length);
-  out[0] = VERSION;
-  iv.copy(out, 1);
-  // GCM is a stream mode: the ciphertext is exactly as long as the plaintext.
-  const written = cipher.update(plaintext).copy(out, HEADER) + cipher.final().copy(out, HEADER + plaintext.length);
-  if (written !== plaintext.length) throw new Error('AES-GCM produced an unexpected length');
-  cipher.getAuthTag().copy(out, 1 + IV_BYTES);
+  const out = Buffer.allocUnsafe(XCHACHA_OVERHEAD + plaintext.length);
+  out[0] = XCHACHA;
+  const nonce = out.subarray(1, 1 + NONCE_BYTES);
+  freshRandom(NONCE_BYTES).copy(nonce);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(1 + NONCE_BYTES), plaintext, aad(XCHACHA, binding), null, nonce, key);
   return out;
 }
 
 export function open(key: Buffer, blob: Buffer, binding: FieldBinding): Buffer {
-  if (blob.length < HEADER || blob[0] !== VERSION) throw new DecryptionError();
+  if (blob[0] === XCHACHA && blob.length >= XCHACHA_OVERHEAD && key.length === 32) {
+    const plaintext = Buffer.allocUnsafe(blob.length - XCHACHA_OVERHEAD);
+    try {
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(plaintext, null, blob.subarray(1 + NONCE_BYTES), aad(XCHACHA, binding), blob.subarray(1, 1 + NONCE_BYTES), key);
+    } catch {
+      throw new DecryptionError();
+    }
+    return plaintext;
+  }
+  if (blob[0] === AES_GCM && blob.length >= AES_HEADER) return openAesGcm(key, blob, binding);
+  throw new DecryptionError();
+}
+
+/** Version 1, as written until issue #14 (and by the schema fixtures of older releases). */
+function openAesGcm(key: Buffer, blob: Buffer, binding: FieldBinding): Buffer {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(1, 1 + IV_BYTES));
-    decipher.setAAD(aad(binding));
-    decipher.setAuthTag(blob.subarray(1 + IV_BYTES, HEADER));
-    return Buffer.concat([decipher.update(blob.subarray(HEADER)), decipher.final()]);
+    const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(1, 1 + IV_BYTES), { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad(AES_GCM, binding));
+    decipher.setAuthTag(blob.subarray(1 + IV_BYTES, AES_HEADER));
+    return Buffer.concat([decipher.update(blob.subarray(AES_HEADER)), decipher.final()]);
   } catch {
     throw new DecryptionError();
   }
