@@ -71,13 +71,25 @@ export const DOMAIN_WRAP_BYTE = Buffer.of(DOMAIN);
 
 /** As domainWrapper, wrapping under one given dek-wrap version (a rotation moving rows onto it). */
 export function domainWrapperAt(ring: KeyRing, key: () => DomainKey): DataKeyWrapper {
-  return {
-    wrap(dek, table, rowId) {
-      const current = key();
-      return Buffer.concat([domainWrapPrefix(current.version), seal(current.key, dek, domainBinding(current.label, table, rowId))]);
-    },
-    unwrap: (wrapped, table, rowId) => unwrapDomain(ring, wrapped, table, rowId),
-  };
+  return new DomainWrapper(ring, key);
+}
+
+// Classes rather than object literals: a wrapper is made per customer in an import, and methods on a prototype
+// cost nothing per instance.
+class DomainWrapper implements DataKeyWrapper {
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly key: () => DomainKey,
+  ) {}
+
+  wrap(dek: Buffer, table: string, rowId: string): Buffer {
+    const current = this.key();
+    return Buffer.concat([domainWrapPrefix(current.version), seal(current.key, dek, domainBinding(current.label, table, rowId))]);
+  }
+
+  unwrap(wrapped: Buffer, table: string, rowId: string): Buffer {
+    return unwrapDomain(this.ring, wrapped, table, rowId);
+  }
 }
 
 export interface SubjectKeyWrapper extends DataKeyWrapper {
@@ -99,34 +111,53 @@ export interface SubjectKeyWrapper extends DataKeyWrapper {
  * after that such a row about a subject is refused, so nothing about a customer escapes its key.
  */
 export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buffer | null, legacyAllowed: boolean): SubjectKeyWrapper {
-  let ownMarker: Buffer | null = null;
-  const marker = (key: Buffer) => (ownMarker ??= Buffer.concat([Buffer.of(SUBJECT_OWN), subjectKeyId(key)]));
-  return {
-    hasKey: subjectKey !== null,
-    wrap(dek, table, rowId) {
-      if (!subjectKey) throw new Error('This subject has no key to wrap with');
-      return Buffer.concat([Buffer.of(SUBJECT), seal(subjectKey, dek, subjectBinding(subjectId, table, rowId))]);
-    },
-    ownKey() {
-      if (!subjectKey) throw new Error('This subject has no key to seal with');
-      return { key: subjectKey, stored: Buffer.from(marker(subjectKey)) };
-    },
-    unwrap(wrapped, table, rowId) {
-      if (wrapped[0] === SUBJECT_OWN) {
-        // Sealed with the subject's key itself: only that key's fingerprint matches (the sections' associated
-        // data still names table, column and row).
-        const expected = subjectKey ? marker(subjectKey) : null;
-        if (!expected || wrapped.length !== expected.length || !timingSafeEqual(wrapped, expected)) throw new DecryptionError();
-        return subjectKey!;
-      }
-      if (wrapped[0] !== SUBJECT) {
-        if (!legacyAllowed) throw new DecryptionError();
-        return unwrapDomain(ring, wrapped, table, rowId);
-      }
-      if (!subjectKey) throw new DecryptionError();
-      return open(subjectKey, wrapped.subarray(1), subjectBinding(subjectId, table, rowId));
-    },
-  };
+  return new SubjectWrapper(ring, subjectId, subjectKey, legacyAllowed);
+}
+
+class SubjectWrapper implements SubjectKeyWrapper {
+  private ownMarker: Buffer | null = null;
+
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly subjectId: string,
+    private readonly subjectKey: Buffer | null,
+    private readonly legacyAllowed: boolean,
+  ) {}
+
+  get hasKey(): boolean {
+    return this.subjectKey !== null;
+  }
+
+  private marker(key: Buffer): Buffer {
+    return (this.ownMarker ??= Buffer.concat([Buffer.of(SUBJECT_OWN), subjectKeyId(key)]));
+  }
+
+  wrap(dek: Buffer, table: string, rowId: string): Buffer {
+    if (!this.subjectKey) throw new Error('This subject has no key to wrap with');
+    return Buffer.concat([Buffer.of(SUBJECT), seal(this.subjectKey, dek, subjectBinding(this.subjectId, table, rowId))]);
+  }
+
+  ownKey(): { key: Buffer; stored: Buffer } {
+    if (!this.subjectKey) throw new Error('This subject has no key to seal with');
+    return { key: this.subjectKey, stored: Buffer.from(this.marker(this.subjectKey)) };
+  }
+
+  unwrap(wrapped: Buffer, table: string, rowId: string): Buffer {
+    const subjectKey = this.subjectKey;
+    if (wrapped[0] === SUBJECT_OWN) {
+      // Sealed with the subject's key itself: only that key's fingerprint matches (the sections' associated
+      // data still names table, column and row).
+      const expected = subjectKey ? this.marker(subjectKey) : null;
+      if (!expected || wrapped.length !== expected.length || !timingSafeEqual(wrapped, expected)) throw new DecryptionError();
+      return subjectKey!;
+    }
+    if (wrapped[0] !== SUBJECT) {
+      if (!this.legacyAllowed) throw new DecryptionError();
+      return unwrapDomain(this.ring, wrapped, table, rowId);
+    }
+    if (!subjectKey) throw new DecryptionError();
+    return open(subjectKey, wrapped.subarray(1), subjectBinding(this.subjectId, table, rowId));
+  }
 }
 
 /** A record whose data key was wrapped by its subject's key, which no longer exists. */
