@@ -2,7 +2,7 @@
  * This app's version, the same as package.json's (test/unit/appVersion.test.ts keeps them equal). The composition
  * root passes it to the store, which compares it with the oldest version a shared database accepts.
  */
-export const APP_VERSION = '0.1.0';
+export const APP_VERSION = '0.2.0';
 
 /** Compares dotted numeric versions (`1.2.10` > `1.2.9`); a pre-release or build suffix is ignored. */
 export function compareAppVersions(a: string, b: string): number {

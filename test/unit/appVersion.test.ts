@@ -29,11 +29,11 @@ describe('oldest app version a database accepts (min_app_version)', () => {
     try {
       const breaking = (version: number, minAppVersion: string): Migration => ({ version, name: `test ${version}`, minAppVersion, up: async () => undefined });
       await migrate(db);
-      assert.equal(await minAppVersion(db), null, 'shipped migrations so far break no older app');
-      await migrate(db, [...MIGRATIONS, breaking(101, '0.2.0')], { appVersion: '0.2.0' });
-      assert.equal(await minAppVersion(db), '0.2.0');
-      await migrate(db, [...MIGRATIONS, breaking(101, '0.2.0'), breaking(102, '0.1.5')], { appVersion: '0.2.0' });
-      assert.equal(await minAppVersion(db), '0.2.0');
+      assert.equal(await minAppVersion(db), '0.2.0', 'migration 0022 (XChaCha20-Poly1305 sections) shuts out apps before 0.2.0');
+      await migrate(db, [...MIGRATIONS, breaking(101, '0.3.0')], { appVersion: '0.3.0' });
+      assert.equal(await minAppVersion(db), '0.3.0');
+      await migrate(db, [...MIGRATIONS, breaking(101, '0.3.0'), breaking(102, '0.2.5')], { appVersion: '0.3.0' });
+      assert.equal(await minAppVersion(db), '0.3.0');
     } finally {
       await db.destroy();
     }
@@ -44,21 +44,21 @@ describe('oldest app version a database accepts (min_app_version)', () => {
     const t = await startCore({ dataDir: dir });
     await t.core.close();
     const db = openTestDb(dir);
-    // A newer app migrated past this one (schema 999) and recorded that apps before 0.2.0 cannot use it.
+    // A newer app migrated past this one (schema 999) and recorded that apps before 0.3.0 cannot use it.
     await db('schema_migrations').insert({ version: 999, name: 'from the next release', applied_at: new Date().toISOString() });
-    await db('meta').insert({ key: MIN_APP_VERSION_KEY, value: '0.2.0' });
+    assert.equal(await db('meta').where({ key: MIN_APP_VERSION_KEY }).update({ value: '0.3.0' }), 1);
     if (t.engine === 'sqlite') await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.destroy();
     const before = await databaseFingerprint(dir);
-    const error = await refusal(openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS, appVersion: '0.1.0', ...coreDatabase(dir) }));
+    const error = await refusal(openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS, appVersion: '0.2.0', ...coreDatabase(dir) }));
     assert.equal(error.code, 'APP_OUTDATED');
     assert.match(error.message, /Update this workstation/);
-    assert.match(error.message, /0\.2\.0/);
-    assert.ok(error.recovery.some((step) => /Install .*0\.2\.0/.test(step)));
+    assert.match(error.message, /0\.3\.0/);
+    assert.ok(error.recovery.some((step) => /Install .*0\.3\.0/.test(step)));
     assert.equal(await databaseFingerprint(dir), before, 'nothing written');
 
     // The newer schema still accepts an app at the recorded version: it opens without migrating anything.
-    const current = await openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS, appVersion: '0.2.0', ...coreDatabase(dir) });
+    const current = await openCore({ dataDir: dir, vault: t.vault, passwordCost: FAST_PASSWORDS, appVersion: '0.3.0', ...coreDatabase(dir) });
     await current.close();
     rmSync(dir, { recursive: true, force: true });
   });

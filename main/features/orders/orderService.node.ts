@@ -141,7 +141,7 @@ export class OrderService implements CustomerOrders {
       licenceKeys,
     };
     const card: CardSection = { number: digits, expiryMonth: input.card.expiryMonth, expiryYear: input.card.expiryYear };
-    // Two sections sealed with the customer's key itself: two AES-GCM operations per order.
+    // Two sections sealed with the customer's key itself: two seals per order.
     const sealed = this.cipher.sealUnderSubject(opts.keys, orderBinding(input.customerId, id), { billing, card });
     return {
       order: {

@@ -9,7 +9,7 @@ import type { DomainKey, KeyRing } from './keyRing.node.ts';
  *   0x02 vv …         a dek-wrap domain key, version vv (16-bit); staff records and the per-customer keys
  *   0x03 …            the key of the subject (customer) the record is about; gone when that key is shredded
  *   0x04 id(16)       no data key of its own: the record's sections are sealed with its subject's key itself
- *                     (customer records and orders since issue #14: two AES-GCM set-ups fewer per customer); the
+ *                     (customer records and orders since issue #14: two seals fewer per customer); the
  *                     id is a keyed fingerprint of that key, so it opens under that subject's key only
  */
 export interface DataKeyWrapper {

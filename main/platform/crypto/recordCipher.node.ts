@@ -23,7 +23,7 @@ export class RecordCipher {
   }
 
   /**
-   * Seals a new record about one subject with the subject's own key, without a data key of its own: one AES-GCM
+   * Seals a new record about one subject with the subject's own key, without a data key of its own: one seal
    * set-up fewer per record. Each section stays bound to table, column and row by its associated data, and to
    * the subject by the key, so shredding that key erases the record exactly as a wrapped data key would.
    */
