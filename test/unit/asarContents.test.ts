@@ -28,6 +28,9 @@ interface BuilderConfig {
   files: string[];
   asar: boolean;
   asarUnpack: string[];
+  linux: { files?: string[] };
+  win: { files?: string[] };
+  mac: { files?: string[] };
 }
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
@@ -169,11 +172,11 @@ function loadedAtRunTime(): Set<string> {
 
 test('the packed files hold the built app: package.json, its main entry and the preload and renderer builds', () => {
   assert.equal(builder.asar, true);
-  assert.deepEqual(builder.files, ['dist/**', 'package.json']);
+  assert.deepEqual(builder.files.filter((pattern) => !pattern.startsWith('!')), ['dist/**', 'package.json']);
   for (const entry of [pkg.main!, 'dist/preload/preload.cjs', 'dist/renderer/index.html']) {
     assert.ok(builder.files.some((pattern) => minimatch(entry, pattern)), `${entry} is packed`);
   }
-  assert.ok(!builder.files.some((pattern) => minimatch('main/core.node.ts', pattern) || minimatch('test/unit/x.test.ts', pattern)), 'no sources or tests');
+  assert.ok(!builder.files.some((pattern) => !pattern.startsWith('!') && (minimatch('main/core.node.ts', pattern) || minimatch('test/unit/x.test.ts', pattern))), 'no sources or tests');
 });
 
 test('everything the main process loads at run time is a production dependency that is packed', () => {
@@ -231,6 +234,21 @@ test('native addons are unpacked beside the asar, whole', () => {
     }
     // Its JS finds the addon by relative path (bindings, node-gyp-build), so the whole package sits outside.
     assert.ok(builder.asarUnpack.includes(`node_modules/${name}/**`), `node_modules/${name}/** is unpacked`);
+  }
+});
+
+test("each installer packs its own OS's sodium-native addons and no other platform's", () => {
+  const dir = resolvePackageDir('sodium-native', REPO)!;
+  const addons = filesUnder(dir, (f) => /prebuilds/.test(f)).map((f) => toPosix(relative(REPO, f)));
+  const own = { linux: 'linux', win: 'win32', mac: 'darwin' } as const;
+  for (const os of ['linux', 'win', 'mac'] as const) {
+    const exclusions = [...builder.files, ...(builder[os].files ?? [])].filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const packed = addons.filter((file) => !exclusions.some((pattern) => minimatch(file, pattern)));
+    assert.ok(packed.includes(`node_modules/sodium-native/prebuilds/${own[os]}-x64/sodium-native.node`), `${os} keeps its x64 addon`);
+    assert.ok(packed.includes(`node_modules/sodium-native/prebuilds/${own[os]}-arm64/sodium-native.node`), `${os} keeps its arm64 addon`);
+    for (const file of packed) {
+      assert.match(file, new RegExp(`/prebuilds/${own[os]}-[a-z0-9]+/sodium-native\\.node$`), `${os} packs only its own addons, not ${file}`);
+    }
   }
 });
 
