@@ -59,6 +59,9 @@ describe('migrations', () => {
     await t.core.close();
     const db = openTestDb(dir);
     await db('schema_migrations').insert({ version: 999, name: 'from the future', applied_at: new Date().toISOString() });
+    // With no oldest usable app version recorded (as before migration 0022), a newer schema is refused outright;
+    // with one, that version decides (appVersion.test.ts).
+    await db('meta').where({ key: 'min_app_version' }).delete();
     if (t.engine === 'sqlite') await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.destroy();
     const before = await databaseFingerprint(dir);
