@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
 import { domainWrapper, subjectWrapper } from '../../main/platform/crypto/dataKeys.node.ts';
 import { blindIndex, DecryptionError, newDataKey, open, seal } from '../../main/platform/crypto/envelope.node.ts';
 import { buildKeyRing, hkdf, kekFacts, legacyDomainKeys } from '../../main/platform/crypto/keyRing.node.ts';
 import { RecordCipher } from '../../main/platform/crypto/recordCipher.node.ts';
+import { sodium } from '../../main/platform/crypto/sodium.node.ts';
 
 const binding = { table: 'customers', column: 'contact', rowId: 'row-1' };
 
@@ -15,6 +17,14 @@ function sealVersion1(key: Buffer, plaintext: Buffer, b: typeof binding): Buffer
   cipher.setAAD(Buffer.from(`itpc/v1/${b.table}/${b.column}/${b.rowId}`));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.of(1), iv, cipher.getAuthTag(), ciphertext]);
+}
+
+function assertEveryFlippedByteFails(key: Buffer, blob: Buffer): void {
+  for (let i = 0; i < blob.length; i += 1) {
+    const tampered = Buffer.from(blob);
+    tampered[i] = (tampered[i] ?? 0) ^ 0x01;
+    assert.throws(() => open(key, tampered, binding), DecryptionError, `byte ${i}`);
+  }
 }
 
 describe('section sealing (XChaCha20-Poly1305; AES-256-GCM sections still open)', () => {
@@ -30,11 +40,7 @@ describe('section sealing (XChaCha20-Poly1305; AES-256-GCM sections still open)'
     assert.equal(open(key, blob, binding).toString(), 'jane@example.com');
     assert.throws(() => open(key, blob, { ...binding, rowId: 'row-2' }), DecryptionError);
     assert.throws(() => open(newDataKey(), blob, binding), DecryptionError);
-    for (let i = 0; i < blob.length; i += 1) {
-      const tampered = Buffer.from(blob);
-      tampered[i] = (tampered[i] ?? 0) ^ 0x01;
-      assert.throws(() => open(key, tampered, binding), DecryptionError, `byte ${i}`);
-    }
+    assertEveryFlippedByteFails(key, blob);
   });
 
   test('a blob relabelled as the other version, cut short, or of an unknown version fails', () => {
@@ -46,6 +52,15 @@ describe('section sealing (XChaCha20-Poly1305; AES-256-GCM sections still open)'
     assert.throws(() => open(key, Buffer.concat([Buffer.of(3), v2.subarray(1)]), binding), DecryptionError);
     assert.throws(() => open(key, v2.subarray(0, 40), binding), DecryptionError);
     assert.throws(() => open(key, Buffer.alloc(0), binding), DecryptionError);
+  });
+
+  test("a version-2 blob whose associated data names version 1 fails: the version is bound, not only the first byte", () => {
+    const key = newDataKey();
+    const plaintext = Buffer.from('secret');
+    const nonce = randomBytes(24);
+    const sealed = Buffer.alloc(plaintext.length + 16);
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(sealed, plaintext, Buffer.from(`itpc/v1/${binding.table}/${binding.column}/${binding.rowId}`), null, nonce, key);
+    assert.throws(() => open(key, Buffer.concat([Buffer.of(2), nonce, sealed]), binding), DecryptionError);
   });
 
   test('an empty plaintext seals and opens', () => {
@@ -63,11 +78,7 @@ describe('section sealing (XChaCha20-Poly1305; AES-256-GCM sections still open)'
   test('every flipped byte fails to open', () => {
     const key = newDataKey();
     const blob = seal(key, Buffer.from('4111111111111111'), binding);
-    for (let i = 0; i < blob.length; i += 1) {
-      const tampered = Buffer.from(blob);
-      tampered[i] = (tampered[i] ?? 0) ^ 0x01;
-      assert.throws(() => open(key, tampered, binding), DecryptionError, `byte ${i}`);
-    }
+    assertEveryFlippedByteFails(key, blob);
   });
 
   test('a ciphertext moved to another row, column or table fails', () => {
@@ -104,6 +115,15 @@ const randomRing = () =>
   ]);
 
 describe('data keys', () => {
+  test("a customer's wrapper never prints its key (inspect, JSON)", () => {
+    const key = newDataKey();
+    const wrapper = subjectWrapper(randomRing(), 'cust-a', key, false);
+    for (const text of [inspect(wrapper, { showHidden: true, depth: 5 }), JSON.stringify(wrapper)]) {
+      assert.ok(!text.includes(key.toString('hex')) && !text.includes(inspect(key)), text);
+    }
+    assert.equal(wrapper.hasKey, true);
+  });
+
   test('a domain-wrapped data key unwraps only for its own row under its own domain key', () => {
     const ring = randomRing();
     const dek = newDataKey();

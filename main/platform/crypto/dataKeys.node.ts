@@ -115,48 +115,53 @@ export function subjectWrapper(ring: KeyRing, subjectId: string, subjectKey: Buf
 }
 
 class SubjectWrapper implements SubjectKeyWrapper {
-  private ownMarker: Buffer | null = null;
+  // JS private fields: the subject's raw key stays out of util.inspect, console.log and JSON of a wrapper.
+  readonly #ring: KeyRing;
+  readonly #subjectId: string;
+  readonly #subjectKey: Buffer | null;
+  readonly #legacyAllowed: boolean;
+  #ownMarker: Buffer | null = null;
 
-  constructor(
-    private readonly ring: KeyRing,
-    private readonly subjectId: string,
-    private readonly subjectKey: Buffer | null,
-    private readonly legacyAllowed: boolean,
-  ) {}
-
-  get hasKey(): boolean {
-    return this.subjectKey !== null;
+  constructor(ring: KeyRing, subjectId: string, subjectKey: Buffer | null, legacyAllowed: boolean) {
+    this.#ring = ring;
+    this.#subjectId = subjectId;
+    this.#subjectKey = subjectKey;
+    this.#legacyAllowed = legacyAllowed;
   }
 
-  private marker(key: Buffer): Buffer {
-    return (this.ownMarker ??= Buffer.concat([Buffer.of(SUBJECT_OWN), subjectKeyId(key)]));
+  get hasKey(): boolean {
+    return this.#subjectKey !== null;
+  }
+
+  #marker(key: Buffer): Buffer {
+    return (this.#ownMarker ??= Buffer.concat([Buffer.of(SUBJECT_OWN), subjectKeyId(key)]));
   }
 
   wrap(dek: Buffer, table: string, rowId: string): Buffer {
-    if (!this.subjectKey) throw new Error('This subject has no key to wrap with');
-    return Buffer.concat([Buffer.of(SUBJECT), seal(this.subjectKey, dek, subjectBinding(this.subjectId, table, rowId))]);
+    if (!this.#subjectKey) throw new Error('This subject has no key to wrap with');
+    return Buffer.concat([Buffer.of(SUBJECT), seal(this.#subjectKey, dek, subjectBinding(this.#subjectId, table, rowId))]);
   }
 
   ownKey(): { key: Buffer; stored: Buffer } {
-    if (!this.subjectKey) throw new Error('This subject has no key to seal with');
-    return { key: this.subjectKey, stored: Buffer.from(this.marker(this.subjectKey)) };
+    if (!this.#subjectKey) throw new Error('This subject has no key to seal with');
+    return { key: this.#subjectKey, stored: Buffer.from(this.#marker(this.#subjectKey)) };
   }
 
   unwrap(wrapped: Buffer, table: string, rowId: string): Buffer {
-    const subjectKey = this.subjectKey;
+    const subjectKey = this.#subjectKey;
     if (wrapped[0] === SUBJECT_OWN) {
       // Sealed with the subject's key itself: only that key's fingerprint matches (the sections' associated
       // data still names table, column and row).
-      const expected = subjectKey ? this.marker(subjectKey) : null;
+      const expected = subjectKey ? this.#marker(subjectKey) : null;
       if (!expected || wrapped.length !== expected.length || !timingSafeEqual(wrapped, expected)) throw new DecryptionError();
       return subjectKey!;
     }
     if (wrapped[0] !== SUBJECT) {
-      if (!this.legacyAllowed) throw new DecryptionError();
-      return unwrapDomain(this.ring, wrapped, table, rowId);
+      if (!this.#legacyAllowed) throw new DecryptionError();
+      return unwrapDomain(this.#ring, wrapped, table, rowId);
     }
     if (!subjectKey) throw new DecryptionError();
-    return open(subjectKey, wrapped.subarray(1), subjectBinding(this.subjectId, table, rowId));
+    return open(subjectKey, wrapped.subarray(1), subjectBinding(this.#subjectId, table, rowId));
   }
 }
 
