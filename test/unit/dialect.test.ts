@@ -141,6 +141,23 @@ describe('SQL dialect', () => {
     for (const p of partial) assert.match(p.indexdef, /WHERE \(import_job_id IS (NOT )?NULL\)/);
   });
 
+  it('takes the write lock once per transaction: a second claim in the same transaction sends nothing', async () => {
+    const sent: string[] = [];
+    const listener = (query: { sql: string }) => void sent.push(query.sql);
+    db.on('query', listener);
+    try {
+      await db.transaction(async (trx) => {
+        await dialectOf(trx).claimWrite(trx);
+        await dialectOf(trx).claimWrite(trx);
+      });
+      await db.transaction((trx) => dialectOf(trx).claimWrite(trx));
+    } finally {
+      db.off('query', listener);
+    }
+    const claims = sent.filter((sql) => sql.includes('WHERE 0 = 1')).length;
+    assert.equal(claims, TEST_ENGINE === 'sqlite' ? 2 : 0, 'one statement per transaction on SQLite; none on PostgreSQL (row locks)');
+  });
+
   it('counts customers from the kept counters, and consents answer "has this customer consented to X now?"', async () => {
     const ring = await unlockKeyRing(db, new MemoryVault(), systemClock.nowIso());
     const store = new CustomerStore(() => ring, systemClock, new SubjectKeys(() => ring, CUSTOMER_KEYS));

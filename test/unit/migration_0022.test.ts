@@ -11,7 +11,7 @@ test('migration 0022 (XChaCha20-Poly1305 sections): apps before 0.2.0 are shut o
     await migrate(db, MIGRATIONS.slice(0, MIGRATIONS.indexOf(sectionsXChaCha)), { appVersion: '0.2.0' });
     assert.equal(await schemaVersion(db), 21);
     assert.equal(await minAppVersion(db), null);
-    await migrate(db, MIGRATIONS, { appVersion: '0.2.0' });
+    await migrate(db, MIGRATIONS.slice(0, MIGRATIONS.indexOf(sectionsXChaCha) + 1), { appVersion: '0.2.0' });
     assert.equal(await schemaVersion(db), 22);
     assert.equal(await minAppVersion(db), '0.2.0');
     await assert.rejects(migrate(db, MIGRATIONS, { appVersion: '0.1.0' }), (e: Error & { code?: string }) => e.code === 'APP_OUTDATED');

@@ -6,7 +6,7 @@ import { countRows } from '../../platform/store/queries.node.ts';
 import type { CustomerListOrder, CustomerRow } from './customers.contract.std.ts';
 import type { CustomerStatus } from './customerFields.std.ts';
 import { countQuarantined, QUARANTINED_AT } from './quarantine.node.ts';
-import { CUSTOMERS_TABLE, LIST_COLUMNS, STAGED_BY_IMPORT, type CustomerStore, type ListDbRow, type SearchField } from './customerStore.node.ts';
+import { CUSTOMERS_TABLE, listRowsWithKey, STAGED_BY_IMPORT, type CustomerStore, type ListDbRow, type SearchField } from './customerStore.node.ts';
 
 /**
  * Exact search by blind index, and the paged list. Rows are masked: only the summary section is opened.
@@ -47,15 +47,15 @@ export async function searchCustomers(
 ): Promise<{ rows: CustomerRow[]; truncated: boolean }> {
   const probes = store.searchProbes(by, value);
   if (!probes) throw new AppError('INVALID_INPUT', `Invalid request — value: nothing searchable in this ${by === 'phone' ? 'phone number (no digits)' : 'value'}`);
-  const rows = await q(CUSTOMERS_TABLE)
+  const column = `${CUSTOMERS_TABLE}.${INDEX_COLUMN[by]}`;
+  const rows: ListDbRow[] = await listRowsWithKey(q)
     // One probe outside a blind-index rotation, so the plan stays a plain equality lookup.
-    .modify((b) => void (probes.length === 1 ? b.where(INDEX_COLUMN[by], probes[0]!) : b.whereIn(INDEX_COLUMN[by], probes)))
-    .whereNull(STAGED_BY_IMPORT)
-    .whereNull(QUARANTINED_AT)
-    .orderBy([...NEWEST_FIRST])
-    .limit(SEARCH_LIMIT + 1)
-    .select<ListDbRow[]>(LIST_COLUMNS);
-  return { rows: await store.toRows(q, rows.slice(0, SEARCH_LIMIT)), truncated: rows.length > SEARCH_LIMIT };
+    .modify((b) => void (probes.length === 1 ? b.where(column, probes[0]!) : b.whereIn(column, probes)))
+    .whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`)
+    .whereNull(`${CUSTOMERS_TABLE}.${QUARANTINED_AT}`)
+    .orderBy(NEWEST_FIRST.map(({ column: c, order }) => ({ column: `${CUSTOMERS_TABLE}.${c}`, order })))
+    .limit(SEARCH_LIMIT + 1);
+  return { rows: rows.slice(0, SEARCH_LIMIT).map((row) => store.toRow(row)), truncated: rows.length > SEARCH_LIMIT };
 }
 
 /** Where a list page starts: the key of the row just before it in the list's order (rows strictly after it are listed). */
@@ -167,13 +167,13 @@ export async function listCustomers(
   }
   if (keys.length === 0) return { rows: [], total };
   const byId = new Map(
-    (await q(CUSTOMERS_TABLE).whereIn('id', keys.map((k) => k.id)).select<ListDbRow[]>(LIST_COLUMNS)).map((row) => [row.id, row]),
+    ((await listRowsWithKey(q).whereIn(`${CUSTOMERS_TABLE}.id`, keys.map((k) => k.id))) as ListDbRow[]).map((row) => [row.id, row]),
   );
   const rows = keys.flatMap((k) => {
     const row = byId.get(k.id);
-    return row ? [row] : [];
+    return row ? [store.toRow(row)] : [];
   });
-  return { rows: await store.toRows(q, rows), total };
+  return { rows, total };
 }
 
 /**

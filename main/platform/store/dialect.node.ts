@@ -144,6 +144,12 @@ export interface SqlDialect {
    * main file and empties the WAL, so neither file holds the old bytes.
    */
   reclaimFreedSpace(db: Queryable): Promise<void>;
+  /**
+   * Stores a table in its primary key's order, for a table that is only ever read by that key: a lookup then reads
+   * one B-tree, not the key's index and then the row. SQLite rebuilds it as a WITHOUT ROWID table (same columns,
+   * constraints and rows); PostgreSQL always keeps a heap beside the key's index: nothing to do.
+   */
+  storeInKeyOrder(q: Knex.Transaction, table: string): Promise<void>;
 }
 
 function isSqliteClient(q: Queryable): boolean {

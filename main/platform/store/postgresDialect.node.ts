@@ -123,6 +123,8 @@ export const postgresDialect: SqlDialect = {
    */
   async reclaimFreedSpace() {},
 
+  async storeInKeyOrder() {},
+
   /**
    * LOCK TABLE takes no snapshot (unlike SELECT … FOR UPDATE or pg_advisory_xact_lock, whose statement does), so
    * issued first it queues appenders instead of letting all but one fail at the end. SHARE ROW EXCLUSIVE conflicts

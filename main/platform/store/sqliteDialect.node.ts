@@ -8,6 +8,9 @@ function driverCode(error: unknown): { code: string; message: string } {
   return { code: typeof e?.code === 'string' ? e.code : '', message: typeof e?.message === 'string' ? e.message : '' };
 }
 
+/** Transactions that already hold SQLite's write lock (claimWrite). */
+const writeClaimed = new WeakSet<Knex.Transaction>();
+
 /** The append-only triggers' SQL. sqlite_master keeps it as written: keep it byte-identical to migration 0001's. */
 function appendOnlyTriggers(table: string, message: string): ProtectiveTrigger[] {
   return (['update', 'delete'] as const).map((op) => ({
@@ -59,6 +62,9 @@ export const sqliteDialect: SqlDialect = {
   },
 
   async claimWrite(q) {
+    // Once per transaction: the router claims first and the audit append claims again; the lock, once taken, is
+    // held until the commit.
+    if (q.isTransaction && writeClaimed.has(q as Knex.Transaction)) return;
     // A write statement that changes nothing still begins the write transaction (RESERVED lock, busy handler).
     // A database without the app's schema (a bare test database) has nothing to race: the failed statement
     // leaves the transaction as it was.
@@ -67,6 +73,25 @@ export const sqliteDialect: SqlDialect = {
     } catch (error) {
       if (!/no such table/.test(driverCode(error).message)) throw error;
     }
+    if (q.isTransaction) writeClaimed.add(q as Knex.Transaction);
+  },
+
+  async storeInKeyOrder(q, table) {
+    const created = await q('sqlite_master').where({ type: 'table', name: table }).first<{ sql: string } | undefined>('sql');
+    if (!created) throw new Error(`No table ${table} to store in key order`);
+    if (/WITHOUT ROWID\s*$/i.test(created.sql)) return;
+    const indexes = await q('sqlite_master').where({ type: 'index', tbl_name: table }).whereNotNull('sql').first('name');
+    const triggers = await q('sqlite_master').where({ type: 'trigger', tbl_name: table }).first('name');
+    // Only what the copy below recreates: an index or trigger of the table's own would be lost with the old table.
+    if (indexes || triggers) throw new Error(`${table} has indexes or triggers of its own; it cannot be rebuilt as is`);
+    const rebuilt = `${table}_in_key_order`;
+    // The table's own definition under the new name: the columns, the key and the foreign keys stay exactly as written.
+    const definition = created.sql.replace(/^CREATE TABLE\s+(`[^`]+`|"[^"]+"|\w+)/i, `CREATE TABLE \`${rebuilt}\``);
+    if (definition === created.sql) throw new Error(`Unexpected definition of ${table}`);
+    await q.raw(`${definition} WITHOUT ROWID`);
+    await q.raw(`INSERT INTO \`${rebuilt}\` SELECT * FROM \`${table}\``);
+    await q.raw(`DROP TABLE \`${table}\``);
+    await q.raw(`ALTER TABLE \`${rebuilt}\` RENAME TO \`${table}\``);
   },
 
   async reclaimFreedSpace(db) {

@@ -17,7 +17,8 @@ import { customerListIndex } from './0019_customer_list_index.node.ts';
 import { blindIndexVersions } from './0020_blind_index_versions.node.ts';
 import { auditStaging } from './0021_audit_staging.node.ts';
 import { sectionsXChaCha } from './0022_sections_xchacha.node.ts';
+import { searchReads } from './0023_search_reads.node.ts';
 import type { Migration } from './migration.node.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, erasure, subjectRequests, policyVersions, disclosures, accountGovernance, keyRotation, homeSeen, customerListIndex, blindIndexVersions, auditStaging, sectionsXChaCha];
+export const MIGRATIONS: readonly Migration[] = [foundation, customers, keyHierarchy, approvals, jobs, concurrency, loginFailures, quarantine, erasure, subjectRequests, policyVersions, disclosures, accountGovernance, keyRotation, homeSeen, customerListIndex, blindIndexVersions, auditStaging, sectionsXChaCha, searchReads];
