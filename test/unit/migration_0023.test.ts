@@ -84,6 +84,16 @@ test('storing a table in key order refuses a table whose own indexes or triggers
     });
     await db('keyed').insert({ id: 'a', other: 'x' });
     await assert.rejects(db.transaction((trx) => dialectOf(trx).storeInKeyOrder(trx, 'keyed')), /indexes or triggers of its own/);
+    // A table another one references (a cascade would empty the child) is refused too, and its child keeps its rows.
+    await db.schema.createTable('parent', (t) => void t.string('id').primary());
+    await db.schema.createTable('child', (t) => {
+      t.string('id').primary();
+      t.string('parent_id').references('id').inTable('parent').onDelete('CASCADE');
+    });
+    await db('parent').insert({ id: 'p' });
+    await db('child').insert({ id: 'c', parent_id: 'p' });
+    await assert.rejects(db.transaction((trx) => dialectOf(trx).storeInKeyOrder(trx, 'parent')), /referenced by table child/);
+    assert.equal(Number((await db('child').count<{ n: number }[]>('* as n'))[0]!.n), 1);
     const table = await db('sqlite_master').where({ type: 'table', name: 'keyed' }).first<{ sql: string }>('sql');
     assert.doesNotMatch(table.sql, /WITHOUT ROWID/, 'left as it was');
     assert.equal(Number((await db('keyed').count<{ n: number }[]>('* as n'))[0]!.n), 1);

@@ -70,10 +70,10 @@ export const sqliteDialect: SqlDialect = {
     // leaves the transaction as it was.
     try {
       await q.raw('UPDATE meta SET value = value WHERE 0 = 1');
+      if (q.isTransaction) writeClaimed.add(q as Knex.Transaction);
     } catch (error) {
       if (!/no such table/.test(driverCode(error).message)) throw error;
     }
-    if (q.isTransaction) writeClaimed.add(q as Knex.Transaction);
   },
 
   async storeInKeyOrder(q, table) {
@@ -84,6 +84,15 @@ export const sqliteDialect: SqlDialect = {
     const triggers = await q('sqlite_master').where({ type: 'trigger', tbl_name: table }).first('name');
     // Only what the copy below recreates: an index or trigger of the table's own would be lost with the old table.
     if (indexes || triggers) throw new Error(`${table} has indexes or triggers of its own; it cannot be rebuilt as is`);
+    // Dropping a table others reference would delete their rows (ON DELETE CASCADE), and a trigger or view naming
+    // it would stop the rename: only a table nothing else points at is rebuilt.
+    const others = await q('sqlite_master').whereNot('tbl_name', table).whereIn('type', ['table', 'trigger', 'view']).select<{ name: string; type: string; sql: string | null }[]>('name', 'type', 'sql');
+    for (const other of others) {
+      const referenced = other.type === 'table' && ((await q.raw(`SELECT 1 FROM pragma_foreign_key_list(?) WHERE "table" = ?`, [other.name, table])) as unknown[]).length > 0;
+      if (referenced || (other.type !== 'table' && new RegExp(`\\b${table}\\b`).test(other.sql ?? ''))) {
+        throw new Error(`${table} is referenced by ${other.type} ${other.name}; it cannot be rebuilt as is`);
+      }
+    }
     const rebuilt = `${table}_in_key_order`;
     // The table's own definition under the new name: the columns, the key and the foreign keys stay exactly as written.
     const definition = created.sql.replace(/^CREATE TABLE\s+(`[^`]+`|"[^"]+"|\w+)/i, `CREATE TABLE \`${rebuilt}\``);
