@@ -47,15 +47,20 @@ export async function searchCustomers(
 ): Promise<{ rows: CustomerRow[]; truncated: boolean }> {
   const probes = store.searchProbes(by, value);
   if (!probes) throw new AppError('INVALID_INPUT', `Invalid request — value: nothing searchable in this ${by === 'phone' ? 'phone number (no digits)' : 'value'}`);
+  const rows: ListDbRow[] = await searchQuery(q, by, probes);
+  return { rows: rows.slice(0, SEARCH_LIMIT).map((row) => store.toRow(row)), truncated: rows.length > SEARCH_LIMIT };
+}
+
+/** The search's one query (rows with their keys): exported so a test can ask each engine how it plans this very query. */
+export function searchQuery(q: Queryable, by: SearchField, probes: readonly string[]): Knex.QueryBuilder {
   const column = `${CUSTOMERS_TABLE}.${INDEX_COLUMN[by]}`;
-  const rows: ListDbRow[] = await listRowsWithKey(q)
+  return listRowsWithKey(q)
     // One probe outside a blind-index rotation, so the plan stays a plain equality lookup.
     .modify((b) => void (probes.length === 1 ? b.where(column, probes[0]!) : b.whereIn(column, probes)))
     .whereNull(`${CUSTOMERS_TABLE}.${STAGED_BY_IMPORT}`)
     .whereNull(`${CUSTOMERS_TABLE}.${QUARANTINED_AT}`)
     .orderBy(NEWEST_FIRST.map(({ column: c, order }) => ({ column: `${CUSTOMERS_TABLE}.${c}`, order })))
     .limit(SEARCH_LIMIT + 1);
-  return { rows: rows.slice(0, SEARCH_LIMIT).map((row) => store.toRow(row)), truncated: rows.length > SEARCH_LIMIT };
 }
 
 /** Where a list page starts: the key of the row just before it in the list's order (rows strictly after it are listed). */
